@@ -1,0 +1,43 @@
+# The front door. `make run` and `make test` work on a fresh Debian 12 machine:
+# both install the Debian packages they need first (`make deps`).
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+DATA_DIR ?= data
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEB_PACKAGES := build-essential cmake pkg-config librdkafka-dev librocksdb-dev \
+  flatbuffers-compiler libflatbuffers-dev libspdlog-dev libfmt-dev catch2 libcli11-dev \
+  nlohmann-json3-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev curl
+
+.PHONY: deps configure build test run bench fuzz format clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j 2 --timeout 900
+
+run: build
+	$(BUILD_DIR)/services/rapport up --data-dir $(DATA_DIR) --sample-data
+
+bench:
+	$(MAKE) build BUILD_DIR=build-release BUILD_TYPE=Release
+	bash bench/run.sh build-release
+
+format:
+	find events projections services tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) build-release

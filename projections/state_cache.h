@@ -1,0 +1,96 @@
+#pragma once
+// Write-back cache of a projection's per-key state (key = customer id). Reads fall
+// through to the store once; changes stay in memory until Checkpoint writes them
+// into the runtime's batch. Single-threaded, owned by one projection.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <rocksdb/write_batch.h>
+
+#include "events/status.h"
+#include "projections/store.h"
+
+namespace rapport::projections {
+
+template <typename State>
+class StateCache {
+ public:
+  using Encoder = std::function<std::string(const State&)>;
+  using Decoder = std::function<Result<State>(std::string_view)>;
+
+  StateCache(Store& store, Family family, Encoder encode, Decoder decode, size_t max_entries = 200'000)
+      : store_(store), family_(family), encode_(std::move(encode)), decode_(std::move(decode)),
+        max_entries_(max_entries) {}
+
+  // The state for `key`; a default-constructed State when the store has none
+  // (`*existed` tells which, when given). The pointer is valid until the next
+  // Checkpoint or DropAll.
+  Result<State*> Load(const std::string& key, bool* existed = nullptr) {
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      if (existed) *existed = it->second.existed;
+      return &it->second.state;
+    }
+    auto stored = store_.Get(family_, key);
+    if (!stored.ok()) return stored.status();
+    Entry entry;
+    if (stored->has_value()) {
+      auto decoded = decode_(**stored);
+      if (!decoded.ok()) return decoded.status().WithContext("stored state of " + key);
+      entry.state = std::move(decoded).value();
+      entry.existed = true;
+    }
+    if (existed) *existed = entry.existed;
+    auto [it, inserted] = entries_.emplace(key, std::move(entry));
+    return &it->second.state;
+  }
+
+  // Records that the state of `key` (previously Load-ed) changed.
+  void MarkDirty(const std::string& key) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return;
+    it->second.existed = true;
+    dirty_.insert(key);
+  }
+
+  // Writes every dirty state into `batch` and bounds the clean entries kept.
+  void Checkpoint(rocksdb::WriteBatch& batch) {
+    for (const std::string& key : dirty_) {
+      const std::string value = encode_(entries_.at(key).state);
+      batch.Put(store_.handle(family_), key, value);
+    }
+  }
+
+  // The batch is durable: dirty entries are clean now.
+  void Committed() {
+    dirty_.clear();
+    if (entries_.size() > max_entries_) entries_.clear();  // simple, and reads refill it
+  }
+
+  void DropAll() {
+    entries_.clear();
+    dirty_.clear();
+  }
+
+  size_t dirty_count() const { return dirty_.size(); }
+
+ private:
+  struct Entry {
+    State state{};
+    bool existed = false;
+  };
+
+  Store& store_;
+  Family family_;
+  Encoder encode_;
+  Decoder decode_;
+  size_t max_entries_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_set<std::string> dirty_;
+};
+
+}  // namespace rapport::projections
