@@ -5,6 +5,10 @@
 
 #include <cstdint>
 
+#include "projections/churn_settings.h"
+#include "projections/loyalty_settings.h"
+#include "projections/satisfaction_settings.h"
+
 namespace rapport::projections {
 
 struct LifecycleSettings {
@@ -18,6 +22,9 @@ struct LifecycleSettings {
 
 struct DomainSettings {
   LifecycleSettings lifecycle;
+  SatisfactionSettings satisfaction;  // projections/satisfaction_settings.h
+  LoyaltySettings loyalty;            // projections/loyalty_settings.h
+  ChurnSettings churn;                // projections/churn_settings.h
 };
 
 }  // namespace rapport::projections
