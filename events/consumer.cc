@@ -1,0 +1,172 @@
+#include "events/consumer.h"
+
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace rapport::events {
+namespace {
+
+std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  out.reserve(list->cnt);
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back({list->elems[i].topic, Partition(list->elems[i].partition)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view ConsumedMessage::topic() const {
+  return message_->rkt ? std::string_view(rd_kafka_topic_name(message_->rkt)) : std::string_view();
+}
+
+std::string_view ConsumedMessage::key() const {
+  return message_->key ? std::string_view(static_cast<const char*>(message_->key), message_->key_len)
+                       : std::string_view();
+}
+
+std::string_view ConsumedMessage::value() const {
+  return message_->payload ? std::string_view(static_cast<const char*>(message_->payload), message_->len)
+                           : std::string_view();
+}
+
+int64_t ConsumedMessage::timestamp_ms() const { return rd_kafka_message_timestamp(message_.get(), nullptr); }
+
+std::optional<std::string_view> ConsumedMessage::header(std::string_view name) const {
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message_.get(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  const void* value = nullptr;
+  size_t size = 0;
+  std::string name_z(name);
+  if (rd_kafka_header_get_last(headers, name_z.c_str(), &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::nullopt;
+  }
+  return std::string_view(static_cast<const char*>(value), size);
+}
+
+std::string ConsumedMessage::error_text() const {
+  if (message_->err == RD_KAFKA_RESP_ERR_NO_ERROR) return "";
+  return rd_kafka_message_errstr(message_.get());
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::Create(const KafkaSettings& settings, const std::string& group_id,
+                                                   const std::string& client_id, RebalanceListener* listener) {
+  auto conf = MakeConsumerConf(settings, group_id, client_id);
+  if (!conf.ok()) return conf.status();
+  std::unique_ptr<Consumer> consumer(new Consumer());
+  consumer->listener_ = listener;
+  rd_kafka_conf_set_opaque(conf->get(), consumer.get());
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &Consumer::RebalanceCallback);
+
+  char error[512];
+  rd_kafka_t* raw = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof(error));
+  if (raw == nullptr) return Status::InvalidArgument("kafka", error);
+  conf->release();
+  consumer->consumer_.reset(raw);
+  // All events (messages, rebalances, errors) arrive on the consumer queue.
+  rd_kafka_poll_set_consumer(raw);
+  consumer->queue_.reset(rd_kafka_queue_get_consumer(raw));
+  return consumer;
+}
+
+Consumer::~Consumer() {
+  Status closed = Close();
+  if (!closed.ok()) spdlog::warn("consumer close: {}", closed.ToString());
+  queue_.reset();  // the queue reference must go before the handle
+}
+
+Status Consumer::Subscribe(const std::vector<std::string>& topics) {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+  for (const auto& topic : topics) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  return FromKafka(rd_kafka_subscribe(consumer_.get(), list.get()), "subscribe");
+}
+
+std::vector<ConsumedMessage> Consumer::Poll(size_t max_messages, std::chrono::milliseconds timeout) {
+  std::vector<rd_kafka_message_t*> raw(max_messages);
+  ssize_t count = rd_kafka_consume_batch_queue(queue_.get(), static_cast<int>(timeout.count()), raw.data(),
+                                               raw.size());
+  std::vector<ConsumedMessage> out;
+  if (count <= 0) return out;
+  out.reserve(static_cast<size_t>(count));
+  for (ssize_t i = 0; i < count; ++i) out.emplace_back(KafkaMessagePtr(raw[i]));
+  return out;
+}
+
+Status Consumer::CommitAsync(const std::vector<PartitionOffset>& offsets) {
+  if (offsets.empty()) return Status::Ok();
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+  for (const auto& po : offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), po.tp.topic.c_str(), po.tp.partition.value())->offset =
+        po.next_offset.value();
+  }
+  return FromKafka(rd_kafka_commit(consumer_.get(), list.get(), 1), "commit");
+}
+
+Status Consumer::Seek(const TopicPartition& tp, Offset offset) {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition.value())->offset = offset.value();
+  rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_.get(), list.get(), 5000);
+  if (error) {
+    std::string text = rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+    return Status::Unavailable("seek: " + text);
+  }
+  return FromKafka(list->elems[0].err, "seek");
+}
+
+Status Consumer::Close() {
+  if (closed_ || !consumer_) return Status::Ok();
+  closed_ = true;
+  return FromKafka(rd_kafka_consumer_close(consumer_.get()), "close");
+}
+
+void Consumer::RebalanceCallback(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<Consumer*>(opaque)->OnRebalance(err, partitions);
+}
+
+void Consumer::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    auto starts = listener_ ? listener_->OnAssigned(ToVector(partitions))
+                            : std::vector<std::optional<Offset>>(partitions->cnt);
+    for (int i = 0; i < partitions->cnt; ++i) {
+      partitions->elems[i].offset = starts[i] ? starts[i]->value() : RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (cooperative) {
+      if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_.get(), partitions)) {
+        spdlog::error("incremental assign: {}", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+      }
+    } else {
+      rd_kafka_assign(consumer_.get(), partitions);
+    }
+    spdlog::info("assigned {} partition(s)", partitions->cnt);
+    return;
+  }
+  if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    if (listener_) listener_->OnRevoked(ToVector(partitions));
+    if (cooperative) {
+      if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
+        spdlog::error("incremental unassign: {}", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+      }
+    } else {
+      rd_kafka_assign(consumer_.get(), nullptr);
+    }
+    spdlog::info("revoked {} partition(s)", partitions->cnt);
+    return;
+  }
+  spdlog::error("rebalance error: {}", rd_kafka_err2str(err));
+  if (cooperative) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
+      rd_kafka_error_destroy(error);
+    }
+  } else {
+    rd_kafka_assign(consumer_.get(), nullptr);
+  }
+}
+
+}  // namespace rapport::events

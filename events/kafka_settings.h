@@ -1,0 +1,45 @@
+#pragma once
+// How rapport talks to Kafka: where the cluster is, the topic names, and the client
+// properties every producer and consumer gets. The same code runs against a real
+// cluster and the embedded one; only bootstrap_servers differs.
+
+#include <map>
+#include <string>
+
+#include "events/kafka_handles.h"
+#include "events/status.h"
+
+namespace rapport::events {
+
+struct TopicNames {
+  std::string interactions = "rapport.interactions";
+  std::string churn_alerts = "rapport.churn-alerts";
+  std::string dead_letter = "rapport.dead-letter";
+};
+
+struct KafkaSettings {
+  std::string bootstrap_servers;
+  TopicNames topics;
+  int partitions = 12;          // used when rapport creates the topics
+  int replication_factor = 3;
+  int session_timeout_ms = 10'000;
+  int delivery_timeout_ms = 30'000;  // a publish not acknowledged by then fails
+  // Extra librdkafka properties (security.protocol, sasl.*, ...) applied last.
+  std::map<std::string, std::string> client_properties;
+};
+
+// The one place a librdkafka error code becomes a rapport Status.
+Status FromKafka(rd_kafka_resp_err_t err, std::string_view context);
+
+// Producer: idempotent, acks=all, murmur2_random partitioner (Java-compatible key
+// placement).
+Result<KafkaConfPtr> MakeProducerConf(const KafkaSettings& settings, const std::string& client_id);
+// Consumer: cooperative-sticky, auto.offset.reset=error (never skip silently), no
+// auto commit (the runtime stores offsets in RocksDB and commits for monitoring).
+Result<KafkaConfPtr> MakeConsumerConf(const KafkaSettings& settings, const std::string& group_id,
+                                      const std::string& client_id);
+
+// Sets one property, turning librdkafka's error text into a Status naming it.
+Status SetProperty(rd_kafka_conf_t* conf, const std::string& name, const std::string& value);
+
+}  // namespace rapport::events

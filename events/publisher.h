@@ -1,0 +1,61 @@
+#pragma once
+// Publishes messages to Kafka and reports success only when Kafka acknowledged them
+// (the delivery report, not produce()'s return). A background thread serves
+// rd_kafka_poll so delivery reports flow even when nobody is waiting.
+//
+// Lifecycle: Create, use from any number of threads, destroy (flushes with a timeout).
+// Idempotency: the producer is idempotent (no duplicates from its own retries);
+// events also carry event_id so a client retry after a timeout counts once.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "events/kafka_handles.h"
+#include "events/kafka_settings.h"
+#include "events/status.h"
+
+namespace rapport::events {
+
+struct OutgoingMessage {
+  std::string topic;
+  std::string key;
+  std::string value;
+  int64_t timestamp_ms = 0;  // 0: let the producer stamp it
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class Publisher {
+ public:
+  static Result<std::unique_ptr<Publisher>> Create(const KafkaSettings& settings, const std::string& client_id);
+  ~Publisher();
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  // Enqueues every message and blocks until each was acknowledged or failed. OK
+  // only if all were acknowledged; otherwise the first error (some messages may
+  // have been written: callers retry the whole batch, and event ids de-duplicate).
+  // A full local queue is back-pressure: it waits for room instead of failing.
+  Status PublishAndWait(std::span<const OutgoingMessage> messages);
+
+  // Waits for everything in flight, at most `timeout`.
+  Status Flush(std::chrono::milliseconds timeout);
+
+  rd_kafka_t* handle() const { return producer_.get(); }
+
+ private:
+  Publisher() = default;
+  void PollLoop();
+
+  KafkaPtr producer_;
+  std::atomic<bool> stopping_{false};
+  std::thread poller_;
+};
+
+}  // namespace rapport::events

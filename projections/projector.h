@@ -1,0 +1,91 @@
+#pragma once
+// The projector runtime, written once for every projection: consume a batch from
+// the interactions topic, verify and decode each message, skip duplicates (by
+// customer and event id), fold the rest with Projection::Apply, then write the
+// projection's changes, the de-duplication keys and the next offsets in ONE RocksDB
+// WriteBatch, and commit offsets to the group for lag monitoring. On assignment it
+// starts each partition where the store says, so the effect of every event is
+// applied exactly once across crashes and rebalances.
+//
+// Poison messages (bad bytes, invalid values, a fold that fails) go to the
+// dead-letter topic with the reason, before their offset is checkpointed.
+//
+// Lifecycle: Create, Run on one thread, Stop from any thread (the current batch is
+// finished, checkpointed and the consumer closed). ready() and stats() are
+// thread-safe.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "events/consumer.h"
+#include "events/kafka_settings.h"
+#include "events/publisher.h"
+#include "projections/projection.h"
+#include "projections/store.h"
+
+namespace rapport::projections {
+
+struct ProjectorOptions {
+  std::string group_id;  // "rapport.customer-view"
+  size_t max_batch = 10'000;
+  std::chrono::milliseconds poll_timeout{100};
+};
+
+struct ProjectorStats {
+  int64_t applied = 0;
+  int64_t duplicates = 0;
+  int64_t dead_lettered = 0;
+  int64_t checkpoints = 0;
+};
+
+class Projector final : private events::RebalanceListener {
+ public:
+  static Result<std::unique_ptr<Projector>> Create(const events::KafkaSettings& kafka, ProjectorOptions options,
+                                                   Store& store, Projection& projection,
+                                                   events::Publisher& dead_letters);
+  ~Projector() override;
+
+  // Consumes until Stop(). Returns the error that stopped it, if any (a store that
+  // cannot be written stops the projector: crash-only, it resumes from the store).
+  Status Run();
+  void Stop() { stopping_ = true; }
+
+  // Assigned at least one partition and reached the end of every assigned one.
+  bool ready() const { return ready_; }
+  ProjectorStats stats() const;
+
+ private:
+  Projector(const events::KafkaSettings& kafka, ProjectorOptions options, Store& store, Projection& projection,
+            events::Publisher& dead_letters);
+
+  std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
+  void OnRevoked(const std::vector<events::TopicPartition>& partitions) override;
+
+  Status ProcessBatch(std::vector<events::ConsumedMessage>& messages);
+  void UpdateReady();
+
+  events::KafkaSettings kafka_;
+  ProjectorOptions options_;
+  Store& store_;
+  Projection& projection_;
+  events::Publisher& dead_letters_;
+  std::unique_ptr<events::Consumer> consumer_;
+
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> ready_{false};
+  std::map<events::TopicPartition, bool> assigned_;  // partition -> reached its end once
+
+  mutable std::mutex stats_mutex_;
+  ProjectorStats stats_;
+};
+
+// "customer <id> event <id>", the de-duplication key of one event.
+std::string DedupeKey(const events::Event& event);
+
+}  // namespace rapport::projections
