@@ -8,6 +8,7 @@
 
 #include "events/consumer.h"
 #include "events/publisher.h"
+#include "events/record.h"
 #include "events/status.h"
 
 namespace rapport::events {
@@ -18,7 +19,7 @@ inline constexpr std::string_view kDlqSourceOffset = "rapport-dlq-source-offset"
 inline constexpr std::string_view kDlqError = "rapport-dlq-error";
 inline constexpr std::string_view kDlqConsumer = "rapport-dlq-consumer";
 
-OutgoingMessage MakeDeadLetter(const ConsumedMessage& source, const Status& reason, std::string_view consumer,
+OutgoingMessage MakeDeadLetter(const Record& source, const Status& reason, std::string_view consumer,
                                const std::string& dead_letter_topic);
 
 }  // namespace rapport::events

@@ -23,8 +23,19 @@ struct BatchTracker {
   }
 };
 
+// One message of a batch: where its acknowledgement goes.
+struct MessageSlot {
+  BatchTracker* tracker = nullptr;
+  Delivery* delivery = nullptr;  // null when the caller did not ask
+};
+
 void DeliveryReport(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* /*opaque*/) {
-  if (auto* tracker = static_cast<BatchTracker*>(message->_private)) tracker->Acknowledge(message->err);
+  auto* slot = static_cast<MessageSlot*>(message->_private);
+  if (slot == nullptr) return;
+  if (slot->delivery && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *slot->delivery = Delivery{Partition(message->partition), Offset(message->offset)};
+  }
+  slot->tracker->Acknowledge(message->err);
 }
 
 KafkaHeadersPtr MakeHeaders(const OutgoingMessage& message) {
@@ -67,23 +78,29 @@ void Publisher::PollLoop() {
   while (!stopping_) rd_kafka_poll(producer_.get(), 100);
 }
 
-Status Publisher::PublishAndWait(std::span<const OutgoingMessage> messages) {
+Status Publisher::PublishAndWait(std::span<const OutgoingMessage> messages, std::vector<Delivery>* deliveries) {
+  if (deliveries) deliveries->assign(messages.size(), Delivery{Partition(-1), Offset(-1)});
   if (messages.empty()) return Status::Ok();
   BatchTracker tracker;
   tracker.outstanding = messages.size();
+  std::vector<MessageSlot> slots(messages.size());
 
   size_t enqueued = 0;
   rd_kafka_resp_err_t enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
   for (const OutgoingMessage& message : messages) {
+    MessageSlot& slot = slots[enqueued];
+    slot.tracker = &tracker;
+    slot.delivery = deliveries ? &(*deliveries)[enqueued] : nullptr;
+    const int32_t partition = message.partition ? message.partition->value() : RD_KAFKA_PARTITION_UA;
     KafkaHeadersPtr headers = MakeHeaders(message);
     rd_kafka_resp_err_t err;
     while (true) {
       err = rd_kafka_producev(
           producer_.get(), RD_KAFKA_V_TOPIC(message.topic.c_str()),
-          RD_KAFKA_V_KEY(message.key.data(), message.key.size()),
+          RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(message.key.data(), message.key.size()),
           RD_KAFKA_V_VALUE(const_cast<char*>(message.value.data()), message.value.size()),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(message.timestamp_ms),
-          RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(&tracker), RD_KAFKA_V_END);
+          RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(&slot), RD_KAFKA_V_END);
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
       // Back-pressure: the local queue drains as brokers acknowledge.
       std::this_thread::sleep_for(std::chrono::milliseconds(5));

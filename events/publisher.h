@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "events/kafka_handles.h"
 #include "events/kafka_settings.h"
 #include "events/status.h"
+#include "events/strong_types.h"
 
 namespace rapport::events {
 
@@ -29,6 +31,13 @@ struct OutgoingMessage {
   std::string value;
   int64_t timestamp_ms = 0;  // 0: let the producer stamp it
   std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<Partition> partition;  // unset: the partitioner picks by key
+};
+
+// Where Kafka stored an acknowledged message.
+struct Delivery {
+  Partition partition;
+  Offset offset;
 };
 
 class Publisher {
@@ -42,7 +51,9 @@ class Publisher {
   // only if all were acknowledged; otherwise the first error (some messages may
   // have been written: callers retry the whole batch, and event ids de-duplicate).
   // A full local queue is back-pressure: it waits for room instead of failing.
-  Status PublishAndWait(std::span<const OutgoingMessage> messages);
+  // With `deliveries`, it is resized to messages.size() and filled with where each
+  // acknowledged message was stored.
+  Status PublishAndWait(std::span<const OutgoingMessage> messages, std::vector<Delivery>* deliveries = nullptr);
 
   // Waits for everything in flight, at most `timeout`.
   Status Flush(std::chrono::milliseconds timeout);

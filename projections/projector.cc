@@ -18,9 +18,9 @@ std::string DedupeKey(const events::Event& event) {
 }
 
 Projector::Projector(const events::KafkaSettings& kafka, ProjectorOptions options, Store& store,
-                     Projection& projection, events::Publisher& dead_letters)
+                     Projection& projection, events::Publisher& dead_letters, const Journal* journal)
     : kafka_(kafka), options_(std::move(options)), store_(store), projection_(projection),
-      dead_letters_(dead_letters) {}
+      dead_letters_(dead_letters), journal_(journal) {}
 
 Projector::~Projector() {
   if (consumer_) {
@@ -31,9 +31,10 @@ Projector::~Projector() {
 
 Result<std::unique_ptr<Projector>> Projector::Create(const events::KafkaSettings& kafka, ProjectorOptions options,
                                                      Store& store, Projection& projection,
-                                                     events::Publisher& dead_letters) {
+                                                     events::Publisher& dead_letters, const Journal* journal) {
   if (options.group_id.empty()) options.group_id = "rapport." + std::string(projection.name());
-  std::unique_ptr<Projector> projector(new Projector(kafka, std::move(options), store, projection, dead_letters));
+  std::unique_ptr<Projector> projector(
+      new Projector(kafka, std::move(options), store, projection, dead_letters, journal));
   auto consumer = events::Consumer::Create(kafka, projector->options_.group_id,
                                            "rapport-" + std::string(projection.name()), projector.get());
   if (!consumer.ok()) return consumer.status();
@@ -59,7 +60,11 @@ std::vector<std::optional<Offset>> Projector::OnAssigned(const std::vector<event
       starts.push_back(std::nullopt);
       continue;
     }
-    starts.push_back(*next);
+    // Offset 0, not "beginning": if the head of the partition is gone, the
+    // consumer must report it (auto.offset.reset=error) so the gap is filled.
+    const Offset start = next->value_or(Offset(0));
+    starts.push_back(start);
+    positions_[tp] = start;
     assigned_[tp] = false;
   }
   UpdateReady();
@@ -71,7 +76,10 @@ void Projector::OnRevoked(const std::vector<events::TopicPartition>& partitions)
   // rebalances are served inside Poll, between batches: nothing is pending here.
   // Cached state may belong to customers that move away, so forget it.
   projection_.DropCache();
-  for (const auto& tp : partitions) assigned_.erase(tp);
+  for (const auto& tp : partitions) {
+    assigned_.erase(tp);
+    positions_.erase(tp);
+  }
   UpdateReady();
 }
 
@@ -86,7 +94,7 @@ Status Projector::Run() {
   while (!stopping_) {
     auto messages = consumer_->Poll(options_.max_batch, options_.poll_timeout);
     if (messages.empty()) continue;
-    result = ProcessBatch(messages);
+    result = ProcessMessages(messages);
     if (!result.ok()) {
       spdlog::error("{}: stopping: {}", projection_.name(), result.ToString());
       break;
@@ -97,34 +105,109 @@ Status Projector::Run() {
   return result;
 }
 
-Status Projector::ProcessBatch(std::vector<events::ConsumedMessage>& messages) {
+Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages) {
+  std::vector<events::Record> records;
+  records.reserve(messages.size());
+  for (events::ConsumedMessage& message : messages) {
+    events::TopicPartition tp{std::string(message.topic()), message.partition()};
+    switch (message.error()) {
+      case RD_KAFKA_RESP_ERR_NO_ERROR:
+        if (assigned_.contains(tp)) records.push_back(events::FromConsumed(message));
+        break;  // else revoked while the batch was in flight
+      case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        if (auto it = assigned_.find(tp); it != assigned_.end() && !it->second) {
+          it->second = true;
+          UpdateReady();
+        }
+        break;
+      case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+      case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
+        // Apply what came before the gap first, so offsets stay in order.
+        RAPPORT_RETURN_IF_ERROR(ProcessRecords(records));
+        records.clear();
+        RAPPORT_RETURN_IF_ERROR(FillGapFromJournal(tp));
+        break;
+      default:
+        // Transient (broker down, leader change): the position stays, nothing is
+        // skipped, the consumer retries.
+        spdlog::warn("{}: consume {}[{}]: {}", projection_.name(), tp.topic, tp.partition.value(),
+                     message.error_text());
+    }
+  }
+  return ProcessRecords(records);
+}
+
+Status Projector::FillGapFromJournal(const events::TopicPartition& tp) {
+  auto position = positions_.find(tp);
+  if (position == positions_.end()) return Status::Ok();
+  int64_t low = 0, high = 0;
+  RAPPORT_RETURN_IF_ERROR(events::FromKafka(
+      rd_kafka_query_watermark_offsets(consumer_->handle(), tp.topic.c_str(), tp.partition.value(), &low, &high,
+                                       10'000),
+      "watermarks of " + tp.topic));
+  const Offset from = position->second;
+  if (from.value() >= low) {
+    // Not a gap below the topic (e.g. the topic was recreated empty): never skip.
+    return Status::Unavailable(tp.topic + "[" + std::to_string(tp.partition.value()) + "]: next offset " +
+                               std::to_string(from.value()) + " is outside the topic [" + std::to_string(low) +
+                               ", " + std::to_string(high) + ")");
+  }
+  if (journal_ == nullptr) {
+    return Status::Unavailable(tp.topic + "[" + std::to_string(tp.partition.value()) + "]: offsets " +
+                               std::to_string(from.value()) + ".." + std::to_string(low - 1) +
+                               " are gone from Kafka and no event journal is configured");
+  }
+  RAPPORT_RETURN_IF_ERROR(journal_->Refresh());
+  auto journal_end = journal_->EndOffset(tp.partition);
+  if (!journal_end.ok()) return journal_end.status();
+  if (journal_end->value() < low) {
+    return Status::Unavailable("the journal of partition " + std::to_string(tp.partition.value()) + " ends at " +
+                               std::to_string(journal_end->value()) + ", below the topic's low watermark " +
+                               std::to_string(low));
+  }
+  spdlog::info("{}: reading {}[{}] offsets {}..{} from the journal", projection_.name(), tp.topic,
+               tp.partition.value(), from.value(), low - 1);
+  // Bounded chunks keep memory flat however long the gap is.
+  constexpr int64_t kChunk = 20'000;
+  std::vector<projections::JournalEntry> chunk;
+  for (int64_t begin = from.value(); begin < low; begin += kChunk) {
+    chunk.clear();
+    RAPPORT_RETURN_IF_ERROR(journal_->Scan(tp.partition, Offset(begin), Offset(std::min(low, begin + kChunk)),
+                                           [&](const JournalEntry& entry) {
+                                             chunk.push_back(entry);
+                                             return Status::Ok();
+                                           }));
+    std::vector<events::Record> records;
+    records.reserve(chunk.size());
+    for (const JournalEntry& entry : chunk) {
+      records.push_back(events::Record{tp.topic, tp.partition, entry.offset, entry.key, entry.value,
+                                       entry.timestamp_ms, entry.value.empty()});
+    }
+    RAPPORT_RETURN_IF_ERROR(ProcessRecords(records));
+    std::lock_guard lock(stats_mutex_);
+    stats_.from_journal += static_cast<int64_t>(records.size());
+  }
+  // Whatever the journal holds, the topic now continues at `low`.
+  rocksdb::WriteBatch batch;
+  PutNextOffset(batch, store_, tp, Offset(low));
+  RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
+  positions_[tp] = Offset(low);
+  return consumer_->Seek(tp, Offset(low));
+}
+
+Status Projector::ProcessRecords(const std::vector<events::Record>& records) {
   std::map<events::TopicPartition, Offset> next_offsets;
   std::vector<events::OutgoingMessage> dead;
   std::unordered_set<std::string> batch_keys;
   ProjectorStats delta;
 
-  for (events::ConsumedMessage& message : messages) {
-    events::TopicPartition tp{std::string(message.topic()), message.partition()};
-    if (message.error() == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      if (auto it = assigned_.find(tp); it != assigned_.end() && !it->second) {
-        it->second = true;
-        UpdateReady();
-      }
-      continue;
-    }
-    if (message.error() != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      // Consumer errors are transient (broker down, leader change) unless the
-      // offset left the topic; either way nothing is skipped: the position stays.
-      spdlog::warn("{}: consume {}[{}]: {}", projection_.name(), tp.topic, tp.partition.value(),
-                   message.error_text());
-      continue;
-    }
-    if (!assigned_.contains(tp)) continue;  // revoked while the batch was in flight
-
-    next_offsets[tp] = Offset(message.offset().value() + 1);
-    auto event = events::DecodeWire(message.value());
+  for (const events::Record& record : records) {
+    events::TopicPartition tp{std::string(record.topic), record.partition};
+    next_offsets[tp] = Offset(record.offset.value() + 1);
+    if (record.filler) continue;
+    auto event = events::DecodeWire(record.value);
     if (!event.ok()) {
-      dead.push_back(events::MakeDeadLetter(message, event.status(), options_.group_id, kafka_.topics.dead_letter));
+      dead.push_back(events::MakeDeadLetter(record, event.status(), options_.group_id, kafka_.topics.dead_letter));
       continue;
     }
     std::string key = DedupeKey(*event);
@@ -138,9 +221,9 @@ Status Projector::ProcessBatch(std::vector<events::ConsumedMessage>& messages) {
       ++delta.duplicates;
       continue;
     }
-    Status applied = projection_.Apply(*event, EventSource{message.partition(), message.offset()});
+    Status applied = projection_.Apply(*event, EventSource{record.partition, record.offset});
     if (!applied.ok()) {
-      dead.push_back(events::MakeDeadLetter(message, applied, options_.group_id, kafka_.topics.dead_letter));
+      dead.push_back(events::MakeDeadLetter(record, applied, options_.group_id, kafka_.topics.dead_letter));
       continue;
     }
     batch_keys.insert(std::move(key));
@@ -174,6 +257,7 @@ Status Projector::ProcessBatch(std::vector<events::ConsumedMessage>& messages) {
     return written;
   }
   projection_.Committed();
+  for (const auto& [tp, next] : next_offsets) positions_[tp] = next;
   Status commit = consumer_->CommitAsync(committed);
   if (!commit.ok()) spdlog::debug("{}: group commit: {}", projection_.name(), commit.ToString());
 

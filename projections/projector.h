@@ -10,6 +10,11 @@
 // Poison messages (bad bytes, invalid values, a fold that fails) go to the
 // dead-letter topic with the reason, before their offset is checkpointed.
 //
+// Never skips: consumers run with auto.offset.reset=error. When the next offset of
+// a partition is below the topic's low watermark (retention, or the embedded
+// broker's 5 MiB limit removed it), the gap is read from the event journal and
+// consumption continues on the topic from the low watermark.
+//
 // Lifecycle: Create, Run on one thread, Stop from any thread (the current batch is
 // finished, checkpointed and the consumer closed). ready() and stats() are
 // thread-safe.
@@ -26,6 +31,8 @@
 #include "events/consumer.h"
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
+#include "events/record.h"
+#include "projections/journal.h"
 #include "projections/projection.h"
 #include "projections/store.h"
 
@@ -42,13 +49,17 @@ struct ProjectorStats {
   int64_t duplicates = 0;
   int64_t dead_lettered = 0;
   int64_t checkpoints = 0;
+  int64_t from_journal = 0;  // events read from the journal to fill gaps
 };
 
 class Projector final : private events::RebalanceListener {
  public:
+  // `journal` may be null (then a gap below the low watermark stops the projector
+  // with an error instead of skipping).
   static Result<std::unique_ptr<Projector>> Create(const events::KafkaSettings& kafka, ProjectorOptions options,
                                                    Store& store, Projection& projection,
-                                                   events::Publisher& dead_letters);
+                                                   events::Publisher& dead_letters,
+                                                   const Journal* journal = nullptr);
   ~Projector() override;
 
   // Consumes until Stop(). Returns the error that stopped it, if any (a store that
@@ -62,12 +73,16 @@ class Projector final : private events::RebalanceListener {
 
  private:
   Projector(const events::KafkaSettings& kafka, ProjectorOptions options, Store& store, Projection& projection,
-            events::Publisher& dead_letters);
+            events::Publisher& dead_letters, const Journal* journal);
 
   std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<events::TopicPartition>& partitions) override;
 
-  Status ProcessBatch(std::vector<events::ConsumedMessage>& messages);
+  Status ProcessMessages(std::vector<events::ConsumedMessage>& messages);
+  // Decodes, de-duplicates and folds records, then checkpoints them atomically.
+  Status ProcessRecords(const std::vector<events::Record>& records);
+  // Reads [position, low watermark) of `tp` from the journal, then seeks there.
+  Status FillGapFromJournal(const events::TopicPartition& tp);
   void UpdateReady();
 
   events::KafkaSettings kafka_;
@@ -75,11 +90,13 @@ class Projector final : private events::RebalanceListener {
   Store& store_;
   Projection& projection_;
   events::Publisher& dead_letters_;
+  const Journal* journal_;
   std::unique_ptr<events::Consumer> consumer_;
 
   std::atomic<bool> stopping_{false};
   std::atomic<bool> ready_{false};
-  std::map<events::TopicPartition, bool> assigned_;  // partition -> reached its end once
+  std::map<events::TopicPartition, bool> assigned_;      // partition -> reached its end once
+  std::map<events::TopicPartition, Offset> positions_;  // next offset to apply
 
   mutable std::mutex stats_mutex_;
   ProjectorStats stats_;

@@ -1,1 +1,189 @@
-int main() { return 0; }
+// rapport: the one binary. Subcommands:
+//   up        everything in one process (embedded broker unless --brokers)
+//   gateway   HTTP ingestion only
+//   project   one projector (customer-view, ...)
+//   serve     the query API over the projections' stores in --data-dir
+//   archive   the archive consumer: writes the event journal (real clusters)
+// Options read RAPPORT_* environment variables too (see README).
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "services/config.h"
+#include "services/platform.h"
+#include "services/projection_registry.h"
+#include "services/sample_data.h"
+
+namespace {
+
+using rapport::Status;
+using namespace rapport::services;
+
+struct CommonOptions {
+  std::string config_file;
+  std::string brokers;
+  std::string data_dir;
+  std::string listen;
+  std::string log_level;
+};
+
+void AddCommonOptions(CLI::App& command, CommonOptions& options) {
+  command.add_option("--config", options.config_file, "YAML config file")->envname("RAPPORT_CONFIG");
+  command.add_option("--brokers", options.brokers, "Kafka bootstrap servers (default: embedded broker for `up`)")
+      ->envname("RAPPORT_BROKERS");
+  command.add_option("--data-dir", options.data_dir, "where RocksDB state lives (default: data)")
+      ->envname("RAPPORT_DATA_DIR");
+  command.add_option("--listen", options.listen, "HTTP address (default: 127.0.0.1:8080)")
+      ->envname("RAPPORT_LISTEN");
+  command.add_option("--log-level", options.log_level, "trace|debug|info|warn|error (default: warn)")
+      ->envname("RAPPORT_LOG_LEVEL");
+}
+
+// defaults < config file < environment < command line (CLI11 merges the last two).
+rapport::Result<Config> BuildConfig(const CommonOptions& options) {
+  Config config;
+  if (!options.config_file.empty()) RAPPORT_RETURN_IF_ERROR(LoadConfigFile(options.config_file, config));
+  if (!options.brokers.empty()) config.brokers = options.brokers;
+  if (!options.data_dir.empty()) config.data_dir = options.data_dir;
+  if (!options.listen.empty()) config.listen = options.listen;
+  if (!options.log_level.empty()) config.log_level = options.log_level;
+  auto level = spdlog::level::from_str(config.log_level);
+  if (level == spdlog::level::off && config.log_level != "off") {
+    return Status::InvalidArgument("log_level", "unknown level \"" + config.log_level + "\"");
+  }
+  spdlog::set_level(level);
+  auto address = ParseHostPort(config.listen, "listen");
+  if (!address.ok()) return address.status();
+  return config;
+}
+
+// Waits for SIGINT or SIGTERM (blocked in every thread, see main).
+void WaitForSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::warn("signal {}: finishing the current batches and stopping", received);
+}
+
+int Fail(const Status& status) {
+  std::cerr << "rapport: " << status.ToString() << "\n";
+  return status.code() == rapport::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* sample) {
+  auto config = BuildConfig(options);
+  if (!config.ok()) return Fail(config.status());
+  if (config->brokers.empty() && !roles.embedded_broker) {
+    // A sibling `rapport up` on the same data dir publishes its embedded broker.
+    std::ifstream in(BootstrapFile(*config));
+    std::getline(in, config->brokers);
+  }
+  config->kafka.bootstrap_servers = config->brokers;
+  auto platform = Platform::Start(*config, roles);
+  if (!platform.ok()) return Fail(platform.status());
+  auto& p = **platform;
+
+  const std::string http = "http://" + ParseHostPort(config->listen, "listen")->host + ":" +
+                           std::to_string(p.http_port());
+  std::printf("rapport is running\n  HTTP:   %s\n", http.c_str());
+  if (!p.bootstrap_servers().empty()) {
+    std::printf("  Kafka:  %s%s\n", p.bootstrap_servers().c_str(),
+                p.embedded_broker() ? "  (embedded; also in " : "");
+    if (p.embedded_broker()) std::printf("          %s)\n", BootstrapFile(*config).string().c_str());
+  }
+  std::printf("  data:   %s\n", config->data_dir.c_str());
+  if (p.restored() > 0) {
+    std::printf("  journal: %lld event(s) restored into the embedded broker\n", static_cast<long long>(p.restored()));
+  }
+  if (sample && p.gateway()) {
+    auto loaded = LoadSampleData(*p.gateway(), *sample);
+    if (!loaded.ok()) return Fail(loaded.status());
+    std::printf("  sample: %lld events for %d customers published\n", static_cast<long long>(*loaded),
+                sample->customers);
+  }
+  if (p.gateway()) {
+    std::printf(
+        "\nTry:\n"
+        "  curl -X POST %s/v1/events -H 'content-type: application/json' -d '{\"event_id\":\"e-1\","
+        "\"customer_id\":\"c-42\",\"occurred_at\":\"2026-03-01T10:15:00Z\",\"channel\":\"call_centre\","
+        "\"type\":\"purchase\",\"order_id\":\"o-9\",\"amount\":1250,\"cost\":800,\"currency\":\"EUR\","
+        "\"items\":2,\"category\":\"shoes\"}'\n"
+        "  curl %s/v1/customers/c-42\n",
+        http.c_str(), http.c_str());
+  }
+  std::printf("\nCtrl-C stops it.\n");
+  std::fflush(stdout);
+  WaitForSignal();
+  p.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Signals are taken synchronously by WaitForSignal; block them before any thread
+  // starts so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  spdlog::set_level(spdlog::level::warn);
+
+  CLI::App app{"rapport: event-sourced customer interaction platform"};
+  app.require_subcommand(1);
+
+  CommonOptions up_options;
+  SampleOptions sample;
+  bool with_sample = false;
+  auto* up = app.add_subcommand("up", "run everything in one process (embedded Kafka unless --brokers)");
+  AddCommonOptions(*up, up_options);
+  up->add_flag("--sample-data", with_sample, "publish a generated sample population at start");
+  up->add_option("--sample-customers", sample.customers, "customers in the sample (default 2000)")
+      ->check(CLI::Range(1, 10'000'000));
+
+  CommonOptions gateway_options;
+  auto* gateway = app.add_subcommand("gateway", "HTTP ingestion: POST /v1/events");
+  AddCommonOptions(*gateway, gateway_options);
+
+  CommonOptions project_options;
+  std::string projection;
+  auto* project = app.add_subcommand("project", "run one projector");
+  AddCommonOptions(*project, project_options);
+  project->add_option("projection", projection, "which projection")
+      ->required()
+      ->check(CLI::IsMember(ProjectionNames()));
+
+  CommonOptions archive_options;
+  auto* archive = app.add_subcommand("archive", "write the event journal from the topic (real Kafka clusters)");
+  AddCommonOptions(*archive, archive_options);
+
+  CommonOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "query API over the stores in --data-dir");
+  AddCommonOptions(*serve, serve_options);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (up->parsed()) {
+    Roles roles{.embedded_broker = true,
+                .gateway = true,
+                .archive = true,
+                .query = true,
+                .projections = ProjectionNames()};
+    return RunPlatform(up_options, roles, with_sample ? &sample : nullptr);
+  }
+  if (gateway->parsed()) return RunPlatform(gateway_options, Roles{.gateway = true}, nullptr);
+  if (project->parsed()) return RunPlatform(project_options, Roles{.projections = {projection}}, nullptr);
+  if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
+  if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
+  return 2;
+}

@@ -1,0 +1,86 @@
+#include "services/archiver.h"
+
+#include <spdlog/spdlog.h>
+
+#include "events/wire_codec.h"
+#include "projections/offsets.h"
+
+namespace rapport::services {
+
+Result<std::unique_ptr<Archiver>> Archiver::Create(const events::KafkaSettings& kafka,
+                                                   projections::Journal& journal) {
+  std::unique_ptr<Archiver> archiver(new Archiver(journal));
+  auto consumer = events::Consumer::Create(kafka, "rapport.archive", "rapport-archive", archiver.get());
+  if (!consumer.ok()) return consumer.status();
+  archiver->consumer_ = std::move(consumer).value();
+  RAPPORT_RETURN_IF_ERROR(archiver->consumer_->Subscribe({kafka.topics.interactions}));
+  return archiver;
+}
+
+std::vector<std::optional<Offset>> Archiver::OnAssigned(const std::vector<events::TopicPartition>& partitions) {
+  std::vector<std::optional<Offset>> starts;
+  for (const auto& tp : partitions) {
+    auto next = projections::ReadNextOffset(journal_.store(), tp);
+    if (!next.ok()) {
+      spdlog::error("archive: {}", next.status().ToString());
+      stopping_ = true;
+    }
+    // Offset 0, never "beginning": a head already gone from Kafka is an error.
+    starts.push_back(next.ok() ? next->value_or(Offset(0)) : Offset(0));
+    assigned_[tp] = false;
+  }
+  ready_ = false;
+  return starts;
+}
+
+void Archiver::OnRevoked(const std::vector<events::TopicPartition>& partitions) {
+  for (const auto& tp : partitions) assigned_.erase(tp);
+}
+
+Status Archiver::Run() {
+  Status result;
+  while (!stopping_ && result.ok()) {
+    auto messages = consumer_->Poll(10'000, std::chrono::milliseconds(100));
+    std::vector<projections::JournalEntry> entries;
+    std::map<events::TopicPartition, Offset> progress;
+    for (auto& message : messages) {
+      events::TopicPartition tp{std::string(message.topic()), message.partition()};
+      if (message.error() == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        assigned_[tp] = true;
+        bool all = true;
+        for (const auto& [_, reached] : assigned_) all = all && reached;
+        ready_ = all;
+        continue;
+      }
+      if (message.error() == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+        result = Status::Unavailable("archive: " + message.error_text() +
+                                     ": messages left the topic before they were archived");
+        break;
+      }
+      if (message.error() != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        spdlog::warn("archive: {}", message.error_text());
+        continue;
+      }
+      auto type = message.header(events::kHeaderEventType);
+      entries.push_back({message.partition(), message.offset(), std::string(message.key()),
+                         std::string(message.value()), message.timestamp_ms(),
+                         type ? std::string(*type) : std::string()});
+      progress[tp] = Offset(message.offset().value() + 1);
+    }
+    if (entries.empty()) continue;
+    std::vector<events::PartitionOffset> offsets;
+    for (const auto& [tp, next] : progress) offsets.push_back({tp, next});
+    Status written = journal_.AppendWithProgress(entries, offsets);
+    if (!written.ok()) {
+      result = written;
+      break;
+    }
+    archived_ += static_cast<int64_t>(entries.size());
+    (void)consumer_->CommitAsync(offsets);
+  }
+  Status closed = consumer_->Close();
+  if (!closed.ok()) spdlog::warn("archive close: {}", closed.ToString());
+  return result;
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,41 @@
+#pragma once
+// With a real Kafka cluster, the archive consumer writes the event journal from
+// the interactions topic (in embedded mode the gateway writes it directly). It
+// keeps every message as published, poison ones included, so the journal's
+// offsets match the topic's one for one. Consumer group "rapport.archive".
+//
+// Lifecycle: Create, Run on one thread, Stop from any thread.
+
+#include <atomic>
+#include <map>
+#include <memory>
+
+#include "events/consumer.h"
+#include "events/kafka_settings.h"
+#include "projections/journal.h"
+
+namespace rapport::services {
+
+class Archiver final : private events::RebalanceListener {
+ public:
+  static Result<std::unique_ptr<Archiver>> Create(const events::KafkaSettings& kafka, projections::Journal& journal);
+
+  Status Run();
+  void Stop() { stopping_ = true; }
+  bool ready() const { return ready_; }
+  int64_t archived() const { return archived_; }
+
+ private:
+  explicit Archiver(projections::Journal& journal) : journal_(journal) {}
+  std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
+  void OnRevoked(const std::vector<events::TopicPartition>& partitions) override;
+
+  projections::Journal& journal_;
+  std::unique_ptr<events::Consumer> consumer_;
+  std::map<events::TopicPartition, bool> assigned_;  // -> reached the end once
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> ready_{false};
+  std::atomic<int64_t> archived_{0};
+};
+
+}  // namespace rapport::services

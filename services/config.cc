@@ -1,0 +1,89 @@
+#include "services/config.h"
+
+#include <charconv>
+#include <functional>
+
+#include <yaml-cpp/yaml.h>
+
+namespace rapport::services {
+
+void BindConfig(SettingsBinder& b, Config& c) {
+  b.Bind("brokers", &c.brokers);
+  b.Bind("data_dir", &c.data_dir);
+  b.Bind("listen", &c.listen);
+  b.Bind("log_level", &c.log_level);
+  b.Bind("embedded_brokers", &c.embedded_brokers);
+
+  b.Bind("kafka.topics.interactions", &c.kafka.topics.interactions);
+  b.Bind("kafka.topics.churn_alerts", &c.kafka.topics.churn_alerts);
+  b.Bind("kafka.topics.dead_letter", &c.kafka.topics.dead_letter);
+  b.Bind("kafka.partitions", &c.kafka.partitions);
+  b.Bind("kafka.replication_factor", &c.kafka.replication_factor);
+  b.Bind("kafka.session_timeout_ms", &c.kafka.session_timeout_ms);
+  b.Bind("kafka.delivery_timeout_ms", &c.kafka.delivery_timeout_ms);
+
+  b.Bind("gateway.max_body_bytes", &c.gateway.max_body_bytes);
+  b.Bind("gateway.max_batch_events", &c.gateway.max_batch_events);
+  b.Bind("gateway.threads", &c.gateway.threads);
+
+  auto& lc = c.domain.lifecycle;
+  b.Bind("domain.lifecycle.formation_min_purchases", &lc.formation_min_purchases);
+  b.Bind("domain.lifecycle.stability_min_purchases", &lc.stability_min_purchases);
+  b.Bind("domain.lifecycle.stability_min_tenure_days", &lc.stability_min_tenure_days);
+  b.Bind("domain.lifecycle.decline_interval_factor", &lc.decline_interval_factor);
+  b.Bind("domain.lifecycle.decline_window_days", &lc.decline_window_days);
+  b.Bind("domain.lifecycle.decline_ratio", &lc.decline_ratio);
+}
+
+Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path.string());
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("config", path.string() + ": " + e.what());
+  }
+  SettingsBinder binder;
+  BindConfig(binder, config);
+
+  // Kafka client properties pass through verbatim: kafka.client_properties.<name>.
+  std::function<Status(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& node,
+                                                                         const std::string& prefix) -> Status {
+    if (node.IsMap()) {
+      for (const auto& entry : node) {
+        std::string key = entry.first.as<std::string>();
+        std::string name = prefix.empty() ? key : prefix + "." + key;
+        if (name == "kafka.client_properties") {
+          if (!entry.second.IsMap()) return Status::InvalidArgument(name, "must be a map of librdkafka properties");
+          for (const auto& property : entry.second) {
+            config.kafka.client_properties[property.first.as<std::string>()] = property.second.as<std::string>();
+          }
+          continue;
+        }
+        RAPPORT_RETURN_IF_ERROR(walk(entry.second, name));
+      }
+      return Status::Ok();
+    }
+    if (node.IsScalar()) return binder.Set(prefix, node.as<std::string>());
+    if (node.IsNull()) return Status::Ok();
+    return Status::InvalidArgument(prefix, "must be a single value, not a list");
+  };
+  Status status = walk(root, "");
+  return status.ok() ? status : status.WithContext(path.string());
+}
+
+Result<HostPort> ParseHostPort(std::string_view text, std::string_view field) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return Status::InvalidArgument(std::string(field), "expected host:port, got \"" + std::string(text) + "\"");
+  }
+  HostPort out;
+  out.host = std::string(text.substr(0, colon));
+  std::string_view port = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+  if (ec != std::errc() || end != port.data() + port.size() || out.port < 0 || out.port > 65535) {
+    return Status::InvalidArgument(std::string(field), "port must be 0..65535, got \"" + std::string(port) + "\"");
+  }
+  return out;
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,48 @@
+#pragma once
+// Everything a rapport process can be told, with defaults. Sources, later ones win:
+// defaults < config file (--config, YAML) < RAPPORT_* environment < command line.
+// Every field has a dotted name (see BindConfig); docs/configuration.md lists them.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+#include "events/kafka_settings.h"
+#include "events/status.h"
+#include "projections/domain_settings.h"
+#include "services/settings_binder.h"
+
+namespace rapport::services {
+
+struct GatewayLimits {
+  int64_t max_body_bytes = 32 << 20;  // larger bodies get 413
+  int max_batch_events = 10'000;      // NDJSON lines per request
+  int threads = 8;                    // HTTP worker threads (bounds concurrent requests)
+};
+
+struct Config {
+  std::string brokers;  // empty: start the embedded broker
+  std::string data_dir = "data";
+  std::string listen = "127.0.0.1:8080";
+  std::string log_level = "warn";  // quiet by default
+  int embedded_brokers = 3;
+  events::KafkaSettings kafka;
+  GatewayLimits gateway;
+  projections::DomainSettings domain;
+};
+
+// Binds every field of `config` under its dotted name.
+void BindConfig(SettingsBinder& binder, Config& config);
+
+// Reads a YAML file whose nested keys are the dotted names. Unknown keys and
+// malformed values are errors naming the key.
+Status LoadConfigFile(const std::filesystem::path& path, Config& config);
+
+// "127.0.0.1:8080" -> host and port; errors name `field`.
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+Result<HostPort> ParseHostPort(std::string_view text, std::string_view field);
+
+}  // namespace rapport::services

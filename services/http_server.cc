@@ -1,0 +1,64 @@
+#include "services/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+namespace rapport::services {
+
+void Send(httplib::Response& out, const HttpResponse& response) {
+  out.status = response.status;
+  out.set_content(response.body, response.content_type.c_str());
+}
+
+HttpServer::HttpServer(const GatewayLimits& limits) {
+  server_.set_payload_max_length(static_cast<size_t>(limits.max_body_bytes));
+  const int threads = std::max(2, limits.threads);
+  // httplib's task-queue hook wants an owning raw pointer; the server deletes it.
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server_.set_keep_alive_max_count(1000);
+  server_.set_read_timeout(30, 0);
+  server_.set_exception_handler([](const httplib::Request& request, httplib::Response& response,
+                                   std::exception_ptr error) {
+    std::string what = "unexpected error";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("http {} {}: {}", request.method, request.path, what);
+    Send(response, ErrorResponse(Status::Internal(what)));
+  });
+  server_.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    Status status = response.status == 413 ? Status::ResourceExhausted("request body too large")
+                    : response.status == 404 ? Status::NotFound("no such endpoint")
+                                             : Status::InvalidArgument("", "bad request");
+    const int code = response.status;
+    Send(response, ErrorResponse(status));
+    response.status = code;
+  });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start(const HostPort& address) {
+  if (address.port == 0) {
+    port_ = server_.bind_to_any_port(address.host.c_str());
+  } else {
+    port_ = server_.bind_to_port(address.host.c_str(), address.port) ? address.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port));
+  }
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (thread_.joinable()) {
+    server_.stop();
+    thread_.join();
+  }
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,209 @@
+#include "services/platform.h"
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "services/journal_restore.h"
+#include "services/projection_registry.h"
+#include "services/routes.h"
+
+namespace rapport::services {
+
+std::filesystem::path BootstrapFile(const Config& config) {
+  return std::filesystem::path(config.data_dir) / "bootstrap.servers";
+}
+
+Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Roles& roles) {
+  std::unique_ptr<Platform> platform(new Platform(config));
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
+
+  if (platform->config_.brokers.empty()) {
+    if (roles.embedded_broker) {
+      RAPPORT_RETURN_IF_ERROR(platform->StartBroker());
+    } else if (!roles.gateway && roles.projections.empty()) {
+      // The query API alone needs no Kafka.
+    } else {
+      return Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers (or RAPPORT_BROKERS)");
+    }
+  }
+  if (!platform->config_.brokers.empty()) {
+    auto publisher = events::Publisher::Create(platform->config_.kafka, "rapport");
+    if (!publisher.ok()) return publisher.status();
+    platform->publisher_ = std::move(publisher).value();
+  }
+  RAPPORT_RETURN_IF_ERROR(platform->OpenJournal(roles));
+  if (roles.archive && !platform->broker_) RAPPORT_RETURN_IF_ERROR(platform->StartArchiver());
+  if (roles.gateway) {
+    // In embedded mode the gateway keeps the history itself; with a real cluster
+    // the archive consumer does.
+    projections::Journal* journal = platform->broker_ ? platform->journal_.get() : nullptr;
+    platform->gateway_ =
+        std::make_unique<Gateway>(*platform->publisher_, platform->config_.kafka.topics, config.gateway, journal);
+  }
+  for (const std::string& name : roles.projections) RAPPORT_RETURN_IF_ERROR(platform->StartProjection(name));
+  if (roles.query) RAPPORT_RETURN_IF_ERROR(platform->StartQuery());
+  RAPPORT_RETURN_IF_ERROR(platform->StartHttp(roles));
+  return platform;
+}
+
+Status Platform::StartBroker() {
+  std::vector<events::TopicSpec> topics;
+  for (const std::string& topic :
+       {config_.kafka.topics.interactions, config_.kafka.topics.churn_alerts, config_.kafka.topics.dead_letter}) {
+    topics.push_back({topic, config_.kafka.partitions, config_.kafka.replication_factor});
+  }
+  auto broker = events::EmbeddedBroker::Start(config_.embedded_brokers, topics);
+  if (!broker.ok()) return broker.status();
+  broker_ = std::move(broker).value();
+  config_.brokers = broker_->bootstrap_servers();
+  config_.kafka.bootstrap_servers = config_.brokers;
+
+  std::ofstream out(BootstrapFile(config_), std::ios::trunc);
+  out << config_.brokers << "\n";
+  if (!out) return Status::Unavailable("cannot write " + BootstrapFile(config_).string());
+  return Status::Ok();
+}
+
+Status Platform::OpenJournal(const Roles& roles) {
+  const auto dir = std::filesystem::path(config_.data_dir) / "journal";
+  const bool writer = broker_ != nullptr || roles.archive;
+  if (!writer && !std::filesystem::exists(dir / "CURRENT")) return Status::Ok();  // none to read
+  if (!writer && roles.projections.empty()) return Status::Ok();
+  auto journal = projections::Journal::Open(dir, writer ? projections::OpenMode::kReadWrite
+                                                        : projections::OpenMode::kSecondary);
+  if (!journal.ok()) return journal.status();
+  journal_ = std::move(journal).value();
+  if (broker_) {
+    // A fresh embedded broker: give it back the history, at the same offsets.
+    auto restored = RestoreIntoBroker(*journal_, *publisher_, config_.kafka.topics.interactions);
+    if (!restored.ok()) return restored.status();
+    restored_ = *restored;
+  }
+  return Status::Ok();
+}
+
+Status Platform::StartArchiver() {
+  auto archiver = Archiver::Create(config_.kafka, *journal_);
+  if (!archiver.ok()) return archiver.status();
+  archiver_ = std::move(archiver).value();
+  archiver_thread_ = std::thread([this] {
+    Status result = archiver_->Run();
+    if (!result.ok()) spdlog::error("archive stopped: {}", result.ToString());
+  });
+  return Status::Ok();
+}
+
+Status Platform::StartProjection(const std::string& name) {
+  auto running = std::make_unique<RunningProjection>();
+  running->name = name;
+  auto store = projections::Store::Open(std::filesystem::path(config_.data_dir) / name,
+                                        projections::OpenMode::kReadWrite);
+  if (!store.ok()) return store.status();
+  running->store = std::move(store).value();
+  auto projection = MakeProjection(name, *running->store, config_.domain);
+  if (!projection.ok()) return projection.status();
+  running->projection = std::move(projection).value();
+  auto projector = projections::Projector::Create(config_.kafka, projections::ProjectorOptions{}, *running->store,
+                                                  *running->projection, *publisher_, journal_.get());
+  if (!projector.ok()) return projector.status();
+  running->projector = std::move(projector).value();
+  running->thread = std::thread([r = running.get()] {
+    Status result = r->projector->Run();
+    if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
+  });
+  running_.push_back(std::move(running));
+  return Status::Ok();
+}
+
+Status Platform::StartQuery() {
+  auto store_for = [&](const std::string& name) -> Result<const projections::Store*> {
+    for (const auto& running : running_) {
+      if (running->name == name) return static_cast<const projections::Store*>(running->store.get());
+    }
+    const auto dir = std::filesystem::path(config_.data_dir) / name;
+    if (!std::filesystem::exists(dir / "CURRENT")) return static_cast<const projections::Store*>(nullptr);
+    auto follower = projections::Store::Open(dir, projections::OpenMode::kSecondary);
+    if (!follower.ok()) return follower.status();
+    followers_.push_back(std::move(follower).value());
+    return static_cast<const projections::Store*>(followers_.back().get());
+  };
+  QueryStores stores;
+  auto customer_view = store_for("customer-view");
+  if (!customer_view.ok()) return customer_view.status();
+  stores.customer_view = *customer_view;
+  query_ = std::make_unique<QueryService>(stores, config_.domain);
+  if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
+  return Status::Ok();
+}
+
+void Platform::CatchUpLoop() {
+  while (!stopping_) {
+    for (auto& follower : followers_) {
+      Status status = follower->CatchUp();
+      if (!status.ok()) spdlog::warn("catch up {}: {}", follower->dir().string(), status.ToString());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Status Platform::StartHttp(const Roles& roles) {
+  auto address = ParseHostPort(config_.listen, "listen");
+  if (!address.ok()) return address.status();
+  http_ = std::make_unique<HttpServer>(config_.gateway);
+  AddHealthRoutes(http_->raw(), *this);
+  if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
+  if (query_) AddQueryRoutes(http_->raw(), *query_);
+  return http_->Start(*address);
+}
+
+bool Platform::ready() const {
+  if (archiver_ && !archiver_->ready()) return false;
+  for (const auto& running : running_) {
+    if (!running->projector->ready()) return false;
+  }
+  return true;
+}
+
+nlohmann::json Platform::ReadinessJson() const {
+  nlohmann::json projectors = nlohmann::json::object();
+  for (const auto& running : running_) {
+    auto stats = running->projector->stats();
+    projectors[running->name] = {{"ready", running->projector->ready()},
+                                 {"applied", stats.applied},
+                                 {"duplicates", stats.duplicates},
+                                 {"dead_lettered", stats.dead_lettered}};
+  }
+  return {{"ready", ready()}, {"projectors", projectors}};
+}
+
+void Platform::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  stopping_ = true;
+  if (http_) http_->Stop();
+  for (auto& running : running_) running->projector->Stop();
+  if (archiver_) archiver_->Stop();
+  if (archiver_thread_.joinable()) archiver_thread_.join();
+  for (auto& running : running_) {
+    if (running->thread.joinable()) running->thread.join();
+  }
+  if (catch_up_.joinable()) catch_up_.join();
+  running_.clear();
+  followers_.clear();
+  archiver_.reset();
+  gateway_.reset();
+  if (publisher_) {
+    Status flushed = publisher_->Flush(std::chrono::seconds(10));
+    if (!flushed.ok()) spdlog::warn("flush on stop: {}", flushed.ToString());
+  }
+  publisher_.reset();
+  broker_.reset();
+  journal_.reset();
+}
+
+Platform::~Platform() { Stop(); }
+
+}  // namespace rapport::services

@@ -1,0 +1,21 @@
+#include "services/projection_registry.h"
+
+#include "projections/customer_view_projection.h"
+
+namespace rapport::services {
+
+const std::vector<std::string>& ProjectionNames() {
+  static const std::vector<std::string> kNames = {std::string(projections::CustomerViewProjection::kName)};
+  return kNames;
+}
+
+Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
+                                                                const projections::DomainSettings& settings) {
+  if (name == projections::CustomerViewProjection::kName) {
+    return std::unique_ptr<projections::Projection>(
+        std::make_unique<projections::CustomerViewProjection>(store, settings));
+  }
+  return Status::InvalidArgument("projection", "unknown projection \"" + std::string(name) + "\"");
+}
+
+}  // namespace rapport::services

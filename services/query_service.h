@@ -1,0 +1,32 @@
+#pragma once
+// The read side: answers the query API from the projections' stores. In `rapport
+// up` the stores are the projectors' own instances; in `rapport serve` they are
+// secondary instances following the projectors' databases on the same disk.
+// Thread-safe (RocksDB reads are).
+
+#include <string_view>
+
+#include "projections/domain_settings.h"
+#include "projections/store.h"
+#include "services/http_response.h"
+
+namespace rapport::services {
+
+// The stores this process can read; null where that projection is not available.
+struct QueryStores {
+  const projections::Store* customer_view = nullptr;
+};
+
+class QueryService {
+ public:
+  QueryService(QueryStores stores, projections::DomainSettings settings);
+
+  // GET /v1/customers/{id}
+  HttpResponse GetCustomer(std::string_view customer_id) const;
+
+ private:
+  QueryStores stores_;
+  projections::DomainSettings settings_;
+};
+
+}  // namespace rapport::services

@@ -1,0 +1,29 @@
+#include "services/routes.h"
+
+#include "services/http_server.h"
+#include "services/platform.h"
+
+namespace rapport::services {
+
+void AddHealthRoutes(httplib::Server& server, const Platform& platform) {
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    Send(response, JsonResponse(200, {{"status", "ok"}}));
+  });
+  server.Get("/readyz", [&platform](const httplib::Request&, httplib::Response& response) {
+    Send(response, JsonResponse(platform.ready() ? 200 : 503, platform.ReadinessJson()));
+  });
+}
+
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway) {
+  server.Post("/v1/events", [&gateway](const httplib::Request& request, httplib::Response& response) {
+    Send(response, gateway.Accept(request.body, request.get_header_value("Content-Type")));
+  });
+}
+
+void AddQueryRoutes(httplib::Server& server, const QueryService& query) {
+  server.Get(R"(/v1/customers/([^/]+))", [&query](const httplib::Request& request, httplib::Response& response) {
+    Send(response, query.GetCustomer(request.matches[1].str()));
+  });
+}
+
+}  // namespace rapport::services
