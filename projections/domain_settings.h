@@ -8,6 +8,7 @@
 #include "projections/churn_settings.h"
 #include "projections/loyalty_settings.h"
 #include "projections/satisfaction_settings.h"
+#include "projections/value_settings.h"
 
 namespace rapport::projections {
 
@@ -22,6 +23,7 @@ struct LifecycleSettings {
 
 struct DomainSettings {
   LifecycleSettings lifecycle;
+  ValueSettings value;                // projections/value_settings.h
   SatisfactionSettings satisfaction;  // projections/satisfaction_settings.h
   LoyaltySettings loyalty;            // projections/loyalty_settings.h
   ChurnSettings churn;                // projections/churn_settings.h

@@ -33,6 +33,19 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.lifecycle.decline_interval_factor", &lc.decline_interval_factor);
   b.Bind("domain.lifecycle.decline_window_days", &lc.decline_window_days);
   b.Bind("domain.lifecycle.decline_ratio", &lc.decline_ratio);
+
+  auto& value = c.domain.value;
+  b.Bind("domain.value.rfm_window_days", &value.rfm_window_days);
+  b.Bind("domain.value.pyramid_window_days", &value.pyramid_window_days);
+  b.Bind("domain.value.pyramid_by_profit", &value.pyramid_by_profit);
+  b.Bind("domain.value.tier_a_share", &value.tier_cuts[0]);
+  b.Bind("domain.value.tier_ab_share", &value.tier_cuts[1]);
+  b.Bind("domain.value.tier_abc_share", &value.tier_cuts[2]);
+  b.Bind("domain.value.ranking_refresh_hours", &value.ranking_refresh_hours);
+  b.Bind("domain.value.clv_horizon_months", &value.clv_horizon_months);
+  b.Bind("domain.value.clv_monthly_discount", &value.clv_monthly_discount);
+  b.Bind("domain.value.high_loyalty_score", &value.high_loyalty_score);
+  b.Bind("domain.value.inactive_after_days", &value.inactive_after_days);
 }
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
