@@ -282,7 +282,7 @@ struct PayloadWriter {
 
 }  // namespace
 
-Result<Event> DecodeJsonEvent(const json& object, const Limits& limits) {
+Result<Event> DecodeJsonObject(const json& object, const Limits& limits) {
   if (!object.is_object()) return Status::InvalidArgument("", "an event must be a JSON object");
   FieldReader reader(object);
   Event event;
@@ -311,7 +311,7 @@ Result<Event> DecodeJsonEvent(const json& object, const Limits& limits) {
 Result<Event> DecodeJsonEvent(std::string_view text, const Limits& limits) {
   json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) return Status::InvalidArgument("", "body is not valid JSON");
-  return DecodeJsonEvent(object, limits);
+  return DecodeJsonObject(object, limits);
 }
 
 json EventToJson(const Event& event) {

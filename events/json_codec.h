@@ -21,7 +21,7 @@ namespace rapport::events {
 // that names the field. Unknown fields are rejected (a typo must not lose data).
 // "recorded_at" is accepted (exports carry it); the gateway overwrites it.
 Result<Event> DecodeJsonEvent(std::string_view json, const Limits& limits = {});
-Result<Event> DecodeJsonEvent(const nlohmann::json& object, const Limits& limits = {});
+Result<Event> DecodeJsonObject(const nlohmann::json& object, const Limits& limits = {});
 
 // The flat JSON object of an event; recorded_at is included when non-zero.
 nlohmann::json EventToJson(const Event& event);
