@@ -35,7 +35,10 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     platform->publisher_ = std::move(publisher).value();
   }
   RAPPORT_RETURN_IF_ERROR(platform->OpenJournal(roles));
-  if (roles.archive && !platform->broker_) RAPPORT_RETURN_IF_ERROR(platform->StartArchiver());
+  // The archive consumer journals what other Kafka clients publish straight to the
+  // topic. In embedded mode it runs too: the gateway journals its own events before
+  // answering 202, and kcat/Java publishers reach the journal through the archiver.
+  if (roles.archive || platform->broker_) RAPPORT_RETURN_IF_ERROR(platform->StartArchiver());
   if (roles.gateway) {
     // In embedded mode the gateway keeps the history itself; with a real cluster
     // the archive consumer does.

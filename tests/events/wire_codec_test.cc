@@ -29,6 +29,14 @@ TEST_CASE("wire codec: an envelope round-trips every field, optional answers inc
   CHECK_FALSE(care.survey.csat.has_value());
 }
 
+TEST_CASE("wire codec: a payload at an odd address decodes (Kafka does not align)", "[wire]") {
+  Event event = SampleEvent();
+  std::string padded = "x" + EncodeWire(event);
+  auto decoded = DecodeWire(std::string_view(padded).substr(1));
+  REQUIRE(decoded.ok());
+  CHECK(*decoded == event);
+}
+
 TEST_CASE("wire codec: truncated and random bytes are corruption, never a crash", "[wire]") {
   std::string bytes = EncodeWire(SampleEvent());
   for (size_t length = 0; length < bytes.size(); ++length) {
