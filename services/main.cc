@@ -4,6 +4,7 @@
 //   project   one projector (customer-view, ...)
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
+//   config    prints every setting with its effective value
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -76,6 +77,16 @@ void WaitForSignal() {
 int Fail(const Status& status) {
   std::cerr << "rapport: " << status.ToString() << "\n";
   return status.code() == rapport::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+// `rapport config`: the settings after defaults, file, environment and flags.
+int PrintConfig(const CommonOptions& options) {
+  auto config = BuildConfig(options);
+  if (!config.ok()) return Fail(config.status());
+  SettingsBinder binder;
+  BindConfig(binder, *config);
+  for (const auto& [name, value] : binder.Dump()) std::printf("%s = %s\n", name.c_str(), value.c_str());
+  return 0;
 }
 
 int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* sample) {
@@ -171,6 +182,10 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "query API over the stores in --data-dir");
   AddCommonOptions(*serve, serve_options);
 
+  CommonOptions config_options;
+  auto* config_command = app.add_subcommand("config", "print every setting with its effective value");
+  AddCommonOptions(*config_command, config_options);
+
   CLI11_PARSE(app, argc, argv);
 
   if (up->parsed()) {
@@ -185,5 +200,6 @@ int main(int argc, char** argv) {
   if (project->parsed()) return RunPlatform(project_options, Roles{.projections = {projection}}, nullptr);
   if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
   if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
+  if (config_command->parsed()) return PrintConfig(config_options);
   return 2;
 }
