@@ -32,7 +32,12 @@ test: build
 run: build
 	$(BUILD_DIR)/services/rapport up --data-dir $(DATA_DIR) --sample-data
 
-bench:
+# The benchmark's own dependencies (not needed by `make test`): the PostgreSQL peer.
+BENCH_PACKAGES := postgresql-15 bc curl
+
+bench: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get install -y -qq $$missing; fi
 	$(MAKE) build BUILD_DIR=build-release BUILD_TYPE=Release
 	bash bench/run.sh build-release
 

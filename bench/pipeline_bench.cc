@@ -1,85 +1,202 @@
-// Publish and projection throughput through the embedded Kafka cluster, with a
-// real RocksDB store: the figures `make bench` prints for the spine.
-//   pipeline_bench [customers] [events]
+// Kafka-side figures, through the embedded broker (librdkafka's mock cluster):
+//   A. the limits and the projections on a window that fits the broker's retention
+//      (~5 MiB a partition): publish it, then read it with a consumer that discards
+//      messages (the consume-only limit), then with each projector from scratch;
+//   B. end to end on the whole history: the platform's gateway publishes (journal
+//      included, as in `rapport up`) while every projector runs; prints the lag curve
+//      and the rate at which each projection kept up.
+//   pipeline_bench [customers] [window_events]
 
-#include <sys/resource.h>
-
-#include <chrono>
-#include <cstdio>
+#include <atomic>
+#include <map>
 #include <thread>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bench/bench_util.h"
+#include "events/consumer.h"
 #include "events/embedded_broker.h"
 #include "events/publisher.h"
-#include "projections/customer_view_projection.h"
 #include "projections/projector.h"
 #include "services/gateway.h"
+#include "services/platform.h"
+#include "services/projection_registry.h"
 #include "services/sample_data.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace rapport;
 
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
+// Starts every assigned partition at offset 0.
+class FromStart final : public events::RebalanceListener {
+ public:
+  std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override {
+    return std::vector<std::optional<Offset>>(partitions.size(), Offset(0));
+  }
+  void OnRevoked(const std::vector<events::TopicPartition>&) override {}
+};
+
+Result<double> ConsumeOnlyRate(const events::KafkaSettings& kafka, size_t expected, int round) {
+  FromStart listener;
+  auto consumer = events::Consumer::Create(kafka, "bench.consume-only." + std::to_string(round), "bench", &listener);
+  if (!consumer.ok()) return consumer.status();
+  RAPPORT_RETURN_IF_ERROR((*consumer)->Subscribe({kafka.topics.interactions}));
+  size_t seen = 0;
+  bench::Clock::time_point start;
+  while (seen < expected) {
+    auto messages = (*consumer)->Poll(10'000, std::chrono::milliseconds(100));
+    for (const auto& message : messages) {
+      if (!message.error()) {
+        if (seen == 0) start = bench::Clock::now();  // from the first message: group join excluded
+        ++seen;
+      }
+    }
+  }
+  const double seconds = bench::SecondsSince(start);
+  (void)(*consumer)->Close();
+  return static_cast<double>(expected) / seconds;
 }
 
-long PeakRssMib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024;
+Result<double> ProjectionRate(const events::KafkaSettings& kafka, const std::string& name,
+                              const std::filesystem::path& dir, events::Publisher& dead_letters, size_t expected) {
+  auto store = projections::Store::Open(dir, projections::OpenMode::kReadWrite);
+  if (!store.ok()) return store.status();
+  auto projection = services::MakeProjection(name, **store, projections::DomainSettings{});
+  if (!projection.ok()) return projection.status();
+  projections::ProjectorOptions options;
+  options.group_id = "bench." + dir.filename().string();
+  auto projector = projections::Projector::Create(kafka, options, **store, **projection, dead_letters);
+  if (!projector.ok()) return projector.status();
+  std::thread runner([&] { (void)(*projector)->Run(); });
+  while ((*projector)->stats().applied == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto start = bench::Clock::now();
+  const int64_t first = (*projector)->stats().applied;
+  while ((*projector)->stats().applied < static_cast<int64_t>(expected)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const double seconds = bench::SecondsSince(start);
+  (*projector)->Stop();
+  runner.join();
+  return static_cast<double>(static_cast<int64_t>(expected) - first) / seconds;
+}
+
+int RunWindow(const std::vector<events::Event>& history, size_t window, const testing::TempDir& dir) {
+  auto broker = events::EmbeddedBroker::Start(3, {{"rapport.interactions", 12, 3}, {"rapport.dead-letter", 1, 3}});
+  if (!broker.ok()) return 1;
+  events::KafkaSettings kafka;
+  kafka.bootstrap_servers = (*broker)->bootstrap_servers();
+  kafka.session_timeout_ms = 6000;
+  auto publisher = events::Publisher::Create(kafka, "bench");
+  if (!publisher.ok()) return 1;
+  std::vector<events::OutgoingMessage> messages;
+  for (size_t i = 0; i < window; ++i) messages.push_back(services::ToKafkaMessage(history[i], kafka.topics.interactions));
+  auto start = bench::Clock::now();
+  for (size_t i = 0; i < messages.size(); i += 10'000) {
+    std::span<const events::OutgoingMessage> batch(messages.data() + i, std::min<size_t>(10'000, messages.size() - i));
+    if (!(*publisher)->PublishAndWait(batch).ok()) return std::fprintf(stderr, "publish failed\n"), 1;
+  }
+  bench::Result("publish_events_per_s", static_cast<double>(window) / bench::SecondsSince(start), "events/s",
+                "idempotent producer, acks=all, batches of 10,000");
+
+  std::vector<double> consume_rates;
+  for (int round = 0; round < bench::Repeats(); ++round) {
+    auto rate = ConsumeOnlyRate(kafka, window, round);
+    if (!rate.ok()) return std::fprintf(stderr, "%s\n", rate.status().ToString().c_str()), 1;
+    consume_rates.push_back(*rate);
+  }
+  const double consume_only = bench::Median(consume_rates);
+  bench::Result("consume_only_events_per_s", consume_only, "events/s", "librdkafka consumer discarding messages");
+
+  for (const std::string& name : services::ProjectionNames()) {
+    std::vector<double> rates;
+    for (int round = 0; round < bench::Repeats(); ++round) {
+      auto rate = ProjectionRate(kafka, name, dir.path() / ("window-" + name + "-" + std::to_string(round)),
+                                 **publisher, window);
+      if (!rate.ok()) return std::fprintf(stderr, "%s\n", rate.status().ToString().c_str()), 1;
+      rates.push_back(*rate);
+    }
+    const double rate = bench::Median(rates);
+    const std::string key = name == "customer-view" ? "customer_view_events_per_s" : "projection_" + name + "_events_per_s";
+    bench::Result(key, rate, "events/s", "consume + verify + decode + dedupe + fold + RocksDB checkpoint");
+    bench::Result("projection_" + name + "_share_of_consume_only", rate / consume_only, "fraction", "");
+  }
+  return 0;
+}
+
+int RunEndToEnd(const std::vector<events::Event>& history, const testing::TempDir& dir) {
+  services::Config config;
+  config.data_dir = (dir.path() / "platform").string();
+  config.listen = "127.0.0.1:0";
+  config.kafka.session_timeout_ms = 6000;
+  services::Roles roles{.embedded_broker = true, .gateway = true, .projections = services::ProjectionNames()};
+  auto platform = services::Platform::Start(config, roles);
+  if (!platform.ok()) return std::fprintf(stderr, "%s\n", platform.status().ToString().c_str()), 1;
+  while (!(*platform)->ready()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  std::atomic<size_t> published{0};
+  const auto start = bench::Clock::now();
+  std::thread producer([&] {
+    for (size_t i = 0; i < history.size(); i += 10'000) {
+      std::vector<events::Event> batch(history.begin() + static_cast<ptrdiff_t>(i),
+                                       history.begin() + static_cast<ptrdiff_t>(std::min(history.size(), i + 10'000)));
+      if (!(*platform)->gateway()->Publish(batch).ok()) std::fprintf(stderr, "publish failed\n"), std::exit(1);
+      published += batch.size();
+    }
+  });
+  auto applied_by = [&] {
+    std::map<std::string, int64_t> out;
+    for (const auto& [name, stats] : (*platform)->ReadinessJson()["projectors"].items()) {
+      out[name] = stats["applied"].get<int64_t>();
+    }
+    return out;
+  };
+  std::printf("lag curve (seconds: published, then lag per projection)\n");
+  std::map<std::string, double> done_at;
+  auto next_sample = start;
+  while (done_at.size() < services::ProjectionNames().size()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto applied = applied_by();
+    for (const auto& [name, count] : applied) {
+      if (count >= static_cast<int64_t>(history.size()) && !done_at.contains(name)) {
+        done_at[name] = bench::SecondsSince(start);
+      }
+    }
+    if (bench::Clock::now() >= next_sample) {
+      std::printf("  %6.1f s  published %9zu", bench::SecondsSince(start), published.load());
+      for (const auto& [name, count] : applied) {
+        std::printf("  %s lag %lld", name.c_str(), static_cast<long long>(published.load()) - static_cast<long long>(count));
+      }
+      std::printf("\n");
+      next_sample += std::chrono::seconds(1);
+    }
+  }
+  producer.join();
+  const double n = static_cast<double>(history.size());
+  for (const auto& [name, seconds] : done_at) {
+    bench::Result("end_to_end_" + name + "_events_per_s", n / seconds, "events/s",
+                  "gateway publish + journal, projector keeping up");
+  }
+  (*platform)->Stop();
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace rapport;
-  spdlog::set_level(spdlog::level::warn);
+  spdlog::set_level(spdlog::level::err);
   services::SampleOptions sample;
   sample.customers = argc > 1 ? std::atoi(argv[1]) : 20'000;
-  auto history = services::GenerateSampleHistory(sample);
-  if (argc > 2) history.resize(std::min<size_t>(history.size(), std::strtoull(argv[2], nullptr, 10)));
-
-  auto broker = events::EmbeddedBroker::Start(3, {{"rapport.interactions", 12, 3}, {"rapport.dead-letter", 1, 3}});
-  if (!broker.ok()) return std::fprintf(stderr, "%s\n", broker.status().ToString().c_str()), 1;
-  events::KafkaSettings kafka;
-  kafka.bootstrap_servers = (*broker)->bootstrap_servers();
-  auto publisher = events::Publisher::Create(kafka, "bench");
-  if (!publisher.ok()) return 1;
-
-  std::vector<events::OutgoingMessage> messages;
-  messages.reserve(history.size());
-  for (const auto& event : history) messages.push_back(services::ToKafkaMessage(event, kafka.topics.interactions));
-
-  auto start = Clock::now();
-  constexpr size_t kBatch = 10'000;
-  for (size_t i = 0; i < messages.size(); i += kBatch) {
-    std::span<const events::OutgoingMessage> batch(messages.data() + i, std::min(kBatch, messages.size() - i));
-    if (!(*publisher)->PublishAndWait(batch).ok()) return std::fprintf(stderr, "publish failed\n"), 1;
-  }
-  const double publish_s = Seconds(start);
-
+  const auto history = services::GenerateSampleHistory(sample);
+  // ~180-byte envelopes: 200,000 events is about 3 MiB a partition over 12.
+  const size_t window = std::min<size_t>(history.size(), argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 200'000);
+  std::printf("pipeline: %zu events, %d customers, window %zu\n", history.size(), sample.customers, window);
   testing::TempDir dir;
-  auto store = projections::Store::Open(dir.path() / "customer-view", projections::OpenMode::kReadWrite);
-  if (!store.ok()) return 1;
-  projections::CustomerViewProjection projection(**store, {});
-  auto projector = projections::Projector::Create(kafka, {}, **store, projection, **publisher);
-  if (!projector.ok()) return 1;
-  start = Clock::now();
-  std::thread runner([&] { (void)(*projector)->Run(); });
-  while ((*projector)->stats().applied < static_cast<int64_t>(history.size())) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  const double project_s = Seconds(start);
-  (*projector)->Stop();
-  runner.join();
-
-  std::printf("events                      %zu (%d customers)\n", history.size(), sample.customers);
-  std::printf("publish (acks=all)          %.0f events/s\n", static_cast<double>(history.size()) / publish_s);
-  std::printf("customer-view projection    %.0f events/s (consume, decode, fold, RocksDB checkpoint)\n",
-              static_cast<double>(history.size()) / project_s);
-  std::printf("peak RSS                    %ld MiB\n", PeakRssMib());
+  if (int failed = RunWindow(history, window, dir)) return failed;
+  if (int failed = RunEndToEnd(history, dir)) return failed;
+  bench::Result("customers", sample.customers, "", "");
+  bench::Result("events", static_cast<double>(history.size()), "", "");
+  bench::Result("bench_peak_rss_mib", static_cast<double>(bench::PeakRssMib()), "MiB", "this benchmark process");
   return 0;
 }

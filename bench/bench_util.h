@@ -1,0 +1,57 @@
+#pragma once
+// Small shared pieces of the benchmark programs: timing, medians, peak RSS and the
+// "RESULT name value" lines bench/run.sh collects into build-release/bench/results.json.
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace rapport::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double SecondsSince(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+inline double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t mid = values.size() / 2;
+  return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+// The value at quantile q (0..1) of `values` (sorted in place).
+inline double Quantile(std::vector<double>& values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+inline long PeakRssMib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+// A machine-readable figure for results.json, and a human line beside it.
+inline void Result(const std::string& name, double value, const char* unit, const char* what) {
+  std::printf("%-44s %14.1f %-10s %s\n", name.c_str(), value, unit, what);
+  std::printf("RESULT %s %.3f\n", name.c_str(), value);
+  std::fflush(stdout);
+}
+
+// Repetitions for medians: BENCH_REPEAT, default 3.
+inline int Repeats() {
+  const char* text = std::getenv("BENCH_REPEAT");
+  const int value = text == nullptr ? 3 : std::atoi(text);
+  return value > 0 ? value : 3;
+}
+
+}  // namespace rapport::bench

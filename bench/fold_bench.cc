@@ -1,0 +1,131 @@
+// In-process fold rates with a real RocksDB store, no Kafka:
+//   - each registered projection folding decoded events (checkpoint every 10,000);
+//   - a full rebuild from the event journal: scan, verify + decode, fold, write;
+//   - the raw RocksDB WriteBatch rate for the same number and size of writes (the
+//     storage limit a projection runs against).
+//   fold_bench [customers]
+
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include "bench/bench_util.h"
+#include "events/wire_codec.h"
+#include "projections/journal.h"
+#include "projections/projector.h"
+#include "services/gateway.h"
+#include "services/projection_registry.h"
+#include "services/sample_data.h"
+#include "tests/support/temp_dir.h"
+
+namespace {
+
+using namespace rapport;
+constexpr size_t kCheckpointEvery = 10'000;
+
+// Folds events through a fresh projection into a fresh store, checkpointing like
+// the projector does (state + dedupe keys in one batch). Returns seconds.
+template <typename NextEvent>
+Result<double> FoldInto(const std::string& name, const std::filesystem::path& dir, size_t count, NextEvent next) {
+  auto store = projections::Store::Open(dir, projections::OpenMode::kReadWrite);
+  if (!store.ok()) return store.status();
+  auto projection = services::MakeProjection(name, **store, projections::DomainSettings{});
+  if (!projection.ok()) return projection.status();
+  auto start = bench::Clock::now();
+  rocksdb::WriteBatch batch;
+  for (size_t i = 0; i < count; ++i) {
+    auto event = next(i);
+    if (!event.ok()) return event.status();
+    RAPPORT_RETURN_IF_ERROR((*projection)->Apply(*event, {Partition(0), Offset(static_cast<int64_t>(i))}));
+    batch.Put((*store)->handle(projections::Family::kDedupe), projections::DedupeKey(*event), "");
+    if ((i + 1) % kCheckpointEvery == 0 || i + 1 == count) {
+      RAPPORT_RETURN_IF_ERROR((*projection)->Checkpoint(batch));
+      RAPPORT_RETURN_IF_ERROR((*store)->Write(batch));
+      (*projection)->Committed();
+      batch.Clear();
+    }
+  }
+  return bench::SecondsSince(start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  services::SampleOptions sample;
+  sample.customers = argc > 1 ? std::atoi(argv[1]) : 20'000;
+  const auto history = services::GenerateSampleHistory(sample);
+  const double n = static_cast<double>(history.size());
+  testing::TempDir dir;
+  std::printf("fold over %zu events, %d customers\n", history.size(), sample.customers);
+
+  for (const std::string& name : services::ProjectionNames()) {
+    std::vector<double> rates;
+    for (int round = 0; round < bench::Repeats(); ++round) {
+      auto seconds = FoldInto(name, dir.path() / ("fold-" + name + std::to_string(round)), history.size(),
+                              [&](size_t i) -> Result<events::Event> { return history[i]; });
+      if (!seconds.ok()) return std::fprintf(stderr, "%s\n", seconds.status().ToString().c_str()), 1;
+      rates.push_back(n / *seconds);
+    }
+    bench::Result("fold_" + name + "_events_per_s", bench::Median(rates), "events/s", "apply + checkpoint, in process");
+  }
+
+  // The journal as the gateway writes it, 12 partitions by customer.
+  auto journal = projections::Journal::Open(dir.path() / "journal", projections::OpenMode::kReadWrite);
+  if (!journal.ok()) return 1;
+  {
+    std::vector<projections::JournalEntry> entries;
+    std::vector<int64_t> next_offset(12, 0);
+    for (const auto& event : history) {
+      const auto partition = static_cast<int32_t>(std::hash<std::string>{}(event.customer_id.str()) % 12);
+      entries.push_back({Partition(partition), Offset(next_offset[partition]++), event.customer_id.str(),
+                         events::EncodeWire(event), event.occurred_at_ms, "event"});
+      if (entries.size() == kCheckpointEvery) {
+        if (!(*journal)->Append(entries, false).ok()) return 1;
+        entries.clear();
+      }
+    }
+    if (!(*journal)->Append(entries, false).ok()) return 1;
+  }
+  for (const std::string& name : services::ProjectionNames()) {
+    std::vector<projections::JournalEntry> entries;
+    entries.reserve(history.size());
+    auto start = bench::Clock::now();
+    Status scanned = (*journal)->ScanAll([&](const projections::JournalEntry& entry) {
+      entries.push_back(entry);
+      return Status::Ok();
+    });
+    if (!scanned.ok()) return 1;
+    auto seconds = FoldInto(name, dir.path() / ("rebuild-" + name), entries.size(),
+                            [&](size_t i) { return events::DecodeWire(entries[i].value); });
+    if (!seconds.ok()) return std::fprintf(stderr, "%s\n", seconds.status().ToString().c_str()), 1;
+    const double total = bench::SecondsSince(start);
+    bench::Result("rebuild_" + name + "_events_per_s", n / total, "events/s", "journal scan + decode + fold + write");
+    if (name == services::ProjectionNames().front()) {
+      bench::Result("rebuild_seconds", total, "s", "full rebuild of the customer view from the journal");
+      bench::Result("rebuild_events", n, "events", "");
+    }
+  }
+
+  // Raw storage limit: the same number of writes (one dedupe key and one state
+  // value per event), the same sizes, no fold.
+  std::vector<double> raw_rates;
+  const std::string value(200, 'v');
+  for (int round = 0; round < bench::Repeats(); ++round) {
+    auto store = projections::Store::Open(dir.path() / ("raw" + std::to_string(round)), projections::OpenMode::kReadWrite);
+    if (!store.ok()) return 1;
+    rocksdb::WriteBatch batch;
+    auto start = bench::Clock::now();
+    for (size_t i = 0; i < history.size(); ++i) {
+      batch.Put((*store)->handle(projections::Family::kState), history[i].customer_id.str(), value);
+      batch.Put((*store)->handle(projections::Family::kDedupe), projections::DedupeKey(history[i]), "");
+      if ((i + 1) % kCheckpointEvery == 0 || i + 1 == history.size()) {
+        if (!(*store)->Write(batch).ok()) return 1;
+        batch.Clear();
+      }
+    }
+    raw_rates.push_back(n / bench::SecondsSince(start));
+  }
+  bench::Result("rocksdb_raw_writes_per_s", bench::Median(raw_rates), "events/s",
+                "WriteBatch of 2 puts per event, 10,000 events a batch");
+  return 0;
+}

@@ -1,0 +1,162 @@
+// A load generator for a running rapport (a separate process, as real clients are):
+//   http_load ndjson HOST PORT CUSTOMERS          NDJSON batches of 1,000 from 2 threads
+//   http_load single HOST PORT COUNT              single-event posts from 4 threads
+//   http_load query  HOST PORT RATE SECONDS CUSTOMERS
+//                    GET /v1/customers/{id} at a fixed rate while 1 thread ingests
+// Latencies of the fixed-rate query run are measured from each request's scheduled
+// start, so a slow answer also counts against the requests queued behind it.
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "bench/bench_util.h"
+#include "events/json_codec.h"
+#include "services/sample_data.h"
+
+namespace {
+
+using namespace rapport;
+
+std::vector<std::string> NdjsonBatches(const std::vector<events::Event>& history, size_t per_batch) {
+  std::vector<std::string> batches;
+  for (size_t i = 0; i < history.size(); i += per_batch) {
+    std::string body;
+    for (size_t k = i; k < std::min(history.size(), i + per_batch); ++k) body += events::EncodeJsonEvent(history[k]) + "\n";
+    batches.push_back(std::move(body));
+  }
+  return batches;
+}
+
+// Posts batches[next..] from `threads` threads; returns events/s.
+double PostBatches(const std::string& host, int port, const std::vector<std::string>& batches, size_t events,
+                   int threads, const std::atomic<bool>* stop = nullptr) {
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> failures{0};
+  const auto start = bench::Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      httplib::Client client(host, port);
+      client.set_read_timeout(120, 0);
+      for (size_t i = next++; i < batches.size() && !(stop && *stop); i = next++) {
+        auto response = client.Post("/v1/events", batches[i], "application/x-ndjson");
+        if (!response || response->status != 202) ++failures;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  if (failures > 0) std::fprintf(stderr, "%zu batch(es) failed\n", failures.load());
+  return static_cast<double>(events) / bench::SecondsSince(start);
+}
+
+services::SampleOptions Sample(int customers, uint64_t seed) {
+  services::SampleOptions sample;
+  sample.customers = customers;
+  sample.seed = seed;
+  return sample;
+}
+
+int Ndjson(const std::string& host, int port, int customers) {
+  const auto history = services::GenerateSampleHistory(Sample(customers, 42));
+  const auto batches = NdjsonBatches(history, 1000);
+  const double rate = PostBatches(host, port, batches, history.size(), 2);
+  bench::Result("gateway_ndjson_events_per_s", rate, "events/s", "NDJSON batches of 1,000 over HTTP, 2 clients");
+  return 0;
+}
+
+int Single(const std::string& host, int port, int count) {
+  auto history = services::GenerateSampleHistory(Sample(std::max(1, count / 10), 7));
+  history.resize(std::min<size_t>(history.size(), static_cast<size_t>(count)));
+  for (auto& event : history) event.event_id = EventId("single-" + event.event_id.str());
+  std::vector<std::string> bodies;
+  for (const auto& event : history) bodies.push_back(events::EncodeJsonEvent(event));
+  std::vector<std::vector<double>> latencies(4);
+  std::atomic<size_t> next{0};
+  const auto start = bench::Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 4; ++t) {
+    workers.emplace_back([&, t] {
+      httplib::Client client(host, port);
+      for (size_t i = next++; i < bodies.size(); i = next++) {
+        const auto sent = bench::Clock::now();
+        auto response = client.Post("/v1/events", bodies[i], "application/json");
+        if (response && response->status == 202) latencies[t].push_back(bench::SecondsSince(sent) * 1000);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  const double seconds = bench::SecondsSince(start);
+  std::vector<double> all;
+  for (const auto& part : latencies) all.insert(all.end(), part.begin(), part.end());
+  bench::Result("gateway_single_requests_per_s", static_cast<double>(all.size()) / seconds, "req/s",
+                "one JSON event a request, 4 clients");
+  bench::Result("gateway_single_p50_ms", bench::Quantile(all, 0.50), "ms", "");
+  bench::Result("gateway_single_p99_ms", bench::Quantile(all, 0.99), "ms", "");
+  return 0;
+}
+
+int Query(const std::string& host, int port, int rate, int seconds, int customers) {
+  // Ingest at the same time: another population's history, as fast as it goes.
+  const auto ingest = services::GenerateSampleHistory(Sample(customers, 1234));
+  std::vector<events::Event> renamed = ingest;
+  for (auto& event : renamed) event.event_id = EventId("q-" + event.event_id.str());
+  const auto batches = NdjsonBatches(renamed, 1000);
+  std::atomic<bool> stop{false};
+  std::thread ingester([&] { PostBatches(host, port, batches, renamed.size(), 1, &stop); });
+
+  constexpr int kThreads = 8;
+  const double interval_s = static_cast<double>(kThreads) / rate;  // per thread
+  std::vector<std::vector<double>> latencies(kThreads);
+  std::atomic<int> not_found{0};
+  const auto start = bench::Clock::now() + std::chrono::milliseconds(200);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      httplib::Client client(host, port);
+      client.set_keep_alive(true);
+      std::mt19937 random(static_cast<unsigned>(t));
+      const int total = static_cast<int>(seconds / interval_s);
+      for (int i = 0; i < total; ++i) {
+        const auto scheduled = start + std::chrono::duration_cast<bench::Clock::duration>(
+                                           std::chrono::duration<double>(interval_s * i + interval_s * t / kThreads));
+        std::this_thread::sleep_until(scheduled);
+        const std::string path = "/v1/customers/c-" + std::to_string(1 + random() % customers);
+        auto response = client.Get(path.c_str());
+        if (!response) continue;
+        if (response->status == 404) ++not_found;
+        latencies[t].push_back(std::chrono::duration<double, std::milli>(bench::Clock::now() - scheduled).count());
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  stop = true;
+  ingester.join();
+  std::vector<double> all;
+  for (const auto& part : latencies) all.insert(all.end(), part.begin(), part.end());
+  std::printf("query: %zu requests at %d/s (%d answered 404) while ingesting\n", all.size(), rate, not_found.load());
+  bench::Result("query_p50_ms", bench::Quantile(all, 0.50), "ms", "GET /v1/customers/{id}, fixed rate, ingesting");
+  bench::Result("query_p99_ms", bench::Quantile(all, 0.99), "ms", "");
+  bench::Result("query_p999_ms", bench::Quantile(all, 0.999), "ms", "");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::err);
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: http_load ndjson|single|query HOST PORT ...\n");
+    return 2;
+  }
+  const std::string mode = argv[1], host = argv[2];
+  const int port = std::atoi(argv[3]);
+  if (mode == "ndjson") return Ndjson(host, port, std::atoi(argv[4]));
+  if (mode == "single") return Single(host, port, std::atoi(argv[4]));
+  if (mode == "query" && argc >= 7) return Query(host, port, std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]));
+  std::fprintf(stderr, "http_load: unknown mode or missing arguments\n");
+  return 2;
+}
