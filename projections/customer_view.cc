@@ -8,7 +8,9 @@
 namespace rapport::projections {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// 2: purchase history, merge pointer and merged duplicates. Version 1 stores predate
+// the purchase history and cannot be upgraded in place: rebuild the projection.
+constexpr uint8_t kFormatVersion = 2;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -35,6 +37,21 @@ bool DecodeOptionalInt(BinaryReader& r, std::optional<int32_t>* value) {
   return true;
 }
 
+// A registration sets the fields it carries; with `fill_only` (a duplicate's
+// registration) only the fields the customer has not filled yet.
+void UpdateProfile(CustomerProfile& profile, const events::CustomerRegistered& e, bool fill_only) {
+  auto set = [&](std::string& field, const std::string& value) {
+    if (!value.empty() && (!fill_only || field.empty())) field = value;
+  };
+  set(profile.display_name, e.display_name);
+  set(profile.email, e.email);
+  set(profile.phone, e.phone);
+  set(profile.region, e.region);
+  set(profile.postal_code, e.postal_code);
+  set(profile.age_band, e.age_band);
+  if (e.wallet_estimate && (!fill_only || !profile.wallet_estimate)) profile.wallet_estimate = e.wallet_estimate;
+}
+
 }  // namespace
 
 CustomerView Apply(CustomerView view, const events::Event& event, const DomainSettings& /*settings*/) {
@@ -44,8 +61,7 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                  [&](const events::CustomerRegistered& e) {
                    view.registered = true;
                    if (view.erased) return;  // an erased customer's personal data stays gone
-                   view.profile = CustomerProfile{e.display_name, e.email,    e.phone,          e.region,
-                                                  e.postal_code,  e.age_band, e.wallet_estimate};
+                   UpdateProfile(view.profile, e, event.customer_id.str() != view.customer_id);
                  },
                  [&](const events::Purchase& e) {
                    ++view.purchases;
@@ -55,6 +71,7 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                      view.first_purchase_ms = event.occurred_at_ms;
                    }
                    view.last_purchase_ms = std::max(view.last_purchase_ms, event.occurred_at_ms);
+                   view.purchase_history.Add({event.occurred_at_ms, e.amount, e.cost});
                  },
                  [&](const events::Refund& e) {
                    ++view.refunds;
@@ -115,6 +132,10 @@ std::string EncodeCustomerView(const CustomerView& v) {
   w.PutSigned(v.last_survey_ms);
   w.PutBool(v.erased);
   w.PutString(v.merged_into);
+  v.purchase_history.Encode(w);
+  w.PutSigned(v.merged_at_ms);
+  w.PutVarint(v.merged_from.size());
+  for (const std::string& id : v.merged_from) w.PutString(id);
   return w.Release();
 }
 
@@ -123,7 +144,8 @@ Result<CustomerView> DecodeCustomerView(std::string_view bytes) {
   CustomerView v;
   uint8_t version = 0;
   if (!r.GetU8(&version) || version != kFormatVersion) {
-    return Status::Corruption("customer view: unknown format version");
+    return Status::Corruption("customer view: format version " + std::to_string(version) + ", expected " +
+                              std::to_string(kFormatVersion) + " (rebuild the projection: rapport replay)");
   }
   r.GetString(&v.customer_id);
   r.GetBool(&v.registered);
@@ -149,6 +171,15 @@ Result<CustomerView> DecodeCustomerView(std::string_view bytes) {
   r.GetSigned(&v.last_survey_ms);
   r.GetBool(&v.erased);
   r.GetString(&v.merged_into);
+  v.purchase_history.Decode(r);
+  r.GetSigned(&v.merged_at_ms);
+  uint64_t merged = 0;
+  // Each id takes at least one byte: a larger count is damage, not a reason to allocate.
+  if (!r.GetVarint(&merged) || merged > bytes.size()) {
+    return Status::Corruption("customer view: truncated or malformed state");
+  }
+  v.merged_from.resize(merged);
+  for (std::string& id : v.merged_from) r.GetString(&id);
   if (!r.ok() || !r.at_end()) return Status::Corruption("customer view: truncated or malformed state");
   return v;
 }

@@ -34,6 +34,11 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.lifecycle.decline_window_days", &lc.decline_window_days);
   b.Bind("domain.lifecycle.decline_ratio", &lc.decline_ratio);
 
+  auto& state = c.domain.state;
+  b.Bind("domain.state.lost_interval_factor", &state.lost_interval_factor);
+  b.Bind("domain.state.lost_min_purchases", &state.lost_min_purchases);
+  b.Bind("domain.state.lost_after_days", &state.lost_after_days);
+
   auto& value = c.domain.value;
   b.Bind("domain.value.rfm_window_days", &value.rfm_window_days);
   b.Bind("domain.value.pyramid_window_days", &value.pyramid_window_days);
