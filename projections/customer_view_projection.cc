@@ -59,16 +59,34 @@ bool CustomerViewProjection::RankingDue() const {
   if (!ranking_as_of_) return true;
   const int64_t refresh_ms = static_cast<int64_t>(settings_.value.ranking_refresh_hours) * 3'600'000;
   if (refresh_ms <= 0) return watermark_ms_ != *ranking_as_of_ || cache_.dirty_count() > 0;
-  return watermark_ms_ >= *ranking_as_of_ + refresh_ms;
+  // Boundaries at multiples of the period since the epoch, as other services rank
+  // their tiers: the schedule does not drift with where the last rebuild fell.
+  const int64_t next_boundary = (*ranking_as_of_ / refresh_ms + 1) * refresh_ms;
+  return watermark_ms_ >= next_boundary;
+}
+
+bool CustomerViewProjection::WithinTimeBudget() const {
+  const double share = settings_.value.ranking_time_share;
+  if (share >= 1.0) return true;
+  if (share <= 0.0) return false;
+  const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_rebuild_end_).count();
+  return since >= last_rebuild_seconds_ * (1.0 - share) / share;
+}
+
+void CustomerViewProjection::Rebuilt(std::chrono::steady_clock::time_point started) {
+  last_rebuild_end_ = std::chrono::steady_clock::now();
+  last_rebuild_seconds_ = std::chrono::duration<double>(last_rebuild_end_ - started).count();
 }
 
 Status CustomerViewProjection::Checkpoint(rocksdb::WriteBatch& batch) {
   RAPPORT_RETURN_IF_ERROR(Start());
-  if (RankingDue()) {
+  if (RankingDue() && WithinTimeBudget()) {
+    const auto started = std::chrono::steady_clock::now();
     auto snapshot = BuildSnapshot();
     if (!snapshot.ok()) return snapshot.status();
     batch.Put(store_.handle(Family::kMeta), kSnapshotKey, EncodeValueSnapshot(*snapshot));
     pending_ranking_as_of_ = snapshot->as_of_ms;
+    Rebuilt(started);
   }
   cache_.Checkpoint(batch);
   batch.Put(store_.handle(Family::kMeta), kWatermarkKey, std::to_string(watermark_ms_));
@@ -86,7 +104,13 @@ void CustomerViewProjection::DropCache() {
   pending_ranking_as_of_.reset();
 }
 
+Status CustomerViewProjection::Idle() {
+  if (!started_ || !RankingDue()) return Status::Ok();
+  return RefreshRanking();
+}
+
 Status CustomerViewProjection::RefreshRanking() {
+  const auto started = std::chrono::steady_clock::now();
   auto snapshot = BuildSnapshot();
   if (!snapshot.ok()) return snapshot.status();
   // Only the snapshot: states travel with their offsets in the runtime's batches.
@@ -94,6 +118,7 @@ Status CustomerViewProjection::RefreshRanking() {
   batch.Put(store_.handle(Family::kMeta), kSnapshotKey, EncodeValueSnapshot(*snapshot));
   RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
   ranking_as_of_ = snapshot->as_of_ms;
+  Rebuilt(started);
   return Status::Ok();
 }
 

@@ -5,12 +5,16 @@
 //
 // Rankings (RFM quintiles, pyramid tiers) are rebuilt from the whole store, as of
 // the event-time watermark (the highest occurred_at applied), at start and whenever
-// the watermark has moved `domain.value.ranking_refresh_hours` past the last
-// rebuild; the resulting ValueSnapshot goes into the same WriteBatch as the state
-// it was computed from. The watermark is written with every checkpoint. Readers
-// (the query service) evaluate each customer as of that watermark against that
-// snapshot: ReadWatermark / ReadValueSnapshot below.
+// the watermark passes a multiple of `domain.value.ranking_refresh_hours` (since
+// the epoch) after the last rebuild; the resulting ValueSnapshot goes into the same WriteBatch as the state
+// it was computed from. A rebuild reads every customer, so while the projector
+// catches up (a day of event time passes in every batch) rebuilds are held to
+// `domain.value.ranking_time_share` of the wall time; a rebuild held back runs as
+// soon as the runtime is idle. The watermark is written with every checkpoint.
+// Readers (the query service) evaluate each customer as of that watermark against
+// that snapshot: ReadWatermark / ReadValueSnapshot below.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +41,7 @@ class CustomerViewProjection final : public Projection {
   Status Checkpoint(rocksdb::WriteBatch& batch) override;
   void Committed() override;
   void DropCache() override;
+  Status Idle() override;
 
   // Rebuilds the rankings now, as of the watermark, and writes the snapshot alone
   // to the store. Call between batches (start-up; tools at the end of a replay).
@@ -48,6 +53,8 @@ class CustomerViewProjection final : public Projection {
  private:
   Status Start();
   bool RankingDue() const;
+  bool WithinTimeBudget() const;
+  void Rebuilt(std::chrono::steady_clock::time_point started);
   // Ranks every known customer as of the watermark: cached (newest) states first,
   // then the rest of the store.
   Result<ValueSnapshot> BuildSnapshot() const;
@@ -59,6 +66,9 @@ class CustomerViewProjection final : public Projection {
   int64_t watermark_ms_ = 0;
   std::optional<int64_t> ranking_as_of_;          // committed rebuild; nullopt before the first
   std::optional<int64_t> pending_ranking_as_of_;  // rebuilt into the batch being written
+  // Wall time, for the rebuild budget only (never for what a ranking contains).
+  std::chrono::steady_clock::time_point last_rebuild_end_{};
+  double last_rebuild_seconds_ = 0;
 };
 
 // Reads one customer's view from a store (any open mode); nullopt when unknown.

@@ -1,5 +1,6 @@
 #include "projections/rank_cutoffs.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rapport::projections {
@@ -11,6 +12,10 @@ bool RanksAtOrBefore(int64_t score_a, std::string_view id_a, const RankKey& b) {
   return id_a <= b.customer_id;
 }
 
+size_t Limit(size_t population, double cut) {
+  return std::min(population, static_cast<size_t>(std::llround(static_cast<double>(population) * cut)));
+}
+
 }  // namespace
 
 RankCutoffs RankCutoffs::FromRanking(const Ranking& ranking, std::span<const double> cuts) {
@@ -18,13 +23,41 @@ RankCutoffs RankCutoffs::FromRanking(const Ranking& ranking, std::span<const dou
   out.population_ = ranking.snapshot_size();
   out.cut_count_ = cuts.size();
   for (double cut : cuts) {
-    const auto limit = static_cast<size_t>(std::llround(static_cast<double>(out.population_) * cut));
+    const size_t limit = Limit(out.population_, cut);
     if (limit == 0) {
       out.last_keys_.emplace_back(std::nullopt);
       continue;
     }
-    auto [score, id] = ranking.At(std::min(limit, out.population_) - 1);
+    auto [score, id] = ranking.At(limit - 1);
     out.last_keys_.emplace_back(RankKey{score, std::string(id)});
+  }
+  return out;
+}
+
+RankCutoffs RankCutoffs::FromEntries(std::vector<RankEntry>& entries, std::span<const double> cuts) {
+  RankCutoffs out;
+  out.population_ = entries.size();
+  out.cut_count_ = cuts.size();
+  auto before = [](const RankEntry& a, const RankEntry& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  // Each selection leaves the entries before its position ranked before it, so
+  // the next (larger) position only needs the rest.
+  size_t done = 0;
+  for (double cut : cuts) {
+    const size_t limit = Limit(out.population_, cut);
+    if (limit == 0) {
+      out.last_keys_.emplace_back(std::nullopt);
+      continue;
+    }
+    const size_t position = limit - 1;
+    if (position >= done) {
+      std::nth_element(entries.begin() + static_cast<std::ptrdiff_t>(done),
+                       entries.begin() + static_cast<std::ptrdiff_t>(position), entries.end(), before);
+      done = position;
+    }
+    const RankEntry& last = entries[position];
+    out.last_keys_.emplace_back(RankKey{last.first, std::string(last.second)});
   }
   return out;
 }

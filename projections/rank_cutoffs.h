@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "projections/binary_codec.h"
@@ -28,11 +29,17 @@ struct RankKey {
   bool operator==(const RankKey&) const = default;
 };
 
+// A (score, customer id) to rank; the id is borrowed.
+using RankEntry = std::pair<int64_t, std::string_view>;
+
 class RankCutoffs {
  public:
   RankCutoffs() = default;  // no population: every key falls past the last cut
   // From the ranking's current snapshot (Ranking::Rebuild first).
   static RankCutoffs FromRanking(const Ranking& ranking, std::span<const double> cuts);
+  // From unsorted entries (one per customer), in O(N x cuts) without a full sort:
+  // the same cut-offs as a Ranking of those entries. Reorders `entries`.
+  static RankCutoffs FromEntries(std::vector<RankEntry>& entries, std::span<const double> cuts);
 
   // 0 for the first bucket (the best), cuts.size() past the last cut.
   int BucketOf(int64_t score, std::string_view customer_id) const;

@@ -8,6 +8,12 @@ TierCutoffs TierCutoffs::FromRanking(const Ranking& ranking, const std::array<do
   return out;
 }
 
+TierCutoffs TierCutoffs::FromEntries(std::vector<RankEntry>& entries, const std::array<double, 3>& cuts) {
+  TierCutoffs out;
+  out.cutoffs_ = RankCutoffs::FromEntries(entries, cuts);
+  return out;
+}
+
 Tier TierCutoffs::TierOf(int64_t value, std::string_view customer_id) const {
   if (value <= 0 || cutoffs_.population() == 0) return Tier::kD;
   return static_cast<Tier>(cutoffs_.BucketOf(value, customer_id));

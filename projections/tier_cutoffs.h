@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "projections/rank_cutoffs.h"
 #include "projections/ranking.h"
@@ -23,6 +24,8 @@ class TierCutoffs {
  public:
   TierCutoffs() = default;  // no population: everyone is D
   static TierCutoffs FromRanking(const Ranking& ranking, const std::array<double, 3>& cuts);
+  // The same from (value, customer id) entries, without a Ranking (reorders them).
+  static TierCutoffs FromEntries(std::vector<RankEntry>& entries, const std::array<double, 3>& cuts);
 
   Tier TierOf(int64_t value, std::string_view customer_id) const;
   size_t population() const { return cutoffs_.population(); }

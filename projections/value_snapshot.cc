@@ -17,10 +17,7 @@ int Quintile(const RankCutoffs& cutoffs, int64_t score, std::string_view id) {
   return 5 - cutoffs.BucketOf(score, id);
 }
 
-RankCutoffs QuintilesOf(Ranking& ranking) {
-  ranking.Rebuild();
-  return RankCutoffs::FromRanking(ranking, kQuintileCuts);
-}
+RankCutoffs QuintilesOf(std::vector<RankEntry>& entries) { return RankCutoffs::FromEntries(entries, kQuintileCuts); }
 
 }  // namespace
 
@@ -67,16 +64,16 @@ ValueSnapshot BuildValueSnapshot(const std::vector<ValueInputs>& inputs, int64_t
   snapshot.as_of_ms = as_of_ms;
   snapshot.params = params;
 
-  Ranking value, recency, frequency, monetary;
+  std::vector<RankEntry> value, recency, frequency, monetary;
+  value.reserve(inputs.size());
   for (const ValueInputs& in : inputs) {
-    value.Set(in.customer_id, in.pyramid_value);
+    value.emplace_back(in.pyramid_value, in.customer_id);
     if (!in.has_purchases) continue;
-    recency.Set(in.customer_id, in.recency_day);
-    frequency.Set(in.customer_id, in.frequency);
-    monetary.Set(in.customer_id, in.monetary);
+    recency.emplace_back(in.recency_day, in.customer_id);
+    frequency.emplace_back(in.frequency, in.customer_id);
+    monetary.emplace_back(in.monetary, in.customer_id);
   }
-  value.Rebuild();
-  snapshot.tiers = TierCutoffs::FromRanking(value, params.tier_cuts);
+  snapshot.tiers = TierCutoffs::FromEntries(value, params.tier_cuts);
   snapshot.recency = QuintilesOf(recency);
   snapshot.frequency = QuintilesOf(frequency);
   snapshot.monetary = QuintilesOf(monetary);

@@ -47,6 +47,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.value.tier_ab_share", &value.tier_cuts[1]);
   b.Bind("domain.value.tier_abc_share", &value.tier_cuts[2]);
   b.Bind("domain.value.ranking_refresh_hours", &value.ranking_refresh_hours);
+  b.Bind("domain.value.ranking_time_share", &value.ranking_time_share);
   b.Bind("domain.value.clv_horizon_months", &value.clv_horizon_months);
   b.Bind("domain.value.clv_monthly_discount", &value.clv_monthly_discount);
   b.Bind("domain.value.high_loyalty_score", &value.high_loyalty_score);

@@ -23,7 +23,14 @@ std::unique_ptr<Store> OpenStore(const TempDir& dir) {
   return std::move(store).value();
 }
 
-std::unique_ptr<CustomerViewProjection> Create(Store& store, DomainSettings settings = {}) {
+// Rebuilds follow event time alone (no wall-time budget), so tests are exact.
+DomainSettings EventTimeOnly() {
+  DomainSettings settings;
+  settings.value.ranking_time_share = 1.0;
+  return settings;
+}
+
+std::unique_ptr<CustomerViewProjection> Create(Store& store, DomainSettings settings = EventTimeOnly()) {
   auto projection = CustomerViewProjection::Create(store, settings);
   REQUIRE(projection.ok());
   return std::move(projection).value();
@@ -94,7 +101,7 @@ TEST_CASE("projection: 1,000 customers split 10/40/150/800, and again after a re
 TEST_CASE("projection: rankings are rebuilt every ranking_refresh_hours of event time", "[rfm]") {
   TempDir dir;
   auto store = OpenStore(dir);
-  DomainSettings settings;
+  DomainSettings settings = EventTimeOnly();
   settings.value.ranking_refresh_hours = 24;
   auto projection = Create(*store, settings);
   CHECK(Snapshot(*store).tiers.population() == 0);  // an empty store ranks nobody
@@ -136,6 +143,22 @@ TEST_CASE("projection: a merge reads the duplicate's stored state, later events 
   projection = Create(*store);
   CHECK(Snapshot(*store).tiers.population() == 1);
   CHECK(Snapshot(*store).pyramid[3].revenue == 1350);
+}
+
+TEST_CASE("projection: a rebuild held back by the time budget runs when the runtime is idle", "[rfm]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  DomainSettings settings;
+  settings.value.ranking_time_share = 0.0;  // never inside a batch: only when idle
+  auto projection = Create(*store, settings);
+  ApplyBatch(*projection, *store, {Purchase("a", Day(0), 100)});
+  ApplyBatch(*projection, *store, {Purchase("b", Day(5), 100)});
+  CHECK(Snapshot(*store).as_of_ms == 0);  // due since the first batch, held back
+  REQUIRE(projection->Idle().ok());
+  CHECK(Snapshot(*store).as_of_ms == Day(5));
+  CHECK(Snapshot(*store).tiers.population() == 2);
+  REQUIRE(projection->Idle().ok());  // nothing due: nothing written
+  CHECK(projection->ranking_as_of_ms() == Day(5));
 }
 
 TEST_CASE("projection: a failed batch leaves no ranking behind", "[rfm]") {

@@ -1,6 +1,7 @@
 // RFM quintiles and pyramid tiers (DOMAIN.md §3) from the ranking snapshot, pinned
 // on hand-computed populations; cut-offs agree with the ranking they came from.
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -36,6 +37,12 @@ TEST_CASE("cut-offs bucket every key exactly as the ranking's rank would", "[ran
     for (int i = 0; i < n; ++i) ranking.Set("c-" + std::to_string(rng() % 1000), static_cast<int64_t>(rng() % 7));
     ranking.Rebuild();
     const auto cutoffs = RankCutoffs::FromRanking(ranking, kQuintileCuts);
+    std::vector<RankEntry> entries;
+    for (size_t rank = 0; rank < ranking.snapshot_size(); ++rank) entries.push_back(ranking.At(rank));
+    std::shuffle(entries.begin(), entries.end(), rng);
+    CHECK(RankCutoffs::FromEntries(entries, kQuintileCuts) == cutoffs);  // selection, no sort: same cut-offs
+    const std::array<double, 3> tiers = {0.01, 0.05, 0.20};
+    CHECK(TierCutoffs::FromEntries(entries, tiers) == TierCutoffs::FromRanking(ranking, tiers));
     for (int probe = 0; probe < 200; ++probe) {
       const int64_t score = static_cast<int64_t>(rng() % 9) - 1;
       const std::string id = "c-" + std::to_string(rng() % 1000);

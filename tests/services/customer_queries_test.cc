@@ -20,7 +20,9 @@ struct Fixture {
     auto opened = projections::Store::Open(dir.path() / "db", projections::OpenMode::kReadWrite);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
-    auto created = projections::CustomerViewProjection::Create(*store, DomainSettings{});
+    DomainSettings settings;
+    settings.value.ranking_time_share = 1.0;  // rebuild on event time alone: exact tests
+    auto created = projections::CustomerViewProjection::Create(*store, settings);
     REQUIRE(created.ok());
     projection = std::move(created).value();
   }
