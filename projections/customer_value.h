@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "events/status.h"
 #include "projections/customer_lifecycle.h"
 #include "projections/customer_view.h"
 #include "projections/domain_settings.h"
@@ -25,6 +26,10 @@ struct CustomerValue {
   ValueInputs inputs;                // R, F, M and the pyramid value
   std::optional<RfmScores> rfm;      // nullopt for a customer who never bought
 };
+
+// Settings no evaluation could use (a window of 0 days, tier shares out of order,
+// a lapse factor of 0...) are an error naming the setting, at start.
+Status CheckCustomerValueSettings(const DomainSettings& settings);
 
 // `view` must not be a merge pointer.
 CustomerValue EvaluateCustomer(const CustomerView& view, int64_t as_of_ms, const ValueSnapshot& snapshot,

@@ -4,6 +4,7 @@
 
 #include "events/time_format.h"
 #include "projections/customer_merge.h"
+#include "projections/customer_value.h"
 
 namespace rapport::projections {
 namespace {
@@ -27,6 +28,7 @@ class CachedViews final : public CustomerViews {
 
 Result<std::unique_ptr<CustomerViewProjection>> CustomerViewProjection::Create(Store& store,
                                                                                DomainSettings settings) {
+  RAPPORT_RETURN_IF_ERROR(CheckCustomerValueSettings(settings));
   auto projection = std::make_unique<CustomerViewProjection>(store, std::move(settings));
   RAPPORT_RETURN_IF_ERROR(projection->Start());
   return projection;
@@ -58,7 +60,7 @@ Status CustomerViewProjection::Apply(const events::Event& event, const EventSour
 bool CustomerViewProjection::RankingDue() const {
   if (!ranking_as_of_) return true;
   const int64_t refresh_ms = static_cast<int64_t>(settings_.value.ranking_refresh_hours) * 3'600'000;
-  if (refresh_ms <= 0) return watermark_ms_ != *ranking_as_of_ || cache_.dirty_count() > 0;
+  if (refresh_ms <= 0) return true;  // refused by Create; constructed directly, rank every batch
   // Boundaries at multiples of the period since the epoch, as other services rank
   // their tiers: the schedule does not drift with where the last rebuild fell.
   const int64_t next_boundary = (*ranking_as_of_ / refresh_ms + 1) * refresh_ms;

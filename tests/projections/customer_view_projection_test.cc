@@ -161,6 +161,28 @@ TEST_CASE("projection: a rebuild held back by the time budget runs when the runt
   CHECK(projection->ranking_as_of_ms() == Day(5));
 }
 
+TEST_CASE("projection: settings no evaluation could use stop it at start, naming the setting", "[rfm]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto error_of = [&](auto change) {
+    DomainSettings settings;
+    change(settings);
+    return CustomerViewProjection::Create(*store, settings).status();
+  };
+  CHECK(error_of([](DomainSettings& s) { s.value.tier_cuts = {0.05, 0.01, 0.2}; }).field() ==
+        "domain.value.tier_ab_share");
+  CHECK(error_of([](DomainSettings& s) { s.value.rfm_window_days = 0; }).field() == "domain.value.rfm_window_days");
+  CHECK(error_of([](DomainSettings& s) { s.value.ranking_refresh_hours = 0; }).field() ==
+        "domain.value.ranking_refresh_hours");
+  CHECK(error_of([](DomainSettings& s) { s.value.ranking_time_share = 1.5; }).field() ==
+        "domain.value.ranking_time_share");
+  CHECK(error_of([](DomainSettings& s) { s.state.lost_min_purchases = 1; }).field() ==
+        "domain.state.lost_min_purchases");
+  CHECK(error_of([](DomainSettings& s) { s.lifecycle.decline_window_days = 0; }).field() ==
+        "domain.lifecycle.decline_window_days");
+  CHECK(error_of([](DomainSettings&) {}).ok());
+}
+
 TEST_CASE("projection: a failed batch leaves no ranking behind", "[rfm]") {
   TempDir dir;
   auto store = OpenStore(dir);
