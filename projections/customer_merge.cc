@@ -15,19 +15,6 @@ int64_t EarliestNonZero(int64_t a, int64_t b) {
   return std::min(a, b);
 }
 
-void FillBlanks(CustomerProfile& profile, const CustomerProfile& from) {
-  auto fill = [](std::string& field, const std::string& value) {
-    if (field.empty()) field = value;
-  };
-  fill(profile.display_name, from.display_name);
-  fill(profile.email, from.email);
-  fill(profile.phone, from.phone);
-  fill(profile.region, from.region);
-  fill(profile.postal_code, from.postal_code);
-  fill(profile.age_band, from.age_band);
-  if (!profile.wallet_estimate) profile.wallet_estimate = from.wallet_estimate;
-}
-
 void ErasePersonalData(CustomerView& view) {
   view.erased = true;
   view.profile.display_name.clear();
@@ -76,7 +63,7 @@ CustomerView MergeInto(CustomerView s, const CustomerView& d, const std::string&
   s.purchase_history.Merge(d.purchase_history);
   s.registered = s.registered || d.registered;
   if (d.erased) ErasePersonalData(s);
-  if (!s.erased) FillBlanks(s.profile, d.profile);
+  if (!s.erased) UpdateProfile(s.profile, d.profile, /*fill_only=*/true);
   s.merged_from.push_back(duplicate_id);
   s.merged_from.insert(s.merged_from.end(), d.merged_from.begin(), d.merged_from.end());
   return s;

@@ -37,22 +37,20 @@ bool DecodeOptionalInt(BinaryReader& r, std::optional<int32_t>* value) {
   return true;
 }
 
-// A registration sets the fields it carries; with `fill_only` (a duplicate's
-// registration) only the fields the customer has not filled yet.
-void UpdateProfile(CustomerProfile& profile, const events::CustomerRegistered& e, bool fill_only) {
+}  // namespace
+
+void UpdateProfile(CustomerProfile& into, const CustomerProfile& from, bool fill_only) {
   auto set = [&](std::string& field, const std::string& value) {
     if (!value.empty() && (!fill_only || field.empty())) field = value;
   };
-  set(profile.display_name, e.display_name);
-  set(profile.email, e.email);
-  set(profile.phone, e.phone);
-  set(profile.region, e.region);
-  set(profile.postal_code, e.postal_code);
-  set(profile.age_band, e.age_band);
-  if (e.wallet_estimate && (!fill_only || !profile.wallet_estimate)) profile.wallet_estimate = e.wallet_estimate;
+  set(into.display_name, from.display_name);
+  set(into.email, from.email);
+  set(into.phone, from.phone);
+  set(into.region, from.region);
+  set(into.postal_code, from.postal_code);
+  set(into.age_band, from.age_band);
+  if (from.wallet_estimate && (!fill_only || !into.wallet_estimate)) into.wallet_estimate = from.wallet_estimate;
 }
-
-}  // namespace
 
 CustomerView Apply(CustomerView view, const events::Event& event, const DomainSettings& /*settings*/) {
   if (view.customer_id.empty()) view.customer_id = event.customer_id.str();
@@ -61,7 +59,12 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                  [&](const events::CustomerRegistered& e) {
                    view.registered = true;
                    if (view.erased) return;  // an erased customer's personal data stays gone
-                   UpdateProfile(view.profile, e, event.customer_id.str() != view.customer_id);
+                   // A registration sets the fields it carries; a duplicate's (forwarded to
+                   // its survivor) only fills the survivor's empty fields.
+                   UpdateProfile(view.profile,
+                                 CustomerProfile{e.display_name, e.email, e.phone, e.region, e.postal_code,
+                                                 e.age_band, e.wallet_estimate},
+                                 event.customer_id.str() != view.customer_id);
                  },
                  [&](const events::Purchase& e) {
                    ++view.purchases;

@@ -27,6 +27,10 @@ struct CustomerProfile {
   bool operator==(const CustomerProfile&) const = default;
 };
 
+// Copies `from`'s non-empty fields into `into`; with `fill_only`, only into fields
+// `into` has not filled yet (a duplicate's profile never overwrites the survivor's).
+void UpdateProfile(CustomerProfile& into, const CustomerProfile& from, bool fill_only);
+
 struct CustomerView {
   std::string customer_id;
   bool registered = false;
