@@ -8,7 +8,9 @@
 namespace rapport::projections {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// 2: purchase history, merge pointer and merged duplicates. Version 1 stores predate
+// the purchase history and cannot be upgraded in place: rebuild the projection.
+constexpr uint8_t kFormatVersion = 2;
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -37,6 +39,19 @@ bool DecodeOptionalInt(BinaryReader& r, std::optional<int32_t>* value) {
 
 }  // namespace
 
+void UpdateProfile(CustomerProfile& into, const CustomerProfile& from, bool fill_only) {
+  auto set = [&](std::string& field, const std::string& value) {
+    if (!value.empty() && (!fill_only || field.empty())) field = value;
+  };
+  set(into.display_name, from.display_name);
+  set(into.email, from.email);
+  set(into.phone, from.phone);
+  set(into.region, from.region);
+  set(into.postal_code, from.postal_code);
+  set(into.age_band, from.age_band);
+  if (from.wallet_estimate && (!fill_only || !into.wallet_estimate)) into.wallet_estimate = from.wallet_estimate;
+}
+
 CustomerView Apply(CustomerView view, const events::Event& event, const DomainSettings& /*settings*/) {
   if (view.customer_id.empty()) view.customer_id = event.customer_id.str();
   Touch(view, event);
@@ -44,8 +59,12 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                  [&](const events::CustomerRegistered& e) {
                    view.registered = true;
                    if (view.erased) return;  // an erased customer's personal data stays gone
-                   view.profile = CustomerProfile{e.display_name, e.email,    e.phone,          e.region,
-                                                  e.postal_code,  e.age_band, e.wallet_estimate};
+                   // A registration sets the fields it carries; a duplicate's (forwarded to
+                   // its survivor) only fills the survivor's empty fields.
+                   UpdateProfile(view.profile,
+                                 CustomerProfile{e.display_name, e.email, e.phone, e.region, e.postal_code,
+                                                 e.age_band, e.wallet_estimate},
+                                 event.customer_id.str() != view.customer_id);
                  },
                  [&](const events::Purchase& e) {
                    ++view.purchases;
@@ -55,6 +74,7 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                      view.first_purchase_ms = event.occurred_at_ms;
                    }
                    view.last_purchase_ms = std::max(view.last_purchase_ms, event.occurred_at_ms);
+                   view.purchase_history.Add({event.occurred_at_ms, e.amount, e.cost});
                  },
                  [&](const events::Refund& e) {
                    ++view.refunds;
@@ -115,6 +135,10 @@ std::string EncodeCustomerView(const CustomerView& v) {
   w.PutSigned(v.last_survey_ms);
   w.PutBool(v.erased);
   w.PutString(v.merged_into);
+  v.purchase_history.Encode(w);
+  w.PutSigned(v.merged_at_ms);
+  w.PutVarint(v.merged_from.size());
+  for (const std::string& id : v.merged_from) w.PutString(id);
   return w.Release();
 }
 
@@ -123,7 +147,8 @@ Result<CustomerView> DecodeCustomerView(std::string_view bytes) {
   CustomerView v;
   uint8_t version = 0;
   if (!r.GetU8(&version) || version != kFormatVersion) {
-    return Status::Corruption("customer view: unknown format version");
+    return Status::Corruption("customer view: format version " + std::to_string(version) + ", expected " +
+                              std::to_string(kFormatVersion) + " (rebuild the projection: rapport replay)");
   }
   r.GetString(&v.customer_id);
   r.GetBool(&v.registered);
@@ -149,6 +174,15 @@ Result<CustomerView> DecodeCustomerView(std::string_view bytes) {
   r.GetSigned(&v.last_survey_ms);
   r.GetBool(&v.erased);
   r.GetString(&v.merged_into);
+  v.purchase_history.Decode(r);
+  r.GetSigned(&v.merged_at_ms);
+  uint64_t merged = 0;
+  // Each id takes at least one byte: a larger count is damage, not a reason to allocate.
+  if (!r.GetVarint(&merged) || merged > bytes.size()) {
+    return Status::Corruption("customer view: truncated or malformed state");
+  }
+  v.merged_from.resize(merged);
+  for (std::string& id : v.merged_from) r.GetString(&id);
   if (!r.ok() || !r.at_end()) return Status::Corruption("customer view: truncated or malformed state");
   return v;
 }

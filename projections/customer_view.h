@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/event.h"
 #include "events/status.h"
 #include "projections/domain_settings.h"
+#include "projections/purchase_history.h"
 
 namespace rapport::projections {
 
@@ -24,6 +26,10 @@ struct CustomerProfile {
   std::optional<int64_t> wallet_estimate;
   bool operator==(const CustomerProfile&) const = default;
 };
+
+// Copies `from`'s non-empty fields into `into`; with `fill_only`, only into fields
+// `into` has not filled yet (a duplicate's profile never overwrites the survivor's).
+void UpdateProfile(CustomerProfile& into, const CustomerProfile& from, bool fill_only);
 
 struct CustomerView {
   std::string customer_id;
@@ -48,16 +54,27 @@ struct CustomerView {
   int64_t last_purchase_ms = 0;
   events::SurveyAnswers last_survey;
   int64_t last_survey_ms = 0;
+  // Every purchase in event-time order: lifecycle, state, RFM and pyramid value are
+  // evaluated from it as of an event time (projections/customer_value.h).
+  PurchaseHistory purchase_history;
 
   bool erased = false;        // personal data removed (CustomerErased)
-  std::string merged_into;    // set on a duplicate folded into another customer
+  // A duplicate folded into another customer keeps only this pointer (and its id);
+  // its history lives in the survivor. projections/customer_merge.h has the rules.
+  std::string merged_into;
+  int64_t merged_at_ms = 0;
+  std::vector<std::string> merged_from;  // duplicates folded into this customer
 
   int64_t profit() const { return revenue - cost; }
+  bool is_pointer() const { return !merged_into.empty(); }
   bool operator==(const CustomerView&) const = default;
 };
 
 // Folds one event into the view. Pure and deterministic: same view and event in,
-// same view out. Time comes from the event, never the clock.
+// same view out. Time comes from the event, never the clock. A registration updates
+// the profile fields it carries; an event of another customer id (a merged
+// duplicate's, forwarded to its survivor) only fills profile fields still empty.
+// CustomersMerged only counts here: the merge itself is MergeInto (customer_merge.h).
 CustomerView Apply(CustomerView view, const events::Event& event, const DomainSettings& settings);
 
 // Storage form (projections/binary_codec.h) and its inverse.

@@ -68,6 +68,7 @@ nlohmann::json CustomerViewToJson(const CustomerView& view) {
       {"erased", view.erased},
   };
   if (!view.merged_into.empty()) out["merged_into"] = view.merged_into;
+  if (!view.merged_from.empty()) out["merged_from"] = view.merged_from;
   return out;
 }
 

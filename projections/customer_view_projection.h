@@ -1,7 +1,21 @@
 #pragma once
-// The customer-view projection as the runtime runs it: the pure fold of
-// projections/customer_view.h over a write-back cache of the store's state family.
+// The customer-view projection as the runtime runs it: the fold of
+// projections/customer_view.h, with merges (projections/customer_merge.h), over a
+// write-back cache of the store's state family; plus the value rankings.
+//
+// Rankings (RFM quintiles, pyramid tiers) are rebuilt from the whole store, as of
+// the event-time watermark (the highest occurred_at applied), at start and whenever
+// the watermark passes a multiple of `domain.value.ranking_refresh_hours` (since
+// the epoch) after the last rebuild; the resulting ValueSnapshot goes into the same WriteBatch as the state
+// it was computed from. A rebuild reads every customer, so while the projector
+// catches up (a day of event time passes in every batch) rebuilds are held to
+// `domain.value.ranking_time_share` of the wall time; a rebuild held back runs as
+// soon as the runtime is idle. The watermark is written with every checkpoint.
+// Readers (the query service) evaluate each customer as of that watermark against
+// that snapshot: ReadWatermark / ReadValueSnapshot below.
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -9,6 +23,7 @@
 #include "projections/projection.h"
 #include "projections/state_cache.h"
 #include "projections/store.h"
+#include "projections/value_snapshot.h"
 
 namespace rapport::projections {
 
@@ -16,21 +31,53 @@ class CustomerViewProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "customer-view";
 
+  // Constructs and rebuilds the rankings from the store (written at once).
+  static Result<std::unique_ptr<CustomerViewProjection>> Create(Store& store, DomainSettings settings);
+  // No I/O: the first Apply or Checkpoint reads the watermark and rebuilds.
   CustomerViewProjection(Store& store, DomainSettings settings);
 
   std::string_view name() const override { return kName; }
   Status Apply(const events::Event& event, const EventSource& source) override;
   Status Checkpoint(rocksdb::WriteBatch& batch) override;
-  void Committed() override { cache_.Committed(); }
-  void DropCache() override { cache_.DropAll(); }
+  void Committed() override;
+  void DropCache() override;
+  Status Idle() override;
+
+  // Rebuilds the rankings now, as of the watermark, and writes the snapshot alone
+  // to the store. Call between batches (start-up; tools at the end of a replay).
+  Status RefreshRanking();
+
+  int64_t watermark_ms() const { return watermark_ms_; }
+  int64_t ranking_as_of_ms() const { return ranking_as_of_.value_or(0); }
 
  private:
+  Status Start();
+  bool RankingDue() const;
+  bool WithinTimeBudget() const;
+  void Rebuilt(std::chrono::steady_clock::time_point started);
+  // Ranks every known customer as of the watermark: cached (newest) states first,
+  // then the rest of the store.
+  Result<ValueSnapshot> BuildSnapshot() const;
+
   Store& store_;
   DomainSettings settings_;
   StateCache<CustomerView> cache_;
+  bool started_ = false;
+  int64_t watermark_ms_ = 0;
+  std::optional<int64_t> ranking_as_of_;          // committed rebuild; nullopt before the first
+  std::optional<int64_t> pending_ranking_as_of_;  // rebuilt into the batch being written
+  // Wall time, for the rebuild budget only (never for what a ranking contains).
+  std::chrono::steady_clock::time_point last_rebuild_end_{};
+  double last_rebuild_seconds_ = 0;
 };
 
 // Reads one customer's view from a store (any open mode); nullopt when unknown.
 Result<std::optional<CustomerView>> ReadCustomerView(const Store& store, std::string_view customer_id);
+
+// The event-time watermark of the last checkpoint (0 before any event).
+Result<int64_t> ReadWatermark(const Store& store);
+
+// The last ranking snapshot; nullopt before the first rebuild.
+Result<std::optional<ValueSnapshot>> ReadValueSnapshot(const Store& store);
 
 }  // namespace rapport::projections

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "projections/churn_settings.h"
+#include "projections/customer_state_settings.h"
 #include "projections/loyalty_settings.h"
 #include "projections/satisfaction_settings.h"
 #include "projections/value_settings.h"
@@ -23,6 +24,7 @@ struct LifecycleSettings {
 
 struct DomainSettings {
   LifecycleSettings lifecycle;
+  CustomerStateSettings state;        // projections/customer_state_settings.h
   ValueSettings value;                // projections/value_settings.h
   SatisfactionSettings satisfaction;  // projections/satisfaction_settings.h
   LoyaltySettings loyalty;            // projections/loyalty_settings.h

@@ -46,6 +46,11 @@ class Projection {
   // Forgets in-memory state so that the next read comes from the store (after a
   // failed write, or when partitions are revoked and may move to another instance).
   virtual void DropCache() = 0;
+
+  // The last poll brought nothing: the projection has caught up with its
+  // partitions. Work deferred while catching up (rankings) may run here; nothing is
+  // pending, so the projection writes its own batch. An error stops the runtime.
+  virtual Status Idle() { return Status::Ok(); }
 };
 
 }  // namespace rapport::projections

@@ -93,7 +93,14 @@ Status Projector::Run() {
   Status result;
   while (!stopping_) {
     auto messages = consumer_->Poll(options_.max_batch, options_.poll_timeout);
-    if (messages.empty()) continue;
+    if (messages.empty()) {
+      result = projection_.Idle();
+      if (!result.ok()) {
+        spdlog::error("{}: stopping: {}", projection_.name(), result.ToString());
+        break;
+      }
+      continue;
+    }
     result = ProcessMessages(messages);
     if (!result.ok()) {
       spdlog::error("{}: stopping: {}", projection_.name(), result.ToString());

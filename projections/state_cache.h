@@ -78,6 +78,16 @@ class StateCache {
 
   size_t dirty_count() const { return dirty_.size(); }
 
+  // Calls fn(key, state) for every cached state that exists (in the store or dirty),
+  // the newest version of each: with a scan of the store it sees everything.
+  template <typename Fn>
+  void ForEachCached(Fn fn) const {
+    for (const auto& [key, entry] : entries_) {
+      if (entry.existed) fn(key, entry.state);
+    }
+  }
+  bool Cached(const std::string& key) const { return entries_.contains(key); }
+
  private:
   struct Entry {
     State state{};

@@ -34,6 +34,11 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.lifecycle.decline_window_days", &lc.decline_window_days);
   b.Bind("domain.lifecycle.decline_ratio", &lc.decline_ratio);
 
+  auto& state = c.domain.state;
+  b.Bind("domain.state.lost_interval_factor", &state.lost_interval_factor);
+  b.Bind("domain.state.lost_min_purchases", &state.lost_min_purchases);
+  b.Bind("domain.state.lost_after_days", &state.lost_after_days);
+
   auto& value = c.domain.value;
   b.Bind("domain.value.rfm_window_days", &value.rfm_window_days);
   b.Bind("domain.value.pyramid_window_days", &value.pyramid_window_days);
@@ -42,6 +47,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.value.tier_ab_share", &value.tier_cuts[1]);
   b.Bind("domain.value.tier_abc_share", &value.tier_cuts[2]);
   b.Bind("domain.value.ranking_refresh_hours", &value.ranking_refresh_hours);
+  b.Bind("domain.value.ranking_time_share", &value.ranking_time_share);
   b.Bind("domain.value.clv_horizon_months", &value.clv_horizon_months);
   b.Bind("domain.value.clv_monthly_discount", &value.clv_monthly_discount);
   b.Bind("domain.value.high_loyalty_score", &value.high_loyalty_score);

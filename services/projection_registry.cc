@@ -12,8 +12,9 @@ const std::vector<std::string>& ProjectionNames() {
 Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
                                                                 const projections::DomainSettings& settings) {
   if (name == projections::CustomerViewProjection::kName) {
-    return std::unique_ptr<projections::Projection>(
-        std::make_unique<projections::CustomerViewProjection>(store, settings));
+    auto projection = projections::CustomerViewProjection::Create(store, settings);
+    if (!projection.ok()) return projection.status();
+    return std::unique_ptr<projections::Projection>(std::move(projection).value());
   }
   return Status::InvalidArgument("projection", "unknown projection \"" + std::string(name) + "\"");
 }

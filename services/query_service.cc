@@ -1,8 +1,5 @@
 #include "services/query_service.h"
 
-#include "projections/customer_view_json.h"
-#include "projections/customer_view_projection.h"
-
 namespace rapport::services {
 namespace {
 
@@ -17,10 +14,24 @@ QueryService::QueryService(QueryStores stores, projections::DomainSettings setti
 
 HttpResponse QueryService::GetCustomer(std::string_view customer_id) const {
   if (!stores_.customer_view) return Unavailable("customer-view");
-  auto view = projections::ReadCustomerView(*stores_.customer_view, customer_id);
-  if (!view.ok()) return ErrorResponse(view.status());
-  if (!view->has_value()) return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
-  return JsonResponse(200, projections::CustomerViewToJson(**view));
+  return GetCustomerWithValue(*stores_.customer_view, customer_id, settings_);
+}
+
+HttpResponse QueryService::ListCustomers(const QueryParams& params) const {
+  auto query = ParseCustomerListQuery(params);
+  if (!query.ok()) return ErrorResponse(query.status());
+  if (!stores_.customer_view) return Unavailable("customer-view");
+  return services::ListCustomers(*stores_.customer_view, *query, settings_);
+}
+
+HttpResponse QueryService::GetPyramid() const {
+  if (!stores_.customer_view) return Unavailable("customer-view");
+  return services::GetPyramid(*stores_.customer_view);
+}
+
+HttpResponse QueryService::GetRfmSegments() const {
+  if (!stores_.customer_view) return Unavailable("customer-view");
+  return services::GetRfmSegments(*stores_.customer_view);
 }
 
 }  // namespace rapport::services

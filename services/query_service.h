@@ -8,6 +8,7 @@
 
 #include "projections/domain_settings.h"
 #include "projections/store.h"
+#include "services/customer_queries.h"
 #include "services/http_response.h"
 
 namespace rapport::services {
@@ -23,6 +24,11 @@ class QueryService {
 
   // GET /v1/customers/{id}
   HttpResponse GetCustomer(std::string_view customer_id) const;
+  // GET /v1/customers?tier=&stage=&state=&limit=&cursor= (services/customer_queries.h)
+  HttpResponse ListCustomers(const QueryParams& params) const;
+  // GET /v1/segments/pyramid, GET /v1/segments/rfm
+  HttpResponse GetPyramid() const;
+  HttpResponse GetRfmSegments() const;
 
  private:
   QueryStores stores_;

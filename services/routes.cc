@@ -24,6 +24,15 @@ void AddQueryRoutes(httplib::Server& server, const QueryService& query) {
   server.Get(R"(/v1/customers/([^/]+))", [&query](const httplib::Request& request, httplib::Response& response) {
     Send(response, query.GetCustomer(request.matches[1].str()));
   });
+  server.Get("/v1/customers", [&query](const httplib::Request& request, httplib::Response& response) {
+    Send(response, query.ListCustomers(QueryParams(request.params.begin(), request.params.end())));
+  });
+  server.Get("/v1/segments/pyramid", [&query](const httplib::Request&, httplib::Response& response) {
+    Send(response, query.GetPyramid());
+  });
+  server.Get("/v1/segments/rfm", [&query](const httplib::Request&, httplib::Response& response) {
+    Send(response, query.GetRfmSegments());
+  });
 }
 
 }  // namespace rapport::services

@@ -159,10 +159,18 @@ std::vector<Event> GenerateSampleHistory(const SampleOptions& options) {
       case Archetype::kPotential:
         for (int v = 0; v < 3; ++v) script.Visit(joined + Days(5 + 30 * v * unit(rng)), events::VisitOutcome::kIntent);
         break;
-      case Archetype::kNewcomer:
+      case Archetype::kNewcomer: {
         script.Visit(joined + Days(0.5), events::VisitOutcome::kInquiry);
-        if (unit(rng) < 0.6) script.Buy(std::min(end - 1, joined + Days(1 + 5 * unit(rng))), mean_amount);
+        if (unit(rng) >= 0.6) break;
+        const int64_t first = std::min(end - 1, joined + Days(1 + 5 * unit(rng)));
+        script.Buy(first, mean_amount);
+        // Half of the buyers come back regularly: a relationship in formation.
+        if (unit(rng) < 0.5) {
+          const double interval = 8 + 6 * unit(rng);
+          for (int64_t at = first + Days(interval); at < end; at += Days(interval)) script.Buy(at, mean_amount);
+        }
         break;
+      }
       case Archetype::kRegular:
       case Archetype::kBigSpender: {
         const double interval = archetype == Archetype::kBigSpender ? 20 + 20 * unit(rng) : 15 + 35 * unit(rng);
@@ -198,11 +206,9 @@ std::vector<Event> GenerateSampleHistory(const SampleOptions& options) {
       }
       case Archetype::kWinBack: {
         for (int k = 0; k < 4; ++k) script.Buy(joined + Days(2 + 14 * k), mean_amount);
+        // Lapses for months, is won back, and keeps buying.
         const int64_t back = joined + Days(56 + 120 + 40 * unit(rng));
-        if (back < end) {
-          script.Buy(back, mean_amount);
-          script.Buy(std::min(end - 1, back + Days(14)), mean_amount);
-        }
+        for (int64_t at = back; at < end; at += Days(14)) script.Buy(at, mean_amount);
         break;
       }
     }

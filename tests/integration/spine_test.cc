@@ -55,6 +55,17 @@ std::vector<Event> RandomHistory(int customers, int count, uint64_t seed) {
   return out;
 }
 
+// The folded part of an answer: without the fields evaluated at read time
+// (state, tier, RFM...), which tests/integration/value_test.cc checks.
+nlohmann::json Folded(const std::string& body) {
+  nlohmann::json answer = nlohmann::json::parse(body);
+  for (const char* derived : {"state", "lifecycle_stage", "tier", "rfm", "historic_value", "pyramid_value", "as_of",
+                              "ranking_as_of"}) {
+    answer.erase(derived);
+  }
+  return answer;
+}
+
 TEST_CASE("every customer view equals a fold of the events posted over HTTP", "[integration][spine]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
@@ -96,7 +107,7 @@ TEST_CASE("every customer view equals a fold of the events posted over HTTP", "[
     for (auto it = pending.begin(); it != pending.end();) {
       auto response = client.Get("/v1/customers/" + *it);
       if (response && response->status == 200 &&
-          nlohmann::json::parse(response->body) == projections::CustomerViewToJson(expected.at(*it))) {
+          Folded(response->body) == projections::CustomerViewToJson(expected.at(*it))) {
         it = pending.erase(it);
       } else {
         ++it;
@@ -108,7 +119,7 @@ TEST_CASE("every customer view equals a fold of the events posted over HTTP", "[
     auto response = client.Get("/v1/customers/" + id);
     INFO("customer " << id);
     REQUIRE(response);
-    CHECK(nlohmann::json::parse(response->body) == projections::CustomerViewToJson(expected.at(id)));
+    CHECK(Folded(response->body) == projections::CustomerViewToJson(expected.at(id)));
   }
   CHECK(pending.empty());
 }

@@ -1,0 +1,73 @@
+// What the value rankings cost the customer-view projection: the fold through the
+// projection over a real RocksDB store, in batches as the runtime makes them, with
+// rankings rebuilt every `ranking_refresh_hours` of event time (the default, 24)
+// and with rebuilds pushed out of the run, and the time of one rebuild.
+//   value_ranking_bench [customers] [batch]
+
+#include <chrono>
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+#include "projections/customer_view_projection.h"
+#include "services/sample_data.h"
+#include "tests/support/temp_dir.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace rapport;
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+struct Run {
+  double seconds = 0;
+  int rebuilds = 0;
+};
+
+Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refresh_hours) {
+  testing::TempDir dir;
+  auto store = projections::Store::Open(dir.path() / "db", projections::OpenMode::kReadWrite);
+  if (!store.ok()) std::abort();
+  projections::DomainSettings settings;
+  settings.value.ranking_refresh_hours = refresh_hours;
+  auto projection = projections::CustomerViewProjection::Create(**store, settings);
+  if (!projection.ok()) std::abort();
+  Run run;
+  int64_t last_as_of = (*projection)->ranking_as_of_ms();
+  const auto start = Clock::now();
+  for (size_t begin = 0; begin < history.size(); begin += batch_size) {
+    for (size_t i = begin; i < std::min(history.size(), begin + batch_size); ++i) {
+      if (!(*projection)->Apply(history[i], {Partition(0), Offset(0)}).ok()) std::abort();
+    }
+    rocksdb::WriteBatch batch;
+    if (!(*projection)->Checkpoint(batch).ok() || !(*store)->Write(batch).ok()) std::abort();
+    (*projection)->Committed();
+    if ((*projection)->ranking_as_of_ms() != last_as_of) ++run.rebuilds;
+    last_as_of = (*projection)->ranking_as_of_ms();
+  }
+  run.seconds = Seconds(start);
+  const auto rebuild_start = Clock::now();
+  if (!(*projection)->RefreshRanking().ok()) std::abort();
+  std::printf("  one rebuild over the final store:      %8.1f ms\n", Seconds(rebuild_start) * 1000);
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  services::SampleOptions sample;
+  sample.customers = argc > 1 ? std::atoi(argv[1]) : 100'000;
+  const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 10'000;
+  const auto history = services::GenerateSampleHistory(sample);
+  std::printf("value rankings: %d customers, %zu events over %d days, batches of %zu\n", sample.customers,
+              history.size(), sample.days, batch);
+  const Run daily = Fold(history, batch, 24);
+  std::printf("  fold, rankings every 24 h event time:  %8.0f events/s (%d rebuilds, %.1f s)\n",
+              static_cast<double>(history.size()) / daily.seconds, daily.rebuilds, daily.seconds);
+  const Run never = Fold(history, batch, 1'000'000);
+  std::printf("  fold, no rebuild during the run:       %8.0f events/s (%d rebuilds, %.1f s)\n",
+              static_cast<double>(history.size()) / never.seconds, never.rebuilds, never.seconds);
+  return 0;
+}

@@ -1,0 +1,57 @@
+// The sample population of `make run` shows every tier, lifecycle stage and state,
+// and is the same every time.
+
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "projections/customer_merge.h"
+#include "projections/customer_value.h"
+#include "services/sample_data.h"
+
+namespace rapport::services {
+namespace {
+
+using namespace projections;
+
+TEST_CASE("sample data: every tier, lifecycle stage and state appears", "[sample]") {
+  SampleOptions options;
+  const auto history = GenerateSampleHistory(options);
+  CHECK(history == GenerateSampleHistory(options));  // deterministic
+
+  CustomerBook book;
+  int64_t as_of = 0;
+  const DomainSettings settings;
+  for (const auto& event : history) {
+    REQUIRE(ApplyEvent(book, event, settings).ok());
+    as_of = std::max(as_of, event.occurred_at_ms);
+  }
+  std::vector<ValueInputs> inputs;
+  const auto known = book.Known();
+  for (const auto& [id, view] : known) {
+    if (!view.is_pointer()) inputs.push_back(InputsOf(view, as_of, RankingParams::From(settings.value)));
+  }
+  const ValueSnapshot snapshot = BuildValueSnapshot(inputs, as_of, RankingParams::From(settings.value));
+  std::map<std::string, int> seen;
+  for (const auto& [id, view] : known) {
+    if (view.is_pointer()) {
+      ++seen["merged"];
+      continue;
+    }
+    const CustomerValue value = EvaluateCustomer(view, as_of, snapshot, settings);
+    ++seen["tier " + std::string(TierName(value.tier))];
+    ++seen["stage " + std::string(Name(value.stage))];
+    ++seen["state " + std::string(Name(value.state))];
+    if (view.erased) ++seen["erased"];
+  }
+  for (const auto& [what, count] : seen) INFO(what << ": " << count);
+  for (const char* what : {"tier A", "tier B", "tier C", "tier D", "stage exploration", "stage formation",
+                           "stage stability", "stage decline", "state potential", "state current", "state lost",
+                           "state won_back", "merged", "erased"}) {
+    INFO(what);
+    CHECK(seen[what] > 0);
+  }
+}
+
+}  // namespace
+}  // namespace rapport::services
