@@ -108,7 +108,7 @@ int Query(const std::string& host, int port, int rate, int seconds, int customer
   std::atomic<bool> stop{false};
   std::thread ingester([&] { PostBatches(host, port, batches, renamed.size(), 1, &stop); });
 
-  constexpr int kThreads = 8;
+  constexpr int kThreads = 16;
   const double interval_s = static_cast<double>(kThreads) / rate;  // per thread
   std::vector<std::vector<double>> latencies(kThreads);
   std::atomic<int> not_found{0};

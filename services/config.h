@@ -17,7 +17,7 @@ namespace rapport::services {
 struct GatewayLimits {
   int64_t max_body_bytes = 32 << 20;  // larger bodies get 413
   int max_batch_events = 10'000;      // NDJSON lines per request
-  int threads = 8;                    // HTTP worker threads (bounds concurrent requests)
+  int threads = 64;                   // HTTP worker threads: one per open keep-alive connection
 };
 
 struct Config {
