@@ -37,7 +37,8 @@ Result<std::unique_ptr<CustomerViewProjection>> CustomerViewProjection::Create(S
 CustomerViewProjection::CustomerViewProjection(Store& store, DomainSettings settings)
     : store_(store),
       settings_(std::move(settings)),
-      cache_(store, Family::kState, EncodeCustomerView, DecodeCustomerView) {}
+      cache_(store, Family::kState, EncodeCustomerView, DecodeCustomerView),
+      schedule_(settings_.value.ranking_refresh_hours, settings_.value.ranking_time_share) {}
 
 Status CustomerViewProjection::Start() {
   if (started_) return Status::Ok();
@@ -57,38 +58,14 @@ Status CustomerViewProjection::Apply(const events::Event& event, const EventSour
   return Status::Ok();
 }
 
-bool CustomerViewProjection::RankingDue() const {
-  if (!ranking_as_of_) return true;
-  const int64_t refresh_ms = static_cast<int64_t>(settings_.value.ranking_refresh_hours) * 3'600'000;
-  if (refresh_ms <= 0) return true;  // refused by Create; constructed directly, rank every batch
-  // Boundaries at multiples of the period since the epoch, as other services rank
-  // their tiers: the schedule does not drift with where the last rebuild fell.
-  const int64_t next_boundary = (*ranking_as_of_ / refresh_ms + 1) * refresh_ms;
-  return watermark_ms_ >= next_boundary;
-}
-
-bool CustomerViewProjection::WithinTimeBudget() const {
-  const double share = settings_.value.ranking_time_share;
-  if (share >= 1.0) return true;
-  if (share <= 0.0) return false;
-  const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_rebuild_end_).count();
-  return since >= last_rebuild_seconds_ * (1.0 - share) / share;
-}
-
-void CustomerViewProjection::Rebuilt(std::chrono::steady_clock::time_point started) {
-  last_rebuild_end_ = std::chrono::steady_clock::now();
-  last_rebuild_seconds_ = std::chrono::duration<double>(last_rebuild_end_ - started).count();
-}
-
 Status CustomerViewProjection::Checkpoint(rocksdb::WriteBatch& batch) {
   RAPPORT_RETURN_IF_ERROR(Start());
-  if (RankingDue() && WithinTimeBudget()) {
+  if (schedule_.DueWithinBudget(watermark_ms_)) {
     const auto started = std::chrono::steady_clock::now();
     auto snapshot = BuildSnapshot();
     if (!snapshot.ok()) return snapshot.status();
     batch.Put(store_.handle(Family::kMeta), kSnapshotKey, EncodeValueSnapshot(*snapshot));
-    pending_ranking_as_of_ = snapshot->as_of_ms;
-    Rebuilt(started);
+    schedule_.Rebuilt(snapshot->as_of_ms, started);
   }
   cache_.Checkpoint(batch);
   batch.Put(store_.handle(Family::kMeta), kWatermarkKey, std::to_string(watermark_ms_));
@@ -97,17 +74,16 @@ Status CustomerViewProjection::Checkpoint(rocksdb::WriteBatch& batch) {
 
 void CustomerViewProjection::Committed() {
   cache_.Committed();
-  if (pending_ranking_as_of_) ranking_as_of_ = pending_ranking_as_of_;
-  pending_ranking_as_of_.reset();
+  schedule_.Committed();
 }
 
 void CustomerViewProjection::DropCache() {
   cache_.DropAll();
-  pending_ranking_as_of_.reset();
+  schedule_.Dropped();
 }
 
 Status CustomerViewProjection::Idle() {
-  if (!started_ || !RankingDue()) return Status::Ok();
+  if (!started_ || !schedule_.Due(watermark_ms_)) return Status::Ok();
   return RefreshRanking();
 }
 
@@ -119,8 +95,7 @@ Status CustomerViewProjection::RefreshRanking() {
   rocksdb::WriteBatch batch;
   batch.Put(store_.handle(Family::kMeta), kSnapshotKey, EncodeValueSnapshot(*snapshot));
   RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
-  ranking_as_of_ = snapshot->as_of_ms;
-  Rebuilt(started);
+  schedule_.RebuiltAndCommitted(snapshot->as_of_ms, started);
   return Status::Ok();
 }
 

@@ -4,23 +4,20 @@
 // write-back cache of the store's state family; plus the value rankings.
 //
 // Rankings (RFM quintiles, pyramid tiers) are rebuilt from the whole store, as of
-// the event-time watermark (the highest occurred_at applied), at start and whenever
-// the watermark passes a multiple of `domain.value.ranking_refresh_hours` (since
-// the epoch) after the last rebuild; the resulting ValueSnapshot goes into the same WriteBatch as the state
-// it was computed from. A rebuild reads every customer, so while the projector
-// catches up (a day of event time passes in every batch) rebuilds are held to
-// `domain.value.ranking_time_share` of the wall time; a rebuild held back runs as
-// soon as the runtime is idle. The watermark is written with every checkpoint.
+// the event-time watermark (the highest occurred_at applied), when
+// projections/ranking_schedule.h says so; the resulting ValueSnapshot goes into the
+// same WriteBatch as the state it was computed from. The watermark is written with
+// every checkpoint.
 // Readers (the query service) evaluate each customer as of that watermark against
 // that snapshot: ReadWatermark / ReadValueSnapshot below.
 
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "projections/customer_view.h"
 #include "projections/projection.h"
+#include "projections/ranking_schedule.h"
 #include "projections/state_cache.h"
 #include "projections/store.h"
 #include "projections/value_snapshot.h"
@@ -48,13 +45,10 @@ class CustomerViewProjection final : public Projection {
   Status RefreshRanking();
 
   int64_t watermark_ms() const { return watermark_ms_; }
-  int64_t ranking_as_of_ms() const { return ranking_as_of_.value_or(0); }
+  int64_t ranking_as_of_ms() const { return schedule_.last_as_of().value_or(0); }
 
  private:
   Status Start();
-  bool RankingDue() const;
-  bool WithinTimeBudget() const;
-  void Rebuilt(std::chrono::steady_clock::time_point started);
   // Ranks every known customer as of the watermark: cached (newest) states first,
   // then the rest of the store.
   Result<ValueSnapshot> BuildSnapshot() const;
@@ -64,11 +58,7 @@ class CustomerViewProjection final : public Projection {
   StateCache<CustomerView> cache_;
   bool started_ = false;
   int64_t watermark_ms_ = 0;
-  std::optional<int64_t> ranking_as_of_;          // committed rebuild; nullopt before the first
-  std::optional<int64_t> pending_ranking_as_of_;  // rebuilt into the batch being written
-  // Wall time, for the rebuild budget only (never for what a ranking contains).
-  std::chrono::steady_clock::time_point last_rebuild_end_{};
-  double last_rebuild_seconds_ = 0;
+  RankingSchedule schedule_;
 };
 
 // Reads one customer's view from a store (any open mode); nullopt when unknown.

@@ -28,10 +28,10 @@ RankingParams RankingParams::From(const ValueSettings& settings) {
 
 std::string RfmScores::Code() const { return std::to_string(r) + std::to_string(f) + std::to_string(m); }
 
-ValueInputs InputsOf(const CustomerView& view, int64_t as_of_ms, const RankingParams& params) {
-  const PurchaseHistory& history = view.purchase_history;
+ValueInputs InputsOf(std::string_view customer_id, const PurchaseHistory& history, int64_t as_of_ms,
+                     const RankingParams& params) {
   ValueInputs in;
-  in.customer_id = view.customer_id;
+  in.customer_id = std::string(customer_id);
   in.has_purchases = !history.empty();
   const int64_t pyramid_from = WindowStart(as_of_ms, params.pyramid_window_days);
   in.window_revenue = history.RevenueBetween(pyramid_from, as_of_ms + 1);

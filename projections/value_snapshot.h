@@ -50,7 +50,11 @@ struct ValueInputs {
   int64_t monetary = 0;        // M: revenue in the RFM window
 };
 
-ValueInputs InputsOf(const CustomerView& view, int64_t as_of_ms, const RankingParams& params);
+ValueInputs InputsOf(std::string_view customer_id, const PurchaseHistory& history, int64_t as_of_ms,
+                     const RankingParams& params);
+inline ValueInputs InputsOf(const CustomerView& view, int64_t as_of_ms, const RankingParams& params) {
+  return InputsOf(view.customer_id, view.purchase_history, as_of_ms, params);
+}
 
 struct RfmScores {
   int r = 0, f = 0, m = 0;  // 1..5, 5 best
