@@ -14,3 +14,5 @@ create() {
 create rapport.interactions "$partitions"
 create rapport.churn-alerts "$partitions"
 create rapport.dead-letter 3 --config retention.ms=2592000000
+# The latest fitted model parameters per model name (rapport model fit).
+create rapport.model-parameters 1 --config cleanup.policy=compact

@@ -15,6 +15,8 @@ struct TopicNames {
   std::string interactions = "rapport.interactions";
   std::string churn_alerts = "rapport.churn-alerts";
   std::string dead_letter = "rapport.dead-letter";
+  // Compacted, keyed by model name: the latest fitted parameters (schemas/model.fbs).
+  std::string model_parameters = "rapport.model-parameters";
 };
 
 struct KafkaSettings {

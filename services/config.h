@@ -10,6 +10,7 @@
 #include "events/kafka_settings.h"
 #include "events/status.h"
 #include "projections/domain_settings.h"
+#include "services/model_settings.h"
 #include "services/settings_binder.h"
 
 namespace rapport::services {
@@ -29,6 +30,7 @@ struct Config {
   events::KafkaSettings kafka;
   GatewayLimits gateway;
   projections::DomainSettings domain;
+  ModelSettings model;  // services/model_settings.h
 };
 
 // Binds every field of `config` under its dotted name.

@@ -8,6 +8,7 @@
 #include "projections/customer_value_json.h"
 #include "projections/customer_view_json.h"
 #include "projections/customer_view_projection.h"
+#include "projections/model_prediction_json.h"
 
 namespace rapport::services {
 namespace {
@@ -87,7 +88,8 @@ Result<CustomerListQuery> ParseCustomerListQuery(const QueryParams& params) {
 }
 
 HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_id,
-                                  const projections::DomainSettings& settings) {
+                                  const projections::DomainSettings& settings,
+                                  const projections::ModelParameters* model) {
   auto view = projections::ReadCustomerView(store, customer_id);
   if (!view.ok()) return ErrorResponse(view.status());
   if (!view->has_value()) return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
@@ -107,6 +109,7 @@ HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_
   const CustomerValue value = projections::EvaluateCustomer(found, context->as_of_ms, context->snapshot, settings);
   nlohmann::json out = projections::CustomerViewToJson(found);
   out.update(projections::CustomerValueToJson(value));
+  out.update(projections::ModelPredictionToJson(found, context->as_of_ms, model, settings.value));
   return JsonResponse(200, out);
 }
 

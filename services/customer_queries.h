@@ -14,6 +14,7 @@
 #include "events/status.h"
 #include "projections/customer_lifecycle.h"
 #include "projections/domain_settings.h"
+#include "projections/model_parameters.h"
 #include "projections/store.h"
 #include "projections/tier.h"
 #include "services/http_response.h"
@@ -37,8 +38,11 @@ Result<CustomerListQuery> ParseCustomerListQuery(const QueryParams& params);
 
 // GET /v1/customers/{id}: the view and its value; a merged duplicate answers with a
 // pointer to its survivor (the end of the merge chain).
+// With `model` (the published parameters, projections/model_prediction_json.h) it
+// adds p_alive, expected_purchases_12m and predictive_value; null without.
 HttpResponse GetCustomerWithValue(const projections::Store& store, std::string_view customer_id,
-                                  const projections::DomainSettings& settings);
+                                  const projections::DomainSettings& settings,
+                                  const projections::ModelParameters* model = nullptr);
 
 // GET /v1/customers?tier=&stage=&state=&limit=&cursor=: customers in id order whose
 // value matches; `next_cursor` is set when the page is full (a following page may

@@ -5,17 +5,23 @@
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
+//   model fit fits the churn / CLV model on the journal and publishes its parameters
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "events/time_format.h"
 #include "services/config.h"
+#include "services/model_fit.h"
+#include "services/model_parameters_topic.h"
 #include "services/platform.h"
 #include "services/projection_registry.h"
 #include "services/sample_data.h"
@@ -137,6 +143,73 @@ int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* 
   return 0;
 }
 
+// `rapport model fit`: reads every purchase from the journal (as a secondary, so it
+// works next to a running `rapport up`), fits BG/NBD and Gamma-Gamma as of an event
+// time, prints the parameters and publishes them unless --dry-run.
+struct ModelFitFlags {
+  std::string as_of;
+  bool dry_run = false;
+};
+
+int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
+  auto config = BuildConfig(options);
+  if (!config.ok()) return Fail(config.status());
+  std::optional<int64_t> as_of;
+  if (!flags.as_of.empty()) {
+    auto parsed = rapport::events::ParseRfc3339(flags.as_of, "--as-of");
+    if (!parsed.ok()) return Fail(parsed.status());
+    as_of = *parsed;
+  }
+  if (!flags.dry_run && config->brokers.empty()) {
+    std::ifstream in(BootstrapFile(*config));  // a `rapport up` on the same data dir
+    std::getline(in, config->brokers);
+    if (config->brokers.empty()) {
+      return Fail(Status::InvalidArgument("--brokers", "no Kafka brokers to publish to: pass --brokers or --dry-run"));
+    }
+  }
+  config->kafka.bootstrap_servers = config->brokers;
+  const auto dir = std::filesystem::path(config->data_dir) / "journal";
+  if (!std::filesystem::exists(dir / "CURRENT")) {
+    return Fail(Status::InvalidArgument("--data-dir", "no event journal in " + dir.string()));
+  }
+  auto journal = rapport::projections::Journal::Open(dir, rapport::projections::OpenMode::kSecondary);
+  if (!journal.ok()) return Fail(journal.status().WithContext("--data-dir"));
+  const bool terminal = isatty(STDERR_FILENO);
+  if (terminal) std::fprintf(stderr, "reading the journal in %s ...\n", dir.string().c_str());
+  auto purchases = CollectPurchases(**journal, as_of);
+  if (!purchases.ok()) return Fail(purchases.status());
+  const int64_t as_of_ms = as_of ? *as_of : purchases->max_occurred_at_ms;
+  if (terminal) {
+    std::fprintf(stderr, "fitting %zu customers as of %s ...\n", purchases->by_customer.size(),
+                 rapport::events::FormatRfc3339(as_of_ms).c_str());
+  }
+  auto report = FitModel(*purchases, as_of_ms);
+  if (!report.ok()) return Fail(report.status());
+  const auto& p = report->parameters;
+  std::printf("model %s as of %s (time unit: %s)\n", p.model.c_str(), rapport::events::FormatRfc3339(p.as_of_ms).c_str(),
+              p.time_unit.c_str());
+  std::printf("  events read:    %lld (%lld undecodable, skipped)\n", static_cast<long long>(purchases->events),
+              static_cast<long long>(purchases->undecodable));
+  std::printf("  customers:      %lld (%lld purchases; %lld repeat buyers for Gamma-Gamma)\n",
+              static_cast<long long>(p.customers), static_cast<long long>(report->purchases),
+              static_cast<long long>(p.gamma_gamma_customers));
+  std::printf("  BG/NBD:         r=%.6g alpha=%.6g a=%.6g b=%.6g  log-likelihood %.6f\n", p.bgnbd.r, p.bgnbd.alpha,
+              p.bgnbd.a, p.bgnbd.b, p.bgnbd_log_likelihood);
+  std::printf("  Gamma-Gamma:    p=%.6g q=%.6g gamma=%.6g  log-likelihood %.6f\n", p.gamma_gamma.p, p.gamma_gamma.q,
+              p.gamma_gamma.gamma, p.gamma_gamma_log_likelihood);
+  std::printf("  fit time:       %.3f s\n", report->fit_seconds);
+  if (flags.dry_run) {
+    std::printf("  not published (--dry-run)\n");
+    return 0;
+  }
+  auto publisher = rapport::events::Publisher::Create(config->kafka, "rapport-model-fit");
+  if (!publisher.ok()) return Fail(publisher.status().WithContext("--brokers"));
+  Status published = PublishModelParameters(**publisher, config->kafka.topics, p);
+  if (!published.ok()) return Fail(published.WithContext("publish to " + config->kafka.topics.model_parameters));
+  std::printf("  published to %s (key %s)\n", config->kafka.topics.model_parameters.c_str(), p.model.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,6 +259,16 @@ int main(int argc, char** argv) {
   auto* config_command = app.add_subcommand("config", "print every setting with its effective value");
   AddCommonOptions(*config_command, config_options);
 
+  CommonOptions model_options;
+  ModelFitFlags model_flags;
+  auto* model = app.add_subcommand("model", "the probabilistic churn / CLV model (BG/NBD, Gamma-Gamma)");
+  model->require_subcommand(1);
+  auto* model_fit = model->add_subcommand("fit", "fit the model on the event journal and publish its parameters");
+  AddCommonOptions(*model_fit, model_options);
+  model_fit->add_option("--as-of", model_flags.as_of,
+                        "event time to summarise customers at, RFC 3339 (default: the latest occurred_at)");
+  model_fit->add_flag("--dry-run", model_flags.dry_run, "fit and print, do not publish");
+
   CLI11_PARSE(app, argc, argv);
 
   if (up->parsed()) {
@@ -201,5 +284,6 @@ int main(int argc, char** argv) {
   if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
   if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
   if (config_command->parsed()) return PrintConfig(config_options);
+  if (model_fit->parsed()) return RunModelFit(model_options, model_flags);
   return 2;
 }

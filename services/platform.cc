@@ -55,7 +55,8 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
 Status Platform::StartBroker() {
   std::vector<events::TopicSpec> topics;
   for (const std::string& topic :
-       {config_.kafka.topics.interactions, config_.kafka.topics.churn_alerts, config_.kafka.topics.dead_letter}) {
+       {config_.kafka.topics.interactions, config_.kafka.topics.churn_alerts, config_.kafka.topics.dead_letter,
+        config_.kafka.topics.model_parameters}) {
     topics.push_back({topic, config_.kafka.partitions, config_.kafka.replication_factor});
   }
   auto broker = events::EmbeddedBroker::Start(config_.embedded_brokers, topics);
@@ -137,6 +138,12 @@ Status Platform::StartQuery() {
   auto customer_view = store_for("customer-view");
   if (!customer_view.ok()) return customer_view.status();
   stores.customer_view = *customer_view;
+  if (!config_.brokers.empty()) {
+    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
+    if (!cache.ok()) return cache.status();
+    model_cache_ = std::move(cache).value();
+    stores.model_parameters = model_cache_.get();
+  }
   query_ = std::make_unique<QueryService>(stores, config_.domain);
   if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
   return Status::Ok();
@@ -194,6 +201,7 @@ void Platform::Stop() {
     if (running->thread.joinable()) running->thread.join();
   }
   if (catch_up_.joinable()) catch_up_.join();
+  model_cache_.reset();
   running_.clear();
   followers_.clear();
   archiver_.reset();

@@ -86,6 +86,7 @@ class Platform {
   std::unique_ptr<Gateway> gateway_;
   std::vector<std::unique_ptr<RunningProjection>> running_;
   std::vector<std::unique_ptr<projections::Store>> followers_;  // secondary stores for `serve`
+  std::unique_ptr<ModelParametersCache> model_cache_;  // for query_, when Kafka is known
   std::unique_ptr<QueryService> query_;
   std::unique_ptr<HttpServer> http_;
   std::atomic<bool> stopping_{false};

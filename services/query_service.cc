@@ -14,7 +14,8 @@ QueryService::QueryService(QueryStores stores, projections::DomainSettings setti
 
 HttpResponse QueryService::GetCustomer(std::string_view customer_id) const {
   if (!stores_.customer_view) return Unavailable("customer-view");
-  return GetCustomerWithValue(*stores_.customer_view, customer_id, settings_);
+  const auto model = stores_.model_parameters ? stores_.model_parameters->Latest() : nullptr;
+  return GetCustomerWithValue(*stores_.customer_view, customer_id, settings_, model.get());
 }
 
 HttpResponse QueryService::ListCustomers(const QueryParams& params) const {

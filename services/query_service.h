@@ -10,12 +10,15 @@
 #include "projections/store.h"
 #include "services/customer_queries.h"
 #include "services/http_response.h"
+#include "services/model_parameters_cache.h"
 
 namespace rapport::services {
 
 // The stores this process can read; null where that projection is not available.
 struct QueryStores {
   const projections::Store* customer_view = nullptr;
+  // The published model parameters (p_alive, predictive value); null without Kafka.
+  const ModelParametersCache* model_parameters = nullptr;
 };
 
 class QueryService {
