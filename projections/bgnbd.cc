@@ -44,22 +44,35 @@ double WithPerX(const BgNbdParams& p, const PerX& per_x, const RepeatSummary& c)
   return per_x.constant + LogSumExp(still_alive, dropped);
 }
 
-// Gauss' series for 2F1(A, B; C; z) - 1, divided by B (so that B = 0 is fine), for
-// 0 <= z < 1. Used with small A, B and C >= A + B - 1 (Euler's transform), so the
-// terms stay bounded and the series converges geometrically in z.
-double Hyp2F1MinusOneOverB(double A, double B, double C, double z) {
-  if (z <= 0) return 0;
-  // First term: A z / C (the B factor divided out).
-  double term = A * z / C;
-  double sum = term;
-  for (int n = 1; n < 10'000'000; ++n) {
+// A series sum kept as value x e^log_scale, so that terms far beyond the double
+// range (they are multiplied by a tiny power of (1 - z) afterwards) do not overflow.
+struct ScaledSum {
+  double value = 0;
+  double log_scale = 0;
+};
+
+// Gauss' hypergeometric series from term n = `first_n` on: term_{n+1} = term_n
+// (A+n)(B+n) z / ((C+n)(n+1)), for 0 <= z < 1.
+ScaledSum HypergeometricTail(double first_term, int first_n, double A, double B, double C, double z) {
+  constexpr double kRescaleAbove = 1e200;
+  const double log_rescale = std::log(kRescaleAbove);
+  ScaledSum out;
+  double term = first_term;
+  out.value = term;
+  if (z <= 0) return out;
+  for (int n = first_n; n < 50'000'000; ++n) {
     const double dn = static_cast<double>(n);
-    // Next term: times (A+n)(B+n) z / ((C+n)(n+1)); the first B factor was (B+0).
-    term *= (A + dn) * (B + dn) / ((C + dn) * (dn + 1.0)) * z;
-    sum += term;
-    if (std::abs(term) <= 1e-16 * std::abs(sum)) break;
+    const double ratio = (A + dn) * (B + dn) / ((C + dn) * (dn + 1.0)) * z;
+    term *= ratio;
+    out.value += term;
+    if (std::abs(out.value) > kRescaleAbove) {
+      out.value /= kRescaleAbove;
+      term /= kRescaleAbove;
+      out.log_scale += log_rescale;
+    }
+    if (std::abs(ratio) < 1.0 && std::abs(term) <= 1e-17 * std::abs(out.value)) break;
   }
-  return sum;
+  return out;
 }
 
 bool Valid(const RepeatSummary& c) {
@@ -107,19 +120,29 @@ double ProbabilityAlive(const BgNbdParams& params, const RepeatSummary& customer
 double ExpectedPurchases(const BgNbdParams& params, const RepeatSummary& customer, double t) {
   if (t <= 0) return 0;
   const double xd = static_cast<double>(customer.x);
+  const double rx = params.r + xd;
   const double a1 = params.a - 1.0;
   const double c = params.a + params.b + xd - 1.0;
-  // Eq. (10): (c / (a-1)) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; c; z)] / D
-  // with z = t / (alpha+T+t). Euler's transform turns the bracket into
-  // 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z), whose series has small, bounded terms
-  // whatever x; dividing by (a-1) analytically keeps a = 1 finite.
+  const double alive = ProbabilityAlive(params, customer);  // 1 / D
+  // Eq. (10): (c / (a-1)) [1 - (1-z)^(r+x) 2F1(r+x, b+x; c; z)] / D with
+  // z = t / (alpha+T+t), since (alpha+T) / (alpha+T+t) = 1 - z.
   const double z = t / (params.alpha + customer.T + t);
   const double log1m_z = std::log1p(-z);
+  if (params.a > 2.0) {
+    // The paper's series: its terms peak near n ~ (r+x) z b/(a+b) and are scaled
+    // back by (1-z)^(r+x), so it suits any a away from 1.
+    const ScaledSum f = HypergeometricTail(1.0, 0, rx, params.b + xd, c, z);
+    const double log_kept = rx * log1m_z + f.log_scale + std::log(f.value);  // ln[(1-z)^(r+x) 2F1]
+    return c / a1 * -std::expm1(log_kept) * alive;
+  }
+  // Near a = 1: Euler's transform turns the bracket into
+  // 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z); its series minus 1 has the factor
+  // (a-1) in every term, divided out analytically so that a = 1 stays finite.
   const double power_term = std::abs(a1) < 1e-12 ? -log1m_z : -std::expm1(a1 * log1m_z) / a1;
-  const double series = std::exp(a1 * log1m_z) * Hyp2F1MinusOneOverB(params.a + params.b - 1.0 - params.r, a1, c, z);
-  const double bracket_over_a1 = power_term - series;
-  const double alive = ProbabilityAlive(params, customer);  // 1 / D
-  return c * bracket_over_a1 * alive;
+  const double A = params.a + params.b - 1.0 - params.r;
+  const ScaledSum g = HypergeometricTail(A * z / c, 1, A, a1, c, z);  // (2F1 - 1) / (a-1)
+  const double series = std::exp(a1 * log1m_z + g.log_scale) * g.value;
+  return c * (power_term - series) * alive;
 }
 
 Result<BgNbdFit> FitBgNbd(std::span<const RepeatSummary> customers) {

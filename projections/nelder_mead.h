@@ -12,7 +12,9 @@ struct NelderMeadOptions {
   double initial_step = 0.5;     // simplex edge around the start, per coordinate
   double f_tolerance = 1e-10;    // stop when the simplex' values agree this well (relative)
   double x_tolerance = 1e-8;     // ... and its vertices this well (absolute)
-  int max_evaluations = 20'000;
+  // A flat likelihood (data the model barely constrains, e.g. no dropout at all)
+  // lets the simplex crawl towards the bounds; this caps the time that costs.
+  int max_evaluations = 5'000;
   int restarts = 2;              // re-start from the best point: guards against a collapsed simplex
 };
 

@@ -197,7 +197,12 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
               p.bgnbd.a, p.bgnbd.b, p.bgnbd_log_likelihood);
   std::printf("  Gamma-Gamma:    p=%.6g q=%.6g gamma=%.6g  log-likelihood %.6f\n", p.gamma_gamma.p, p.gamma_gamma.q,
               p.gamma_gamma.gamma, p.gamma_gamma_log_likelihood);
-  std::printf("  fit time:       %.3f s\n", report->fit_seconds);
+  std::printf("  fit time:       %.3f s (%d + %d likelihood evaluations)\n", report->fit_seconds,
+              report->bgnbd_evaluations, report->gamma_gamma_evaluations);
+  if (!report->bgnbd_converged || !report->gamma_gamma_converged) {
+    std::printf("  note:           %s stopped at the evaluation cap: the data barely constrain some parameters\n",
+                !report->bgnbd_converged ? "BG/NBD" : "Gamma-Gamma");
+  }
   if (flags.dry_run) {
     std::printf("  not published (--dry-run)\n");
     return 0;

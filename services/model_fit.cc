@@ -95,6 +95,10 @@ Result<ModelFitReport> FitModel(const PurchaseCollection& purchases, int64_t as_
   if (!gamma_gamma.ok()) return gamma_gamma.status();
   report.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
+  report.bgnbd_evaluations = bgnbd->evaluations;
+  report.bgnbd_converged = bgnbd->converged;
+  report.gamma_gamma_evaluations = gamma_gamma->evaluations;
+  report.gamma_gamma_converged = gamma_gamma->converged;
   projections::ModelParameters& p = report.parameters;
   p.as_of_ms = as_of_ms;
   p.fitted_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

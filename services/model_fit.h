@@ -52,6 +52,10 @@ struct ModelFitReport {
   projections::ModelParameters parameters;
   int64_t purchases = 0;
   double fit_seconds = 0;  // both fits, wall clock
+  int bgnbd_evaluations = 0;
+  bool bgnbd_converged = false;  // false: the evaluation cap was hit (flat likelihood)
+  int gamma_gamma_evaluations = 0;
+  bool gamma_gamma_converged = false;
 };
 
 // Fits both models on the customers' purchases as of `as_of_ms`. InvalidArgument

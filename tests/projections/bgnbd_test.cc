@@ -119,6 +119,21 @@ TEST_CASE("expected purchases equal independent values for heavy buyers and day 
   CHECK(ExpectedPurchases(days, {0, 0, 100}, 365) == Approx(1.0477385792482024).epsilon(1e-10));
 }
 
+TEST_CASE("expected purchases stay finite and right for extreme fitted parameters", "[bgnbd]") {
+  // Parameters a fit reached on rapport's sample data (almost no dropout, nearly
+  // equal rates): a in the hundred thousands would overflow the near-a=1 series.
+  const BgNbdParams extreme{36.6243, 1113.33, 521426, 2.27542e7};
+  CHECK(ExpectedPurchases(extreme, {6, 150, 200}, 365.25) == Approx(9.2713605448872054).epsilon(1e-8));
+  CHECK(ExpectedPurchases({0.8, 40, 2.5, 6}, {3, 200, 250}, 365.25) == Approx(1.7679351188894561).epsilon(1e-10));
+}
+
+TEST_CASE("the two series forms of expected purchases agree where they meet at a = 2", "[bgnbd]") {
+  const RepeatSummary c{5, 100, 180};
+  const double below = ExpectedPurchases({0.7, 30, 2.0, 4}, c, 365.25);
+  const double above = ExpectedPurchases({0.7, 30, 2.0 + 1e-9, 4}, c, 365.25);
+  CHECK(below == Approx(above).epsilon(1e-8));
+}
+
 TEST_CASE("expected purchases are continuous at a = 1", "[bgnbd]") {
   const RepeatSummary c{3, 20, 30};
   const double at_one = ExpectedPurchases({0.5, 5, 1.0, 3}, c, 52);

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "events/wire_codec.h"
+#include "projections/model_inputs.h"
 #include "projections/model_simulation.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
