@@ -37,16 +37,16 @@ double BgNbdLogLikelihood(const BgNbdParams& params, const RepeatSummary& custom
 // The sum over customers.
 double BgNbdLogLikelihood(const BgNbdParams& params, std::span<const RepeatSummary> customers);
 
-// P(alive | x, t_x, T), eq. (A10 of the technical note / 13 of lifetimes):
-// 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)).
+// P(alive | x, t_x, T) (Fader, Hardie & Lee's note "Computing P(alive) using the
+// BG/NBD model"): 1 / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)).
 // Exactly 1 for x = 0: in BG/NBD a customer can only drop out right after a repeat
 // purchase, so one who never came back is "alive" (the churn rules' first half,
 // days overdue, covers them).
 double ProbabilityAlive(const BgNbdParams& params, const RepeatSummary& customer);
 
 // E[purchases in (T, T + t] | x, t_x, T], eq. (10). With x = t_x = T = 0 it is the
-// unconditional E[X(t)] of a new customer, eq. (9). Requires a != 1 in the paper's
-// form; computed here in a form that is continuous at a = 1.
+// unconditional E[X(t)] of a new customer, eq. (9). The paper's form divides by
+// a - 1; near a = 1 it is computed in a form that is continuous there.
 double ExpectedPurchases(const BgNbdParams& params, const RepeatSummary& customer, double t);
 
 struct BgNbdFit {

@@ -110,7 +110,6 @@ TEST_CASE("fitted parameters are published, read back as the latest, and score c
     return !json::parse(client.Get("/v1/customers/c-0")->body)["p_alive"].is_null();
   }));
   const json after = json::parse(client.Get("/v1/customers/c-0")->body);
-  std::vector<int64_t> times;
   double amount = 0, cost = 0, repeat_amount = 0;
   std::vector<std::pair<int64_t, int64_t>> mine;
   for (const auto& e : posted.events) {
