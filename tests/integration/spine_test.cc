@@ -60,7 +60,7 @@ std::vector<Event> RandomHistory(int customers, int count, uint64_t seed) {
 nlohmann::json Folded(const std::string& body) {
   nlohmann::json answer = nlohmann::json::parse(body);
   for (const char* derived : {"state", "lifecycle_stage", "tier", "rfm", "historic_value", "pyramid_value", "as_of",
-                              "ranking_as_of"}) {
+                              "ranking_as_of", "p_alive", "expected_purchases_12m", "predictive_value"}) {
     answer.erase(derived);
   }
   return answer;
