@@ -137,6 +137,12 @@ Status Platform::StartQuery() {
   auto customer_view = store_for("customer-view");
   if (!customer_view.ok()) return customer_view.status();
   stores.customer_view = *customer_view;
+  auto satisfaction = store_for("satisfaction");
+  if (!satisfaction.ok()) return satisfaction.status();
+  stores.satisfaction = *satisfaction;
+  auto loyalty = store_for("loyalty");
+  if (!loyalty.ok()) return loyalty.status();
+  stores.loyalty = *loyalty;
   query_ = std::make_unique<QueryService>(stores, config_.domain);
   if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
   return Status::Ok();
