@@ -55,6 +55,31 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.value.clv_monthly_discount", &value.clv_monthly_discount);
   b.Bind("domain.value.high_loyalty_score", &value.high_loyalty_score);
   b.Bind("domain.value.inactive_after_days", &value.inactive_after_days);
+
+  auto& sat = c.domain.satisfaction;
+  b.Bind("domain.satisfaction.gap_half_life_days", &sat.gap_half_life_days);
+  b.Bind("domain.satisfaction.repurchase_window_days", &sat.repurchase_window_days);
+  b.Bind("domain.satisfaction.trend_buckets", &sat.trend_buckets);
+  b.Bind("domain.satisfaction.trend_threshold.csat", &sat.trend_threshold.csat);
+  b.Bind("domain.satisfaction.trend_threshold.nps", &sat.trend_threshold.nps);
+  b.Bind("domain.satisfaction.trend_threshold.mean_gap", &sat.trend_threshold.mean_gap);
+  b.Bind("domain.satisfaction.trend_threshold.complaint_rate", &sat.trend_threshold.complaint_rate);
+  b.Bind("domain.satisfaction.trend_threshold.resolution_acceptance", &sat.trend_threshold.resolution_acceptance);
+  b.Bind("domain.satisfaction.trend_threshold.repurchase_rate", &sat.trend_threshold.repurchase_rate);
+
+  auto& loyalty = c.domain.loyalty;
+  b.Bind("domain.loyalty.window_days", &loyalty.window_days);
+  b.Bind("domain.loyalty.frequency_target", &loyalty.frequency_target);
+  b.Bind("domain.loyalty.interval_target_days", &loyalty.interval_target_days);
+  b.Bind("domain.loyalty.tenure_target_days", &loyalty.tenure_target_days);
+  b.Bind("domain.loyalty.referrals_target", &loyalty.referrals_target);
+  b.Bind("domain.loyalty.weights.repeat_purchase", &loyalty.weights.repeat_purchase);
+  b.Bind("domain.loyalty.weights.frequency", &loyalty.weights.frequency);
+  b.Bind("domain.loyalty.weights.interval", &loyalty.weights.interval);
+  b.Bind("domain.loyalty.weights.share_of_wallet", &loyalty.weights.share_of_wallet);
+  b.Bind("domain.loyalty.weights.tenure", &loyalty.weights.tenure);
+  b.Bind("domain.loyalty.weights.referrals", &loyalty.weights.referrals);
+  b.Bind("domain.loyalty.weights.resolution_acceptance", &loyalty.weights.resolution_acceptance);
 }
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {

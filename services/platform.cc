@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "projections/loyalty.h"
+#include "projections/satisfaction_projection.h"
 #include "services/journal_restore.h"
 #include "services/projection_registry.h"
 #include "services/routes.h"
@@ -144,6 +146,15 @@ Status Platform::StartQuery() {
     model_cache_ = std::move(cache).value();
     stores.model_parameters = model_cache_.get();
   }
+  auto satisfaction = store_for("satisfaction");
+  if (!satisfaction.ok()) return satisfaction.status();
+  stores.satisfaction = *satisfaction;
+  auto loyalty = store_for("loyalty");
+  if (!loyalty.ok()) return loyalty.status();
+  stores.loyalty = *loyalty;
+  // The query service evaluates trends and loyalty with its own settings (`serve`).
+  if (stores.satisfaction) RAPPORT_RETURN_IF_ERROR(projections::CheckSatisfactionSettings(config_.domain));
+  if (stores.loyalty) RAPPORT_RETURN_IF_ERROR(projections::CheckLoyaltySettings(config_.domain));
   query_ = std::make_unique<QueryService>(stores, config_.domain);
   if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
   return Status::Ok();

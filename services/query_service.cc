@@ -1,5 +1,8 @@
 #include "services/query_service.h"
 
+#include "services/loyalty_queries.h"
+#include "services/satisfaction_queries.h"
+
 namespace rapport::services {
 namespace {
 
@@ -33,6 +36,23 @@ HttpResponse QueryService::GetPyramid() const {
 HttpResponse QueryService::GetRfmSegments() const {
   if (!stores_.customer_view) return Unavailable("customer-view");
   return services::GetRfmSegments(*stores_.customer_view);
+}
+
+HttpResponse QueryService::GetCustomerSatisfaction(std::string_view customer_id) const {
+  if (!stores_.satisfaction) return Unavailable("satisfaction");
+  return services::GetCustomerSatisfaction(*stores_.satisfaction, customer_id, settings_);
+}
+
+HttpResponse QueryService::GetSatisfactionTrends(const QueryParams& params) const {
+  auto query = ParseSatisfactionTrendQuery(params);
+  if (!query.ok()) return ErrorResponse(query.status());
+  if (!stores_.satisfaction) return Unavailable("satisfaction");
+  return services::GetSatisfactionTrends(*stores_.satisfaction, *query, settings_);
+}
+
+HttpResponse QueryService::GetCustomerLoyalty(std::string_view customer_id) const {
+  if (!stores_.loyalty) return Unavailable("loyalty");
+  return services::GetCustomerLoyalty(*stores_.loyalty, customer_id, settings_);
 }
 
 }  // namespace rapport::services

@@ -19,6 +19,8 @@ struct QueryStores {
   const projections::Store* customer_view = nullptr;
   // The published model parameters (p_alive, predictive value); null without Kafka.
   const ModelParametersCache* model_parameters = nullptr;
+  const projections::Store* satisfaction = nullptr;
+  const projections::Store* loyalty = nullptr;
 };
 
 class QueryService {
@@ -32,6 +34,11 @@ class QueryService {
   // GET /v1/segments/pyramid, GET /v1/segments/rfm
   HttpResponse GetPyramid() const;
   HttpResponse GetRfmSegments() const;
+  // GET /v1/customers/{id}/satisfaction, GET /v1/trends/satisfaction?... and
+  // GET /v1/customers/{id}/loyalty (services/satisfaction_queries.h, loyalty_queries.h)
+  HttpResponse GetCustomerSatisfaction(std::string_view customer_id) const;
+  HttpResponse GetSatisfactionTrends(const QueryParams& params) const;
+  HttpResponse GetCustomerLoyalty(std::string_view customer_id) const;
 
  private:
   QueryStores stores_;

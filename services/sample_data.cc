@@ -152,6 +152,9 @@ std::vector<Event> GenerateSampleHistory(const SampleOptions& options) {
     const double span = static_cast<double>(options.days);
     int64_t joined = start + Days(unit(rng) * span * 0.4);
     if (archetype == Archetype::kNewcomer) joined = start + Days(span * (0.85 + 0.14 * unit(rng)));
+    // A few prospects went quiet two years before the sample year: `inactive` (no
+    // interaction for 730 days). Same random draws, so the others stay as they were.
+    if (archetype == Archetype::kPotential && i % 5 == 0) joined -= Days(800);
     const int64_t mean_amount = archetype == Archetype::kBigSpender ? 60'000 : 4'000 + rng() % 6'000;
     script.Register(joined, unit(rng) < 0.6 ? mean_amount * 30 : 0);
 

@@ -2,8 +2,9 @@
 // A generated, deterministic customer population for `make run`, tests and
 // benchmarks: a year of event time with archetypes a CRM analyst recognises (loyal
 // regulars, big spenders, new and potential customers, decliners, complainers,
-// win-backs, duplicates merged, customers erased), so every tier, lifecycle stage
-// and quadrant shows up. Same options, same events, byte for byte.
+// win-backs, duplicates merged, customers erased, a few prospects dormant since two
+// years before the sample year), so every tier, lifecycle stage, value x loyalty
+// quadrant and the `inactive` mark show up. Same options, same events, byte for byte.
 
 #include <cstdint>
 #include <vector>

@@ -7,6 +7,8 @@
 
 #include "projections/customer_merge.h"
 #include "projections/customer_value.h"
+#include "projections/loyalty.h"
+#include "projections/merged_states.h"
 #include "services/sample_data.h"
 
 namespace rapport::services {
@@ -48,6 +50,45 @@ TEST_CASE("sample data: every tier, lifecycle stage and state appears", "[sample
   for (const char* what : {"tier A", "tier B", "tier C", "tier D", "stage exploration", "stage formation",
                            "stage stability", "stage decline", "state potential", "state current", "state lost",
                            "state won_back", "merged", "erased"}) {
+    INFO(what);
+    CHECK(seen[what] > 0);
+  }
+}
+
+TEST_CASE("sample data: every value x loyalty quadrant appears, and inactive customers", "[sample]") {
+  SampleOptions options;
+  const auto history = GenerateSampleHistory(options);
+  StateMap<CustomerLoyalty> states;
+  int64_t as_of = 0;
+  for (const auto& event : history) {
+    REQUIRE(ApplyWithMerges(
+                states, event,
+                [](CustomerLoyalty& s, const std::string& id, const events::Event& e) {
+                  s = ApplyLoyalty(std::move(s), id, e);
+                },
+                [](CustomerLoyalty& s, CustomerLoyalty&& d, const std::string& id) {
+                  s = MergeLoyalty(std::move(s), d, id);
+                })
+                .ok());
+    as_of = std::max(as_of, event.occurred_at_ms);
+  }
+  const DomainSettings settings;
+  const RankingParams params = RankingParams::From(settings.value);
+  std::vector<ValueInputs> inputs;
+  const auto known = states.Known();
+  for (const auto& [id, state] : known) {
+    if (!state.is_pointer()) inputs.push_back(InputsOf(id, state.purchase_history, as_of, params));
+  }
+  const ValueSnapshot ranking = BuildValueSnapshot(inputs, as_of, params);
+  std::map<std::string, int> seen;
+  for (const auto& [id, state] : known) {
+    if (state.is_pointer()) continue;
+    const LoyaltyValue value = EvaluateLoyalty(state, as_of, ranking, settings);
+    ++seen[std::string(Name(value.quadrant))];
+    if (value.inactive) ++seen["inactive"];
+  }
+  for (const auto& [what, count] : seen) INFO(what << ": " << count);
+  for (const char* what : {"core", "at_risk_of_poaching", "steady", "transactional", "inactive"}) {
     INFO(what);
     CHECK(seen[what] > 0);
   }

@@ -1,0 +1,52 @@
+#pragma once
+// Bookkeeping shared by projections that keep their own ranking and watermark
+// (satisfaction, loyalty; customer-view has its own copy of the same keys): the
+// event-time watermark and the ValueSnapshot in the store's meta family under
+// "<projection>/watermark" and "<projection>/value-snapshot", and the ranking
+// rebuild over every state of the store. See projections/customer_view_projection.h.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/status.h"
+#include "projections/state_cache.h"
+#include "projections/store.h"
+#include "projections/value_snapshot.h"
+
+namespace rapport::projections {
+
+std::string WatermarkKey(std::string_view projection);
+std::string SnapshotKey(std::string_view projection);
+
+// 0 before any checkpoint.
+Result<int64_t> ReadWatermarkOf(const Store& store, std::string_view projection);
+// nullopt before the first rebuild.
+Result<std::optional<ValueSnapshot>> ReadSnapshotOf(const Store& store, std::string_view projection);
+
+// Ranks every customer of the store's state family as of `as_of_ms`: the cached
+// (newest) states first, then the rest of the store. `history_of(state)` returns the
+// state's PurchaseHistory, or null for a merge pointer.
+template <typename State, typename Decode, typename HistoryOf>
+Result<ValueSnapshot> RankStates(const Store& store, const StateCache<State>& cache, Decode decode,
+                                 HistoryOf history_of, int64_t as_of_ms, const RankingParams& params) {
+  std::vector<ValueInputs> inputs;
+  auto add = [&](const State& state) {
+    const PurchaseHistory* history = history_of(state);
+    if (history != nullptr) inputs.push_back(InputsOf(state.customer_id, *history, as_of_ms, params));
+  };
+  cache.ForEachCached([&](const std::string&, const State& state) { add(state); });
+  auto it = store.NewIterator(Family::kState);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (cache.Cached(it->key().ToString())) continue;
+    auto state = decode(std::string_view(it->value().data(), it->value().size()));
+    if (!state.ok()) return state.status().WithContext("stored state of " + it->key().ToString());
+    add(*state);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan states");
+  return BuildValueSnapshot(inputs, as_of_ms, params);
+}
+
+}  // namespace rapport::projections

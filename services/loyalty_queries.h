@@ -1,0 +1,20 @@
+#pragma once
+// The loyalty reads of the query API (issue #3), from the loyalty store
+// (projections/loyalty_projection.h): one customer's loyalty indicators, score,
+// value x loyalty quadrant and `inactive` mark, evaluated as of the store's
+// watermark against its ranking. Stateless and thread-safe.
+
+#include <string_view>
+
+#include "projections/domain_settings.h"
+#include "projections/store.h"
+#include "services/http_response.h"
+
+namespace rapport::services {
+
+// GET /v1/customers/{id}/loyalty; a merged duplicate answers a pointer to its
+// survivor; 404 for an unknown id.
+HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_view customer_id,
+                                const projections::DomainSettings& settings);
+
+}  // namespace rapport::services
