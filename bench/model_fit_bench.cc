@@ -44,12 +44,13 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("customers %ld\n", n);
-    std::printf("  BG/NBD      %.3f s, %d evaluations: r %.4f (%.4f) alpha %.3f (%.3f) a %.4f (%.4f) b %.4f (%.4f)\n",
-                bg_seconds, bg->evaluations, bg->params.r, bg_truth.r, bg->params.alpha, bg_truth.alpha,
-                bg->params.a, bg_truth.a, bg->params.b, bg_truth.b);
-    std::printf("  Gamma-Gamma %.3f s, %d evaluations: p %.4f (%.4f) q %.4f (%.4f) gamma %.2f (%.2f)\n", gg_seconds,
-                gg->evaluations, gg->params.p, gg_truth.p, gg->params.q, gg_truth.q, gg->params.gamma,
-                gg_truth.gamma);
+    std::printf(
+        "  BG/NBD      %.3f s, %d evaluations: r %.4f (%.4f) alpha %.3f (%.3f) a %.4f (%.4f) b %.4f (%.4f)\n",
+        bg_seconds, bg->evaluations, bg->params.r, bg_truth.r, bg->params.alpha, bg_truth.alpha, bg->params.a,
+        bg_truth.a, bg->params.b, bg_truth.b);
+    std::printf("  Gamma-Gamma %.3f s, %d evaluations: p %.4f (%.4f) q %.4f (%.4f) gamma %.2f (%.2f)\n",
+                gg_seconds, gg->evaluations, gg->params.p, gg_truth.p, gg->params.q, gg_truth.q,
+                gg->params.gamma, gg_truth.gamma);
     std::printf("RESULT model_fit_bgnbd_seconds_%ld %.3f\n", n, bg_seconds);
     std::printf("RESULT model_fit_gamma_gamma_seconds_%ld %.3f\n", n, gg_seconds);
   }

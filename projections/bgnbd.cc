@@ -109,9 +109,9 @@ double BgNbdLogLikelihood(const BgNbdParams& params, std::span<const RepeatSumma
 double ProbabilityAlive(const BgNbdParams& params, const RepeatSummary& customer) {
   if (customer.x == 0) return 1.0;
   const double xd = static_cast<double>(customer.x);
-  const double log_odds_dead = std::log(params.a) - std::log(params.b + xd - 1.0) +
-                               (params.r + xd) * (std::log(params.alpha + customer.T) -
-                                                  std::log(params.alpha + customer.t_x));
+  const double log_odds_dead =
+      std::log(params.a) - std::log(params.b + xd - 1.0) +
+      (params.r + xd) * (std::log(params.alpha + customer.T) - std::log(params.alpha + customer.t_x));
   // 1 / (1 + e^d), written so that a large d gives a tiny positive number, not 0/0.
   return log_odds_dead > 0 ? std::exp(-log_odds_dead) / (1.0 + std::exp(-log_odds_dead))
                            : 1.0 / (1.0 + std::exp(log_odds_dead));
@@ -151,10 +151,10 @@ Result<BgNbdFit> FitBgNbd(std::span<const RepeatSummary> customers) {
   for (size_t i = 0; i < customers.size(); ++i) {
     const RepeatSummary& c = customers[i];
     if (!Valid(c)) {
-      return Status::InvalidArgument("customers", "customer " + std::to_string(i) + " has x=" +
-                                                      std::to_string(c.x) + " t_x=" + std::to_string(c.t_x) +
-                                                      " T=" + std::to_string(c.T) +
-                                                      " (need x >= 0, 0 <= t_x <= T, t_x = 0 when x = 0)");
+      return Status::InvalidArgument("customers",
+                                     "customer " + std::to_string(i) + " has x=" + std::to_string(c.x) +
+                                         " t_x=" + std::to_string(c.t_x) + " T=" + std::to_string(c.T) +
+                                         " (need x >= 0, 0 <= t_x <= T, t_x = 0 when x = 0)");
     }
     max_T = std::max(max_T, c.T);
   }
@@ -180,7 +180,8 @@ Result<BgNbdFit> FitBgNbd(std::span<const RepeatSummary> customers) {
   fit.log_likelihood = BgNbdLogLikelihood(fit.params, customers);
   fit.evaluations = best.evaluations;
   fit.converged = best.converged;
-  if (!std::isfinite(fit.log_likelihood)) return Status::Internal("BG/NBD fit did not reach a finite likelihood");
+  if (!std::isfinite(fit.log_likelihood))
+    return Status::Internal("BG/NBD fit did not reach a finite likelihood");
   return fit;
 }
 

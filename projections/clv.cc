@@ -4,8 +4,8 @@
 
 namespace rapport::projections {
 
-double DiscountedExpectedPurchases(const BgNbdParams& bgnbd, const RepeatSummary& customer, int horizon_months,
-                                   double monthly_discount) {
+double DiscountedExpectedPurchases(const BgNbdParams& bgnbd, const RepeatSummary& customer,
+                                   int horizon_months, double monthly_discount) {
   double total = 0;
   double previous = 0;
   for (int k = 1; k <= horizon_months; ++k) {

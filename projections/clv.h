@@ -29,7 +29,7 @@ CustomerPrediction Predict(const BgNbdParams& bgnbd, const GammaGammaParams& gam
 
 // The discounted sum of expected purchases month by month (the CLV above without
 // the margin): sum_k (E(k m) - E((k-1) m)) / (1 + d)^k.
-double DiscountedExpectedPurchases(const BgNbdParams& bgnbd, const RepeatSummary& customer, int horizon_months,
-                                   double monthly_discount);
+double DiscountedExpectedPurchases(const BgNbdParams& bgnbd, const RepeatSummary& customer,
+                                   int horizon_months, double monthly_discount);
 
 }  // namespace rapport::projections

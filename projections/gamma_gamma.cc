@@ -36,7 +36,8 @@ double PreparedLogLikelihood(const GammaGammaParams& params, const std::vector<P
       per_x_cache[i] = std::lgamma(px + params.q) - std::lgamma(px) + shared;
       known[i] = 1;
     }
-    total += per_x_cache[i] + (px - 1.0) * c.log_m + px * c.log_x - (px + params.q) * std::log(params.gamma + c.m * c.x);
+    total += per_x_cache[i] + (px - 1.0) * c.log_m + px * c.log_x -
+             (px + params.q) * std::log(params.gamma + c.m * c.x);
   }
   return total;
 }
@@ -47,8 +48,9 @@ double GammaGammaLogLikelihood(const GammaGammaParams& params, const SpendSummar
   const double x = static_cast<double>(customer.x);
   const double m = customer.mean_value;
   const double px = params.p * x;
-  return std::lgamma(px + params.q) - std::lgamma(px) - std::lgamma(params.q) + params.q * std::log(params.gamma) +
-         (px - 1.0) * std::log(m) + px * std::log(x) - (px + params.q) * std::log(params.gamma + m * x);
+  return std::lgamma(px + params.q) - std::lgamma(px) - std::lgamma(params.q) +
+         params.q * std::log(params.gamma) + (px - 1.0) * std::log(m) + px * std::log(x) -
+         (px + params.q) * std::log(params.gamma + m * x);
 }
 
 double GammaGammaLogLikelihood(const GammaGammaParams& params, std::span<const SpendSummary> customers) {

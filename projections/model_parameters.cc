@@ -47,7 +47,8 @@ Result<ModelParameters> DecodeModelParameters(std::string_view bytes) {
   }
   const wire::ModelParameters* in = wire::GetModelParameters(data);
   if (in->schema_version() != kModelSchemaVersion) {
-    return Status::InvalidArgument("schema_version", "unknown version " + std::to_string(in->schema_version()));
+    return Status::InvalidArgument("schema_version",
+                                   "unknown version " + std::to_string(in->schema_version()));
   }
   ModelParameters p;
   p.model = in->model() ? in->model()->str() : "";

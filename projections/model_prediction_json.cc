@@ -7,9 +7,10 @@
 
 namespace rapport::projections {
 
-nlohmann::json ModelPredictionToJson(const CustomerView& view, int64_t as_of_ms, const ModelParameters* parameters,
-                                     const ValueSettings& settings) {
-  nlohmann::json out = {{"p_alive", nullptr}, {"expected_purchases_12m", nullptr}, {"predictive_value", nullptr}};
+nlohmann::json ModelPredictionToJson(const CustomerView& view, int64_t as_of_ms,
+                                     const ModelParameters* parameters, const ValueSettings& settings) {
+  nlohmann::json out = {
+      {"p_alive", nullptr}, {"expected_purchases_12m", nullptr}, {"predictive_value", nullptr}};
   if (parameters == nullptr) return out;
   auto inputs = ModelInputsFromPurchases(view.purchase_history.records(), as_of_ms);
   if (!inputs) return out;

@@ -4,7 +4,6 @@
 // the customer's purchases as of an event time with the published parameters.
 
 #include <cstdint>
-
 #include <nlohmann/json.hpp>
 
 #include "projections/customer_view.h"
@@ -16,7 +15,7 @@ namespace rapport::projections {
 // All three null when `parameters` is null (none published yet) or the customer has
 // no purchase at or before `as_of_ms`; predictive_value null when the expected
 // spend is undefined. Money in minor units, rounded to whole units.
-nlohmann::json ModelPredictionToJson(const CustomerView& view, int64_t as_of_ms, const ModelParameters* parameters,
-                                     const ValueSettings& settings);
+nlohmann::json ModelPredictionToJson(const CustomerView& view, int64_t as_of_ms,
+                                     const ModelParameters* parameters, const ValueSettings& settings);
 
 }  // namespace rapport::projections

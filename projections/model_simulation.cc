@@ -4,8 +4,8 @@
 
 namespace rapport::projections {
 
-std::vector<RepeatSummary> SimulateBgNbd(const BgNbdParams& params, int64_t customers, double min_T, double max_T,
-                                         uint64_t seed) {
+std::vector<RepeatSummary> SimulateBgNbd(const BgNbdParams& params, int64_t customers, double min_T,
+                                         double max_T, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::gamma_distribution<double> rate(params.r, 1.0 / params.alpha);
   std::gamma_distribution<double> beta_a(params.a, 1.0);

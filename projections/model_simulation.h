@@ -16,8 +16,8 @@ namespace rapport::projections {
 // lambda ~ Gamma(r, rate alpha) and p ~ Beta(a, b), buys as a Poisson process of
 // rate lambda from time 0 and drops out with probability p after each repeat
 // purchase, as the model assumes.
-std::vector<RepeatSummary> SimulateBgNbd(const BgNbdParams& params, int64_t customers, double min_T, double max_T,
-                                         uint64_t seed);
+std::vector<RepeatSummary> SimulateBgNbd(const BgNbdParams& params, int64_t customers, double min_T,
+                                         double max_T, uint64_t seed);
 
 // For each x (>= 1), one customer's mean of x transaction values:
 // nu ~ Gamma(q, rate gamma), each value ~ Gamma(p, rate nu).

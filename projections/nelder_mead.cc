@@ -13,9 +13,7 @@ constexpr double kExpand = 2.0;
 constexpr double kContract = 0.5;
 constexpr double kShrink = 0.5;
 
-double Clean(double value) {
-  return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
-}
+double Clean(double value) { return std::isfinite(value) ? value : std::numeric_limits<double>::infinity(); }
 
 // One Nelder–Mead run; returns true when it converged.
 bool Run(const std::function<double(const std::vector<double>&)>& f, std::vector<double>& best,
@@ -47,8 +45,8 @@ bool Run(const std::function<double(const std::vector<double>&)>& f, std::vector
       for (size_t j = 0; j < n; ++j) spread = std::max(spread, std::abs(points[i][j] - points[lo][j]));
     }
     const double f_spread = values[hi] - values[lo];
-    if (std::isfinite(values[hi]) &&
-        f_spread <= options.f_tolerance * (1.0 + std::abs(values[lo])) && spread <= options.x_tolerance) {
+    if (std::isfinite(values[hi]) && f_spread <= options.f_tolerance * (1.0 + std::abs(values[lo])) &&
+        spread <= options.x_tolerance) {
       converged = true;
       break;
     }
@@ -109,7 +107,8 @@ NelderMeadResult MinimizeNelderMead(const std::function<double(const std::vector
     const double before = result.value;
     result.converged = Run(f, result.x, result.value, result.evaluations, run);
     // A restart that changes nothing means the minimum is found.
-    if (attempt > 0 && result.converged && before - result.value <= options.f_tolerance * (1.0 + std::abs(result.value))) {
+    if (attempt > 0 && result.converged &&
+        before - result.value <= options.f_tolerance * (1.0 + std::abs(result.value))) {
       break;
     }
     run.initial_step = std::max(options.initial_step * 0.1, 1e-3);

@@ -9,13 +9,13 @@
 namespace rapport::projections {
 
 struct NelderMeadOptions {
-  double initial_step = 0.5;     // simplex edge around the start, per coordinate
-  double f_tolerance = 1e-10;    // stop when the simplex' values agree this well (relative)
-  double x_tolerance = 1e-8;     // ... and its vertices this well (absolute)
+  double initial_step = 0.5;   // simplex edge around the start, per coordinate
+  double f_tolerance = 1e-10;  // stop when the simplex' values agree this well (relative)
+  double x_tolerance = 1e-8;   // ... and its vertices this well (absolute)
   // A flat likelihood (data the model barely constrains, e.g. no dropout at all)
   // lets the simplex crawl towards the bounds; this caps the time that costs.
   int max_evaluations = 5'000;
-  int restarts = 2;              // re-start from the best point: guards against a collapsed simplex
+  int restarts = 2;  // re-start from the best point: guards against a collapsed simplex
 };
 
 struct NelderMeadResult {

@@ -184,7 +184,13 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
                  rapport::events::FormatRfc3339(as_of_ms).c_str());
   }
   auto report = FitModel(*purchases, as_of_ms);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) {
+    // Nothing to fit as of that time: the flag (or the journal) is what to change.
+    if (report.status().code() != rapport::StatusCode::kInvalidArgument) return Fail(report.status());
+    return Fail(Status::InvalidArgument(as_of ? "--as-of" : "--data-dir",
+                                        report.status().message() + " (" + dir.string() + ", as of " +
+                                            rapport::events::FormatRfc3339(as_of_ms) + ")"));
+  }
   const auto& p = report->parameters;
   std::printf("model %s as of %s (time unit: %s)\n", p.model.c_str(), rapport::events::FormatRfc3339(p.as_of_ms).c_str(),
               p.time_unit.c_str());

@@ -20,9 +20,9 @@ void PurchaseCollector::Add(const events::Event& event) {
   collection_.max_occurred_at_ms = std::max(collection_.max_occurred_at_ms, event.occurred_at_ms);
   if (const auto* purchase = std::get_if<events::Purchase>(&event.payload)) {
     // The same event id twice for a customer is one event.
-    purchases_[event.customer_id.str()].emplace(event.event_id.str(),
-                                                  projections::PurchaseRecord{event.occurred_at_ms, purchase->amount,
-                                                                              purchase->cost});
+    purchases_[event.customer_id.str()].emplace(
+        event.event_id.str(),
+        projections::PurchaseRecord{event.occurred_at_ms, purchase->amount, purchase->cost});
   } else if (const auto* merged = std::get_if<events::CustomersMerged>(&event.payload)) {
     merges_.push_back({merged->merged_customer_id, event.customer_id.str(), event.occurred_at_ms});
   }
@@ -55,7 +55,8 @@ PurchaseCollection PurchaseCollector::Finish(std::optional<int64_t> as_of_ms) &&
   return std::move(collection_);
 }
 
-Result<PurchaseCollection> CollectPurchases(const projections::Journal& journal, std::optional<int64_t> as_of_ms) {
+Result<PurchaseCollection> CollectPurchases(const projections::Journal& journal,
+                                            std::optional<int64_t> as_of_ms) {
   PurchaseCollector collector;
   Status scanned = journal.ScanAll([&](const projections::JournalEntry& entry) {
     auto event = events::DecodeWire(entry.value);
@@ -89,7 +90,8 @@ Result<ModelFitReport> FitModel(const PurchaseCollection& purchases, int64_t as_
   auto bgnbd = projections::FitBgNbd(repeat);
   if (!bgnbd.ok()) return bgnbd.status();
   if (spend.empty()) {
-    return Status::InvalidArgument("customers", "no customer has a repeat purchase: Gamma-Gamma cannot be fitted");
+    return Status::InvalidArgument("customers",
+                                   "no customer has a repeat purchase: Gamma-Gamma cannot be fitted");
   }
   auto gamma_gamma = projections::FitGammaGamma(spend);
   if (!gamma_gamma.ok()) return gamma_gamma.status();

@@ -46,7 +46,8 @@ class PurchaseCollector {
   std::vector<Merge> merges_;
 };
 
-Result<PurchaseCollection> CollectPurchases(const projections::Journal& journal, std::optional<int64_t> as_of_ms);
+Result<PurchaseCollection> CollectPurchases(const projections::Journal& journal,
+                                            std::optional<int64_t> as_of_ms);
 
 struct ModelFitReport {
   projections::ModelParameters parameters;

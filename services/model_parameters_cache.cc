@@ -7,7 +7,7 @@
 namespace rapport::services {
 
 Result<std::unique_ptr<ModelParametersCache>> ModelParametersCache::Start(const events::KafkaSettings& kafka,
-                                                                         const ModelSettings& settings) {
+                                                                          const ModelSettings& settings) {
   if (settings.refresh_seconds <= 0) {
     return Status::InvalidArgument("model.refresh_seconds",
                                    "must be > 0, got " + std::to_string(settings.refresh_seconds));

@@ -1,10 +1,10 @@
 #include "services/model_parameters_topic.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "events/kafka_handles.h"
 
@@ -18,7 +18,8 @@ struct Candidate {
 };
 
 int TimeoutMs(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return static_cast<int>(std::max<int64_t>(left.count(), 1));
 }
 
@@ -59,8 +60,10 @@ Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return events::FromKafka(err, "metadata of " + topic);
     if (metadata->topic_cnt == 1) {
       const auto& t = metadata->topics[0];
-      if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR) partitions = t.partition_cnt;
-      else if (t.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && t.err != RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+      if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        partitions = t.partition_cnt;
+      else if (t.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+               t.err != RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
         rd_kafka_resp_err_t topic_err = t.err;
         rd_kafka_metadata_destroy(metadata);
         return events::FromKafka(topic_err, "metadata of " + topic);
@@ -111,9 +114,11 @@ Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
       auto decoded = projections::DecodeModelParameters(
           std::string_view(static_cast<const char*>(message->payload), message->len));
       if (!decoded.ok()) {
-        spdlog::warn("{} partition {} offset {}: skipped: {}", topic, partition, offset, decoded.status().ToString());
+        spdlog::warn("{} partition {} offset {}: skipped: {}", topic, partition, offset,
+                     decoded.status().ToString());
       } else if (decoded->model == model && offset > latest[partition].offset) {
-        latest[partition] = {offset, rd_kafka_message_timestamp(message.get(), nullptr), std::move(decoded).value()};
+        latest[partition] = {offset, rd_kafka_message_timestamp(message.get(), nullptr),
+                             std::move(decoded).value()};
       }
     }
     auto it = end.find(partition);

@@ -3,11 +3,10 @@
 // topic, the reader returns the latest valid parameters, and the customer view
 // gains p_alive / expected purchases / predictive value computed with them.
 
-#include <cmath>
-#include <random>
-
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "events/json_codec.h"
 #include "projections/bgnbd.h"
@@ -53,7 +52,8 @@ events::KafkaSettings KafkaOf(services::Platform& platform) {
   return kafka;
 }
 
-TEST_CASE("fitted parameters are published, read back as the latest, and score customers", "[integration][model]") {
+TEST_CASE("fitted parameters are published, read back as the latest, and score customers",
+          "[integration][model]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
   config.model.refresh_seconds = 1;
@@ -100,15 +100,15 @@ TEST_CASE("fitted parameters are published, read back as the latest, and score c
   REQUIRE(latest.ok());
   REQUIRE(latest->has_value());
   CHECK(**latest == second);
-  auto other = services::ReadLatestModelParameters(KafkaOf(*platform), "another-model", std::chrono::seconds(20));
+  auto other =
+      services::ReadLatestModelParameters(KafkaOf(*platform), "another-model", std::chrono::seconds(20));
   REQUIRE(other.ok());
   CHECK_FALSE(other->has_value());
 
   // The query API picks them up on its next refresh and scores c-0 with them, as of
   // the customer view's watermark (the highest event time it saw).
-  REQUIRE(testing::WaitFor([&] {
-    return !json::parse(client.Get("/v1/customers/c-0")->body)["p_alive"].is_null();
-  }));
+  REQUIRE(testing::WaitFor(
+      [&] { return !json::parse(client.Get("/v1/customers/c-0")->body)["p_alive"].is_null(); }));
   const json after = json::parse(client.Get("/v1/customers/c-0")->body);
   double amount = 0, cost = 0, repeat_amount = 0;
   std::vector<std::pair<int64_t, int64_t>> mine;

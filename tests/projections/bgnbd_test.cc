@@ -124,7 +124,8 @@ TEST_CASE("expected purchases stay finite and right for extreme fitted parameter
   // equal rates): a in the hundred thousands would overflow the near-a=1 series.
   const BgNbdParams extreme{36.6243, 1113.33, 521426, 2.27542e7};
   CHECK(ExpectedPurchases(extreme, {6, 150, 200}, 365.25) == Approx(9.2713605448872054).epsilon(1e-8));
-  CHECK(ExpectedPurchases({0.8, 40, 2.5, 6}, {3, 200, 250}, 365.25) == Approx(1.7679351188894561).epsilon(1e-10));
+  CHECK(ExpectedPurchases({0.8, 40, 2.5, 6}, {3, 200, 250}, 365.25) ==
+        Approx(1.7679351188894561).epsilon(1e-10));
 }
 
 TEST_CASE("the two series forms of expected purchases agree where they meet at a = 2", "[bgnbd]") {
@@ -180,7 +181,10 @@ TEST_CASE("a BG/NBD fit recovers the parameters the data were generated with", "
   const std::vector<double> truth{kCdnow.r, kCdnow.alpha, kCdnow.a, kCdnow.b};
   const std::vector<double> got{fit->params.r, fit->params.alpha, fit->params.a, fit->params.b};
   const auto se = testing::StandardErrors(
-      [&](const std::vector<double>& v) { return BgNbdLogLikelihood({v[0], v[1], v[2], v[3]}, data); }, got);
+      [&](const std::vector<double>& v) {
+        return BgNbdLogLikelihood({v[0], v[1], v[2], v[3]}, data);
+      },
+      got);
   const char* names[] = {"r", "alpha", "a", "b"};
   for (size_t i = 0; i < 4; ++i) {
     INFO(names[i] << ": fitted " << got[i] << " true " << truth[i] << " se " << se[i]);

@@ -65,7 +65,8 @@ TEST_CASE("predictive value is margin ratio x expected spend x discounted purcha
   CHECK(p.expected_purchases == ExpectedPurchases(kDays, inputs.repeat, 365.25));
   CHECK(p.expected_spend == ExpectedMeanSpend(kSpend, inputs.spend));
   CHECK(p.predictive_value ==
-        Approx(0.3 * p.expected_spend * DiscountedExpectedPurchases(kDays, inputs.repeat, 12, 0.01)).epsilon(1e-12));
+        Approx(0.3 * p.expected_spend * DiscountedExpectedPurchases(kDays, inputs.repeat, 12, 0.01))
+            .epsilon(1e-12));
   CHECK(p.predictive_value > 0);
 }
 

@@ -14,7 +14,8 @@ namespace {
 // Fader & Hardie's CDNOW estimates (dollars).
 const GammaGammaParams kCdnow{6.25, 3.74, 15.44};
 
-TEST_CASE("the Gamma-Gamma log-likelihood of a tiny dataset equals the independently computed value", "[gamma_gamma]") {
+TEST_CASE("the Gamma-Gamma log-likelihood of a tiny dataset equals the independently computed value",
+          "[gamma_gamma]") {
   // mpmath at 40 digits, from the density of the mean of x Gamma(p, nu) values
   // integrated over nu ~ Gamma(q, gamma).
   const std::vector<SpendSummary> data{{1, 20.5}, {3, 35.0}, {10, 12.25}};
@@ -42,7 +43,8 @@ TEST_CASE("expected spend weighs the population mean against the customer's own 
   }
 }
 
-TEST_CASE("expected spend of a new customer is NaN when the population mean does not exist", "[gamma_gamma]") {
+TEST_CASE("expected spend of a new customer is NaN when the population mean does not exist",
+          "[gamma_gamma]") {
   CHECK(std::isnan(ExpectedMeanSpend({2.0, 0.8, 10.0}, {0, 0})));
   CHECK(std::isfinite(ExpectedMeanSpend({2.0, 0.8, 10.0}, {3, 25.0})));
 }
@@ -63,7 +65,10 @@ TEST_CASE("a Gamma-Gamma fit recovers the parameters the data were generated wit
   const std::vector<double> truth{kCdnow.p, kCdnow.q, kCdnow.gamma};
   const std::vector<double> got{fit->params.p, fit->params.q, fit->params.gamma};
   const auto se = testing::StandardErrors(
-      [&](const std::vector<double>& v) { return GammaGammaLogLikelihood({v[0], v[1], v[2]}, data); }, got);
+      [&](const std::vector<double>& v) {
+        return GammaGammaLogLikelihood({v[0], v[1], v[2]}, data);
+      },
+      got);
   const char* names[] = {"p", "q", "gamma"};
   for (size_t i = 0; i < 3; ++i) {
     INFO(names[i] << ": fitted " << got[i] << " true " << truth[i] << " se " << se[i]);
@@ -88,7 +93,8 @@ TEST_CASE("a Gamma-Gamma fit scales gamma with the currency unit", "[gamma_gamma
   CHECK(in_cents->params.gamma == Approx(100 * in_dollars->params.gamma).epsilon(1e-3));
 }
 
-TEST_CASE("a Gamma-Gamma fit rejects no repeat buyers and non-positive means, naming the field", "[gamma_gamma]") {
+TEST_CASE("a Gamma-Gamma fit rejects no repeat buyers and non-positive means, naming the field",
+          "[gamma_gamma]") {
   const std::vector<SpendSummary> only_new{{0, 0.0}, {0, 0.0}};
   auto none = FitGammaGamma(only_new);
   REQUIRE_FALSE(none.ok());

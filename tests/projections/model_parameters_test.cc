@@ -45,7 +45,8 @@ TEST_CASE("unusable parameters are rejected naming the field", "[model_parameter
   CHECK(with([](ModelParameters& p) { p.bgnbd.r = 0; }).status().field() == "bgnbd_r");
   CHECK(with([](ModelParameters& p) { p.bgnbd.alpha = -1; }).status().field() == "bgnbd_alpha");
   CHECK(with([](ModelParameters& p) { p.bgnbd.b = NAN; }).status().field() == "bgnbd_b");
-  CHECK(with([](ModelParameters& p) { p.gamma_gamma.gamma = INFINITY; }).status().field() == "gamma_gamma_gamma");
+  CHECK(with([](ModelParameters& p) { p.gamma_gamma.gamma = INFINITY; }).status().field() ==
+        "gamma_gamma_gamma");
   CHECK(with([](ModelParameters& p) { p.time_unit = "week"; }).status().field() == "time_unit");
   CHECK(with([](ModelParameters& p) { p.model = ""; }).status().field() == "model");
 }

@@ -39,9 +39,11 @@ TEST_CASE("purchases are collected per customer after merges, once per event id"
                                      testing::Purchase("c-2", Day(5), 700),
                                      testing::Visit("c-3", Day(50))};
   Journal(**journal, history);
-  REQUIRE((*journal)->Append(std::vector<projections::JournalEntry>{{Partition(1), Offset(0), "c-x", "garbage", 0, ""}},
-                             true)
-              .ok());
+  REQUIRE(
+      (*journal)
+          ->Append(std::vector<projections::JournalEntry>{{Partition(1), Offset(0), "c-x", "garbage", 0, ""}},
+                   true)
+          .ok());
 
   auto all = CollectPurchases(**journal, std::nullopt);
   REQUIRE(all.ok());
@@ -79,7 +81,8 @@ TEST_CASE("a model fit on the journal's purchases summarises customers as of the
     for (int64_t k = 1; k <= s.x; ++k) {
       // Repeat purchases spread up to t_x; only the count and the last time matter.
       const double at = s.t_x * static_cast<double>(k) / static_cast<double>(s.x);
-      collector.Add(testing::Purchase(id, first + static_cast<int64_t>(at * projections::kMsPerDay), amount(rng), 100));
+      collector.Add(
+          testing::Purchase(id, first + static_cast<int64_t>(at * projections::kMsPerDay), amount(rng), 100));
     }
     purchases += s.x + 1;
   }

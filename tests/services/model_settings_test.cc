@@ -1,6 +1,5 @@
-#include <fstream>
-
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "services/config.h"
 #include "services/model_parameters_cache.h"

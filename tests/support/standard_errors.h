@@ -10,8 +10,8 @@
 
 namespace rapport::testing {
 
-inline std::vector<double> StandardErrors(const std::function<double(const std::vector<double>&)>& log_likelihood,
-                                          const std::vector<double>& at) {
+inline std::vector<double> StandardErrors(
+    const std::function<double(const std::vector<double>&)>& log_likelihood, const std::vector<double>& at) {
   const size_t n = at.size();
   std::vector<double> h(n);
   for (size_t i = 0; i < n; ++i) h[i] = 1e-4 * std::max(std::abs(at[i]), 1e-3);
@@ -25,7 +25,8 @@ inline std::vector<double> StandardErrors(const std::function<double(const std::
   std::vector<std::vector<double>> info(n, std::vector<double>(n));
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < n; ++j) {
-      const double second = (f(1, 1, i, j) - f(1, -1, i, j) - f(-1, 1, i, j) + f(-1, -1, i, j)) / (4 * h[i] * h[j]);
+      const double second =
+          (f(1, 1, i, j) - f(1, -1, i, j) - f(-1, 1, i, j) + f(-1, -1, i, j)) / (4 * h[i] * h[j]);
       info[i][j] = -second;
     }
   }
