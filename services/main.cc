@@ -5,6 +5,9 @@
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
+//   replay    rebuilds a projection from the journal into a separate store (analysts)
+//   diff      customers whose state differs between two data directories
+//   export    the event history as JSON Lines or CSV
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -15,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "services/analyst_cli.h"
 #include "services/config.h"
 #include "services/platform.h"
 #include "services/projection_registry.h"
@@ -186,7 +190,11 @@ int main(int argc, char** argv) {
   auto* config_command = app.add_subcommand("config", "print every setting with its effective value");
   AddCommonOptions(*config_command, config_options);
 
+  AnalystCommands analysts(app);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (auto code = analysts.Run()) return *code;
 
   if (up->parsed()) {
     Roles roles{.embedded_broker = true,
