@@ -165,7 +165,7 @@ int AnalystCommands::Replay() {
   ProgressBar bar("replay " + request.projection);
   ReplayControl control;
   control.stop = &stop.flag();
-  control.on_progress = [&](const ReplayProgress& p) { bar.Update(p.done, p.total, p.read_this_run); };
+  control.on_progress = [&](const ReplayProgress& p) { bar.Update(p.done, p.total, p.read_this_run, p.seconds_this_run); };
   auto summary = RunReplay(request, control);
   bar.Finish();
   if (!summary.ok()) return Fail(summary.status());

@@ -22,13 +22,14 @@ std::string HumanCount(double value) {
 ProgressBar::ProgressBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
 ProgressBar::ProgressBar(std::string label) : ProgressBar(std::move(label), ::isatty(STDERR_FILENO) == 1) {}
 
-void ProgressBar::Update(int64_t done, int64_t total, int64_t done_this_run) {
+void ProgressBar::Update(int64_t done, int64_t total, int64_t done_this_run, double seconds_this_run) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (drawn_ && now - last_draw_ < std::chrono::milliseconds(100) && done < total) return;
   last_draw_ = now;
   drawn_ = true;
-  const double seconds = std::max(1e-3, std::chrono::duration<double>(now - started_).count());
+  const double seconds = std::max(
+      1e-3, seconds_this_run >= 0 ? seconds_this_run : std::chrono::duration<double>(now - started_).count());
   const double rate = static_cast<double>(done_this_run) / seconds;
   constexpr int kWidth = 30;
   std::string bar;

@@ -16,9 +16,9 @@ class ProgressBar {
   explicit ProgressBar(std::string label);
   ~ProgressBar() { Finish(); }
 
-  // `done` of `total` (total <= 0: unknown); the rate is over this run's
-  // `done_this_run` (a resumed job starts with done > 0).
-  void Update(int64_t done, int64_t total, int64_t done_this_run);
+  // `done` of `total` (total <= 0: unknown); the rate is `done_this_run` (a resumed
+  // job starts with done > 0) over `seconds` (< 0: since construction).
+  void Update(int64_t done, int64_t total, int64_t done_this_run, double seconds = -1);
   // Ends the line (once).
   void Finish();
 
