@@ -32,7 +32,7 @@ TEST_CASE("time flags take RFC 3339, a date or epoch ms; errors name the flag", 
   }
 }
 
-TEST_CASE("--to-offsets takes partition:offset pairs, each partition once", "[services][analysts]") {
+TEST_CASE("to-offsets take partition:offset pairs, each partition once", "[services][analysts]") {
   auto parsed = services::ParseToOffsets("0:120,3:7", "--to-offsets");
   REQUIRE(parsed.ok());
   CHECK(parsed->size() == 2);
@@ -44,7 +44,7 @@ TEST_CASE("--to-offsets takes partition:offset pairs, each partition once", "[se
   }
 }
 
-TEST_CASE("--type and --format name what they accept", "[services][analysts]") {
+TEST_CASE("export type and format flags name what they accept", "[services][analysts]") {
   auto types = services::ParseEventTypes("purchase,refund", "--type");
   REQUIRE(types.ok());
   CHECK(*types == std::set<events::EventType>{events::EventType::kPurchase, events::EventType::kRefund});
