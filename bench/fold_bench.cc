@@ -1,6 +1,9 @@
 // In-process fold rates with a real RocksDB store, no Kafka:
 //   - each registered projection folding decoded events (checkpoint every 10,000);
 //   - a full rebuild from the event journal: scan, verify + decode, fold, write;
+//   - the same rebuild through `rapport replay` (services/replay.h): the journal as a
+//     secondary, partitions merged in event time, decode on a reader thread, the
+//     projector's own fold (dedupe reads, offsets, resumable checkpoints);
 //   - the raw RocksDB WriteBatch rate for the same number and size of writes (the
 //     storage limit a projection runs against).
 //   fold_bench [customers]
@@ -14,6 +17,7 @@
 #include "projections/projector.h"
 #include "services/gateway.h"
 #include "services/projection_registry.h"
+#include "services/replay.h"
 #include "services/sample_data.h"
 #include "tests/support/temp_dir.h"
 
@@ -104,6 +108,19 @@ int main(int argc, char** argv) {
       bench::Result("rebuild_seconds", total, "s", "full rebuild of the customer view from the journal");
       bench::Result("rebuild_events", n, "events", "");
     }
+  }
+
+  // The analysts' replay path, end to end (what `rapport replay NAME` does).
+  for (const std::string& name : services::ProjectionNames()) {
+    services::ReplayRequest request;
+    request.projection = name;
+    request.data_dir = dir.path();
+    request.into = dir.path() / ("replay-" + name);
+    auto summary = services::RunReplay(request);
+    if (!summary.ok()) return std::fprintf(stderr, "%s\n", summary.status().ToString().c_str()), 1;
+    bench::Result("replay_" + name + "_events_per_s",
+                  static_cast<double>(summary->read_this_run) / summary->seconds_this_run, "events/s",
+                  "rapport replay: secondary journal, merged partitions, dedupe, checkpoints, final ranking");
   }
 
   // Raw storage limit: the same number of writes (one dedupe key and one state

@@ -103,6 +103,7 @@ printf '%-52s %s\n' \
   "customer view vs PostgreSQL peer (target >= 20x)" "$(printf '%.1fx' "$(figure customer_view_vs_postgres)")" \
   "customer view / min(consume-only, raw RocksDB) (>= 0.5)" "$(printf '%.2f' "$(figure customer_view_share_of_limit)")" \
   "rebuild of $(figure rebuild_events) events (2M in < 10 s)" "$(printf '%.1f s' "$(figure rebuild_seconds)")" \
+  "rapport replay customer-view (full rebuild)" "$(printf '%.0f events/s' "$(figure replay_customer-view_events_per_s)")" \
   "query p99 at 5,000/s while ingesting (< 2 ms)" "$(printf '%.2f ms' "$(figure query_p99_ms)")" \
   "gateway NDJSON (>= 100,000 events/s)" "$(printf '%.0f events/s' "$(figure gateway_ndjson_events_per_s)")" \
   "peak RSS of rapport up ($customers customers)" "$(figure peak_rss_mib) MiB"

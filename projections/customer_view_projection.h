@@ -39,6 +39,8 @@ class CustomerViewProjection final : public Projection {
   void Committed() override;
   void DropCache() override;
   Status Idle() override;
+  // The rankings as of the final watermark, whatever the schedule says.
+  Status Finish() override { return RefreshRanking(); }
 
   // Rebuilds the rankings now, as of the watermark, and writes the snapshot alone
   // to the store. Call between batches (start-up; tools at the end of a replay).

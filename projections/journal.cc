@@ -69,8 +69,9 @@ Result<JournalEntry> DecodeEntry(std::string_view key, std::string_view bytes) {
 
 }  // namespace
 
-Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir, OpenMode mode) {
-  auto store = Store::Open(dir, mode);
+Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir, OpenMode mode,
+                                               std::filesystem::path secondary_dir) {
+  auto store = Store::Open(dir, mode, std::move(secondary_dir));
   if (!store.ok()) return store.status();
   return std::unique_ptr<Journal>(new Journal(std::move(store).value(), mode));
 }

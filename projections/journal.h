@@ -37,8 +37,10 @@ struct JournalEntry {
 
 class Journal {
  public:
-  // The journal of one topic in `dir`.
-  static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, OpenMode mode);
+  // The journal of one topic in `dir`. A secondary keeps its info log in
+  // `secondary_dir` when given (see Store::Open).
+  static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, OpenMode mode,
+                                               std::filesystem::path secondary_dir = {});
 
   // Appends entries (any partitions, any order). With `sync`, durable on disk
   // before it returns: the gateway answers 202 only after that.

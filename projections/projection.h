@@ -51,6 +51,11 @@ class Projection {
   // partitions. Work deferred while catching up (rankings) may run here; nothing is
   // pending, so the projection writes its own batch. An error stops the runtime.
   virtual Status Idle() { return Status::Ok(); }
+
+  // Everything there is to fold has been folded (the end of a replay): finish the
+  // deferred work now, as of the projection's own event time, so the result does not
+  // depend on when wall-clock budgets let it run. Default: the idle work.
+  virtual Status Finish() { return Idle(); }
 };
 
 }  // namespace rapport::projections

@@ -1,7 +1,5 @@
 #include "projections/projector.h"
 
-#include <unordered_set>
-
 #include <spdlog/spdlog.h>
 
 #include "events/dead_letter.h"
@@ -20,7 +18,7 @@ std::string DedupeKey(const events::Event& event) {
 Projector::Projector(const events::KafkaSettings& kafka, ProjectorOptions options, Store& store,
                      Projection& projection, events::Publisher& dead_letters, const Journal* journal)
     : kafka_(kafka), options_(std::move(options)), store_(store), projection_(projection),
-      dead_letters_(dead_letters), journal_(journal) {}
+      dead_letters_(dead_letters), journal_(journal), applier_(store, projection) {}
 
 Projector::~Projector() {
   if (consumer_) {
@@ -203,68 +201,32 @@ Status Projector::FillGapFromJournal(const events::TopicPartition& tp) {
 }
 
 Status Projector::ProcessRecords(const std::vector<events::Record>& records) {
-  std::map<events::TopicPartition, Offset> next_offsets;
-  std::vector<events::OutgoingMessage> dead;
-  std::unordered_set<std::string> batch_keys;
+  auto folded = applier_.Fold(records);
+  if (!folded.ok()) return folded.status();
+  if (folded->next_offsets.empty()) return Status::Ok();
   ProjectorStats delta;
-
-  for (const events::Record& record : records) {
-    events::TopicPartition tp{std::string(record.topic), record.partition};
-    next_offsets[tp] = Offset(record.offset.value() + 1);
-    if (record.filler) continue;
-    auto event = events::DecodeWire(record.value);
-    if (!event.ok()) {
-      dead.push_back(events::MakeDeadLetter(record, event.status(), options_.group_id, kafka_.topics.dead_letter));
-      continue;
-    }
-    std::string key = DedupeKey(*event);
-    if (batch_keys.contains(key)) {
-      ++delta.duplicates;
-      continue;
-    }
-    auto seen = store_.Get(Family::kDedupe, key);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) {
-      ++delta.duplicates;
-      continue;
-    }
-    Status applied = projection_.Apply(*event, EventSource{record.partition, record.offset});
-    if (!applied.ok()) {
-      dead.push_back(events::MakeDeadLetter(record, applied, options_.group_id, kafka_.topics.dead_letter));
-      continue;
-    }
-    batch_keys.insert(std::move(key));
-    ++delta.applied;
-  }
-  if (next_offsets.empty()) return Status::Ok();
+  delta.applied = folded->applied;
+  delta.duplicates = folded->duplicates;
 
   // Dead letters are acknowledged before their offsets are checkpointed, so a
   // crash in between re-sends them rather than losing them.
-  if (!dead.empty()) {
+  if (!folded->rejected.empty()) {
+    std::vector<events::OutgoingMessage> dead;
+    for (const RejectedRecord& rejected : folded->rejected) {
+      dead.push_back(events::MakeDeadLetter(records[rejected.index], rejected.reason, options_.group_id,
+                                            kafka_.topics.dead_letter));
+    }
     RAPPORT_RETURN_IF_ERROR(dead_letters_.PublishAndWait(dead));
     delta.dead_lettered = static_cast<int64_t>(dead.size());
     spdlog::warn("{}: {} message(s) sent to {}", projection_.name(), dead.size(), kafka_.topics.dead_letter);
   }
 
-  rocksdb::WriteBatch batch;
-  Status checkpoint = projection_.Checkpoint(batch);
-  if (!checkpoint.ok()) {
-    projection_.DropCache();
-    return checkpoint;
-  }
-  for (const std::string& key : batch_keys) batch.Put(store_.handle(Family::kDedupe), key, "");
+  RAPPORT_RETURN_IF_ERROR(applier_.Checkpoint(*folded));
   std::vector<events::PartitionOffset> committed;
-  for (const auto& [tp, next] : next_offsets) {
-    PutNextOffset(batch, store_, tp, next);
+  for (const auto& [tp, next] : folded->next_offsets) {
+    positions_[tp] = next;
     committed.push_back({tp, next});
   }
-  Status written = store_.Write(batch);
-  if (!written.ok()) {
-    projection_.DropCache();
-    return written;
-  }
-  projection_.Committed();
-  for (const auto& [tp, next] : next_offsets) positions_[tp] = next;
   Status commit = consumer_->CommitAsync(committed);
   if (!commit.ok()) spdlog::debug("{}: group commit: {}", projection_.name(), commit.ToString());
 

@@ -32,6 +32,7 @@
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
 #include "events/record.h"
+#include "projections/batch_applier.h"
 #include "projections/journal.h"
 #include "projections/projection.h"
 #include "projections/store.h"
@@ -91,6 +92,7 @@ class Projector final : private events::RebalanceListener {
   Projection& projection_;
   events::Publisher& dead_letters_;
   const Journal* journal_;
+  BatchApplier applier_;
   std::unique_ptr<events::Consumer> consumer_;
 
   std::atomic<bool> stopping_{false};

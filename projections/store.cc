@@ -21,6 +21,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
   table.whole_key_filtering = true;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // The same for the memtable: a dedupe or state miss (every new event, every
+  // replayed one) skips the skiplist search. ~2% of the write buffer.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.02;
   options.compression = rocksdb::kLZ4Compression;
   return options;
 }

@@ -6,6 +6,9 @@
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
 //   model fit fits the churn / CLV model on the journal and publishes its parameters
+//   replay    rebuilds a projection from the journal into a separate store (analysts)
+//   diff      customers whose state differs between two data directories
+//   export    the event history as JSON Lines or CSV
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -19,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "events/time_format.h"
+#include "services/analyst_cli.h"
 #include "services/config.h"
 #include "services/model_fit.h"
 #include "services/model_parameters_topic.h"
@@ -279,8 +283,11 @@ int main(int argc, char** argv) {
   model_fit->add_option("--as-of", model_flags.as_of,
                         "event time to summarise customers at, RFC 3339 (default: the latest occurred_at)");
   model_fit->add_flag("--dry-run", model_flags.dry_run, "fit and print, do not publish");
+  AnalystCommands analysts(app);
 
   CLI11_PARSE(app, argc, argv);
+
+  if (auto code = analysts.Run()) return *code;
 
   if (up->parsed()) {
     Roles roles{.embedded_broker = true,

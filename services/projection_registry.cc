@@ -3,6 +3,7 @@
 #include "projections/customer_view_projection.h"
 #include "projections/loyalty_projection.h"
 #include "projections/satisfaction_projection.h"
+#include "services/customer_queries.h"
 
 namespace rapport::services {
 
@@ -31,6 +32,23 @@ Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view
     return std::unique_ptr<projections::Projection>(std::move(projection).value());
   }
   return Status::InvalidArgument("projection", "unknown projection \"" + std::string(name) + "\"");
+}
+
+Result<std::optional<nlohmann::json>> DescribeCustomer(std::string_view name, const projections::Store& store,
+                                                       std::string_view customer_id,
+                                                       const projections::DomainSettings& settings) {
+  if (name == projections::CustomerViewProjection::kName) {
+    // Exactly the body of GET /v1/customers/{id}: view, value, or a merge pointer.
+    HttpResponse response = GetCustomerWithValue(store, customer_id, settings);
+    if (response.status == 404) return std::optional<nlohmann::json>();
+    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+    if (response.status != 200 || body.is_discarded()) {
+      return Status::Internal("describe " + std::string(customer_id) + ": " + response.body);
+    }
+    return std::optional<nlohmann::json>(std::move(body));
+  }
+  return Status::InvalidArgument("projection", "projection \"" + std::string(name) +
+                                                   "\" cannot describe a customer yet (services/projection_registry.cc)");
 }
 
 }  // namespace rapport::services

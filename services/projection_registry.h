@@ -3,9 +3,12 @@
 // has its own consumer group and its own store folder under the data directory.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "events/status.h"
 #include "projections/domain_settings.h"
@@ -18,5 +21,13 @@ const std::vector<std::string>& ProjectionNames();
 
 Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
                                                                 const projections::DomainSettings& settings);
+
+// One customer's state in a store of projection `name`, as JSON (what the query API
+// shows for it), for `rapport diff`; nullopt when the store has no such customer.
+// Keys of the store's state family are customer ids. A projection without a
+// description yet gives an error naming it.
+Result<std::optional<nlohmann::json>> DescribeCustomer(std::string_view name, const projections::Store& store,
+                                                       std::string_view customer_id,
+                                                       const projections::DomainSettings& settings);
 
 }  // namespace rapport::services
