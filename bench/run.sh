@@ -34,6 +34,8 @@ echo; echo "== 2. fold in process, 4. rebuild from the journal, raw RocksDB"
 run "$build/bench/fold_bench" "$customers"
 echo; echo "== 2b. what the value rankings cost the customer view"
 run "$build/bench/value_ranking_bench" "$customers"
+echo; echo "== 2c. the satisfaction and loyalty projections and their reads"
+run "$build/bench/satisfaction_loyalty_bench" "$customers"
 echo; echo "== 3. Kafka: consume-only limit, projections, end to end"
 run "$build/bench/pipeline_bench" "$customers"
 
