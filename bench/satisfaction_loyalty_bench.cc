@@ -4,10 +4,10 @@
 // reads the query API makes: a year of day buckets, 8 week buckets, one customer.
 //   satisfaction_loyalty_bench [customers] [batch]
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cstdio>
-
-#include <spdlog/spdlog.h>
 
 #include "events/time_format.h"
 #include "projections/loyalty_projection.h"
@@ -22,10 +22,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace rapport;
 
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 template <typename P>
-double Fold(P& projection, projections::Store& store, const std::vector<events::Event>& history, size_t batch_size) {
+double Fold(P& projection, projections::Store& store, const std::vector<events::Event>& history,
+            size_t batch_size) {
   const auto start = Clock::now();
   for (size_t begin = 0; begin < history.size(); begin += batch_size) {
     for (size_t i = begin; i < std::min(history.size(), begin + batch_size); ++i) {
@@ -66,7 +69,8 @@ int main(int argc, char** argv) {
     auto projection = projections::SatisfactionProjection::Create(**store, settings);
     if (!store.ok() || !projection.ok()) std::abort();
     const double seconds = Fold(**projection, **store, history, batch);
-    std::printf("  satisfaction fold, rankings every 24 h:  %8.0f events/s (%.1f s)\n", event_count / seconds, seconds);
+    std::printf("  satisfaction fold, rankings every 24 h:  %8.0f events/s (%.1f s)\n", event_count / seconds,
+                seconds);
     std::printf("RESULT satisfaction_fold_events_per_s %.0f\n", event_count / seconds);
     services::SatisfactionTrendQuery year;
     year.from_day = sample.start_ms / events::kMillisPerDay;
@@ -78,7 +82,8 @@ int main(int argc, char** argv) {
     const double weeks_ms =
         TimeReads(200, [&](int) { return services::GetSatisfactionTrends(**store, weeks, settings); });
     const double customer_ms = TimeReads(2000, [&](int i) {
-      return services::GetCustomerSatisfaction(**store, "c-" + std::to_string(1 + i % sample.customers), settings);
+      return services::GetCustomerSatisfaction(**store, "c-" + std::to_string(1 + i % sample.customers),
+                                               settings);
     });
     std::printf("  trend, a year of day buckets:           %8.2f ms\n", year_ms);
     std::printf("  trend, the last 8 weeks:                %8.2f ms\n", weeks_ms);
@@ -91,7 +96,8 @@ int main(int argc, char** argv) {
     auto projection = projections::LoyaltyProjection::Create(**store, settings);
     if (!store.ok() || !projection.ok()) std::abort();
     const double seconds = Fold(**projection, **store, history, batch);
-    std::printf("  loyalty fold, rankings every 24 h:       %8.0f events/s (%.1f s)\n", event_count / seconds, seconds);
+    std::printf("  loyalty fold, rankings every 24 h:       %8.0f events/s (%.1f s)\n", event_count / seconds,
+                seconds);
     std::printf("RESULT loyalty_fold_events_per_s %.0f\n", event_count / seconds);
     const double customer_ms = TimeReads(2000, [&](int i) {
       return services::GetCustomerLoyalty(**store, "c-" + std::to_string(1 + i % sample.customers), settings);

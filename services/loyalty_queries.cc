@@ -13,7 +13,9 @@ using nlohmann::json;
 constexpr std::string_view kProjection = projections::LoyaltyProjection::kName;
 constexpr int kMaxChain = 64;
 
-json TimeOrNull(int64_t epoch_ms) { return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms)); }
+json TimeOrNull(int64_t epoch_ms) {
+  return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms));
+}
 template <typename T>
 json Optional(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
@@ -25,7 +27,8 @@ HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_vie
                                 const projections::DomainSettings& settings) {
   auto state = projections::ReadCustomerLoyalty(store, customer_id);
   if (!state.ok()) return ErrorResponse(state.status());
-  if (!state->has_value()) return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
+  if (!state->has_value())
+    return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
   const projections::CustomerLoyalty& s = **state;
   if (s.is_pointer()) {
     std::string survivor = s.merged_into;
