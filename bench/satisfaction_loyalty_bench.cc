@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
       return services::GetCustomerLoyalty(**store, "c-" + std::to_string(1 + i % sample.customers), settings);
     });
     std::printf("  one customer's loyalty:                 %8.3f ms\n", customer_ms);
+    const double segments_ms = TimeReads(5, [&](int) { return services::GetLoyaltySegments(**store, settings); });
+    std::printf("  loyalty segments (every customer):      %8.1f ms\n", segments_ms);
+    std::printf("RESULT loyalty_segments_ms %.1f\n", segments_ms);
   }
   return 0;
 }

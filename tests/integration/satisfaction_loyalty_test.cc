@@ -440,7 +440,9 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
   }));
   const std::string now = events::FormatRfc3339(world.now);
 
-  std::map<std::string, int> quadrants;
+  std::map<std::string, int> quadrants;  // segment: inactive, else the quadrant
+  std::map<std::string, int64_t> by_quadrant, by_tier_quadrant;
+  int64_t inactive = 0;
   {  // every customer's satisfaction and loyalty
     for (const auto& [id, x] : world.roots) {
       const json s = Get(client, "/v1/customers/" + id + "/satisfaction");
@@ -481,6 +483,9 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
       CHECK(l["segment"] == (expected.inactive ? "inactive" : expected.quadrant));
       CHECK(l["as_of"] == now);
       ++quadrants[expected.inactive ? "inactive" : expected.quadrant];
+      ++by_quadrant[expected.quadrant];
+      ++by_tier_quadrant[x.tier + expected.quadrant];
+      if (expected.inactive) ++inactive;
     }
     for (const auto& [id, survivor] : world.pointer_to_root) {
       CHECK(Get(client, "/v1/customers/" + id + "/satisfaction")["merged_into"] == survivor);
@@ -492,6 +497,18 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
     for (const char* q : {"core", "at_risk_of_poaching", "steady", "transactional", "inactive"}) {
       INFO(q);
       CHECK(quadrants[q] > 0);
+    }
+    const json segments = Get(client, "/v1/segments/loyalty");
+    CHECK(segments["customers"] == static_cast<int64_t>(world.roots.size()));
+    CHECK(segments["as_of"] == now);
+    CHECK(segments["inactive"] == inactive);
+    for (const char* q : {"core", "at_risk_of_poaching", "steady", "transactional"}) {
+      INFO(q);
+      CHECK(segments["quadrants"][q] == by_quadrant[q]);
+      for (int t = 0; t < 4; ++t) {
+        CHECK(segments["tiers"][std::string(1, kTiers[t])][q] ==
+              by_tier_quadrant[std::string(1, kTiers[t]) + q]);
+      }
     }
   }
 
