@@ -36,6 +36,8 @@ echo; echo "== 2b. what the value rankings cost the customer view"
 run "$build/bench/value_ranking_bench" "$customers"
 echo; echo "== 2c. churn / CLV model: BG/NBD and Gamma-Gamma fits"
 run "$build/bench/model_fit_bench" 100000
+echo; echo "== 2d. the satisfaction and loyalty projections and their reads"
+run "$build/bench/satisfaction_loyalty_bench" "$customers"
 echo; echo "== 3. Kafka: consume-only limit, projections, end to end"
 run "$build/bench/pipeline_bench" "$customers"
 

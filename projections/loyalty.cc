@@ -34,8 +34,9 @@ Status Positive(const char* name, double value) {
 }  // namespace
 
 std::string_view Name(LoyaltyComponent component) {
-  constexpr std::string_view kNames[] = {"repeat_purchase", "frequency", "interval", "share_of_wallet",
-                                         "tenure",          "referrals", "resolution_acceptance"};
+  constexpr std::string_view kNames[] = {"repeat_purchase",      "frequency", "interval",
+                                         "share_of_wallet",      "tenure",    "referrals",
+                                         "resolution_acceptance"};
   return kNames[static_cast<int>(component)];
 }
 
@@ -45,7 +46,8 @@ std::string_view Name(Quadrant quadrant) {
 }
 
 std::optional<Quadrant> ParseQuadrant(std::string_view name) {
-  for (Quadrant q : {Quadrant::kCore, Quadrant::kAtRiskOfPoaching, Quadrant::kSteady, Quadrant::kTransactional}) {
+  for (Quadrant q :
+       {Quadrant::kCore, Quadrant::kAtRiskOfPoaching, Quadrant::kSteady, Quadrant::kTransactional}) {
     if (Name(q) == name) return q;
   }
   return std::nullopt;
@@ -64,9 +66,12 @@ CustomerLoyalty ApplyLoyalty(CustomerLoyalty s, const std::string& id, const eve
                  [&](const events::CustomerRegistered& e) {
                    // The customer's own registration sets the estimate; a duplicate's only fills it.
                    const bool own = event.customer_id.str() == id;
-                   if (e.wallet_estimate && (own || !s.wallet_estimate)) s.wallet_estimate = e.wallet_estimate;
+                   if (e.wallet_estimate && (own || !s.wallet_estimate))
+                     s.wallet_estimate = e.wallet_estimate;
                  },
-                 [&](const events::Purchase& e) { s.purchase_history.Add({at, e.amount, e.cost}); },
+                 [&](const events::Purchase& e) {
+                   s.purchase_history.Add({at, e.amount, e.cost});
+                 },
                  [&](const events::ComplaintResolved& e) {
                    ++s.resolutions;
                    if (e.accepted) ++s.resolutions_accepted;
@@ -92,8 +97,9 @@ CustomerLoyalty MergeLoyalty(CustomerLoyalty s, const CustomerLoyalty& d, const 
   s.purchase_history.Merge(d.purchase_history);
   if (!s.wallet_estimate) s.wallet_estimate = d.wallet_estimate;
   if (d.interactions > 0) {
-    s.first_interaction_ms = s.interactions == 0 ? d.first_interaction_ms
-                                                 : EarliestNonZero(s.first_interaction_ms, d.first_interaction_ms);
+    s.first_interaction_ms = s.interactions == 0
+                                 ? d.first_interaction_ms
+                                 : EarliestNonZero(s.first_interaction_ms, d.first_interaction_ms);
     s.last_interaction_ms = std::max(s.last_interaction_ms, d.last_interaction_ms);
   }
   s.interactions += d.interactions;
@@ -131,7 +137,8 @@ LoyaltyIndicators IndicatorsOf(const CustomerLoyalty& s, int64_t as_of_ms, const
   in.resolutions = s.resolutions;
   in.resolutions_accepted = s.resolutions_accepted;
   if (s.resolutions > 0) {
-    in.resolution_acceptance = static_cast<double>(s.resolutions_accepted) / static_cast<double>(s.resolutions);
+    in.resolution_acceptance =
+        static_cast<double>(s.resolutions_accepted) / static_cast<double>(s.resolutions);
   }
   return in;
 }
@@ -158,7 +165,8 @@ LoyaltyScore ScoreOf(const LoyaltyIndicators& in, const LoyaltySettings& setting
   }
   const LoyaltyWeights& w = settings.weights;
   const std::array<double, kLoyaltyComponentCount> weights = {
-      w.repeat_purchase, w.frequency, w.interval, w.share_of_wallet, w.tenure, w.referrals, w.resolution_acceptance};
+      w.repeat_purchase,      w.frequency, w.interval, w.share_of_wallet, w.tenure, w.referrals,
+      w.resolution_acceptance};
   double weighted = 0, total = 0;
   for (int i = 0; i < kLoyaltyComponentCount; ++i) {
     if (!c[static_cast<size_t>(i)]) continue;
@@ -209,16 +217,19 @@ Status CheckLoyaltySettings(const DomainSettings& settings) {
   }
   // The components every customer has must carry weight, or a score could be 0/0.
   if (w.repeat_purchase + w.frequency + w.interval + w.tenure + w.referrals <= 0) {
-    return Status::InvalidArgument("domain.loyalty.weights.repeat_purchase",
-                                   "repeat_purchase, frequency, interval, tenure and referrals weigh 0 together");
+    return Status::InvalidArgument(
+        "domain.loyalty.weights.repeat_purchase",
+        "repeat_purchase, frequency, interval, tenure and referrals weigh 0 together");
   }
   const double high = settings.value.high_loyalty_score;
   if (high < 0 || high > 1) {
-    return Status::InvalidArgument("domain.value.high_loyalty_score", "must be from 0 to 1, got " + std::to_string(high));
+    return Status::InvalidArgument("domain.value.high_loyalty_score",
+                                   "must be from 0 to 1, got " + std::to_string(high));
   }
   if (settings.value.inactive_after_days < 1) {
-    return Status::InvalidArgument("domain.value.inactive_after_days",
-                                   "must be at least 1, got " + std::to_string(settings.value.inactive_after_days));
+    return Status::InvalidArgument(
+        "domain.value.inactive_after_days",
+        "must be at least 1, got " + std::to_string(settings.value.inactive_after_days));
   }
   return Status::Ok();
 }
@@ -249,9 +260,10 @@ Result<CustomerLoyalty> DecodeCustomerLoyalty(std::string_view bytes) {
     return Status::Corruption("customer loyalty: format version " + std::to_string(version) + ", expected " +
                               std::to_string(kFormatVersion) + " (rebuild the projection)");
   }
-  bool ok = r.GetString(&s.customer_id) && s.purchase_history.Decode(r) && r.GetOptionalSigned(&s.wallet_estimate);
-  for (int64_t* n : {&s.interactions, &s.first_interaction_ms, &s.last_interaction_ms, &s.referrals, &s.resolutions,
-                     &s.resolutions_accepted}) {
+  bool ok =
+      r.GetString(&s.customer_id) && s.purchase_history.Decode(r) && r.GetOptionalSigned(&s.wallet_estimate);
+  for (int64_t* n : {&s.interactions, &s.first_interaction_ms, &s.last_interaction_ms, &s.referrals,
+                     &s.resolutions, &s.resolutions_accepted}) {
     ok = ok && r.GetSigned(n);
   }
   ok = ok && r.GetBool(&s.erased) && r.GetString(&s.merged_into) && r.GetSigned(&s.merged_at_ms);
@@ -259,7 +271,8 @@ Result<CustomerLoyalty> DecodeCustomerLoyalty(std::string_view bytes) {
   ok = ok && r.GetVarint(&merged) && merged <= bytes.size();
   if (ok) s.merged_from.resize(merged);
   for (std::string& id : s.merged_from) ok = ok && r.GetString(&id);
-  if (!ok || !r.ok() || !r.at_end()) return Status::Corruption("customer loyalty: truncated or malformed state");
+  if (!ok || !r.ok() || !r.at_end())
+    return Status::Corruption("customer loyalty: truncated or malformed state");
   return s;
 }
 

@@ -101,7 +101,8 @@ struct LoyaltyValue {
   bool inactive = false;  // no interaction for domain.value.inactive_after_days
 };
 
-LoyaltyIndicators IndicatorsOf(const CustomerLoyalty& state, int64_t as_of_ms, const LoyaltySettings& settings);
+LoyaltyIndicators IndicatorsOf(const CustomerLoyalty& state, int64_t as_of_ms,
+                               const LoyaltySettings& settings);
 LoyaltyScore ScoreOf(const LoyaltyIndicators& indicators, const LoyaltySettings& settings);
 // `state` must not be a merge pointer.
 LoyaltyValue EvaluateLoyalty(const CustomerLoyalty& state, int64_t as_of_ms, const ValueSnapshot& ranking,

@@ -20,11 +20,11 @@ struct LoyaltyWeights {
 };
 
 struct LoyaltySettings {
-  int window_days = 365;              // purchase frequency and share-of-wallet revenue: trailing window
-  double frequency_target = 12;       // purchases in the window that score 1
-  double interval_target_days = 30;   // a median inter-purchase interval this short (or shorter) scores 1
-  double tenure_target_days = 365;    // tenure that scores 1
-  double referrals_target = 2;        // referrals made that score 1
+  int window_days = 365;             // purchase frequency and share-of-wallet revenue: trailing window
+  double frequency_target = 12;      // purchases in the window that score 1
+  double interval_target_days = 30;  // a median inter-purchase interval this short (or shorter) scores 1
+  double tenure_target_days = 365;   // tenure that scores 1
+  double referrals_target = 2;       // referrals made that score 1
   LoyaltyWeights weights;
 };
 

@@ -36,7 +36,8 @@ void MarkRepurchases(CustomerSatisfaction& s, int64_t window_ms, std::vector<Cel
   for (size_t i = 0; i < marks.size(); ++i) {
     if (marks[i].repurchased) continue;
     // The first purchase strictly later than this one.
-    auto later = std::upper_bound(marks.begin() + static_cast<std::ptrdiff_t>(i), marks.end(), marks[i], EarlierMark);
+    auto later =
+        std::upper_bound(marks.begin() + static_cast<std::ptrdiff_t>(i), marks.end(), marks[i], EarlierMark);
     if (later == marks.end() || later->at_ms - marks[i].at_ms > window_ms) continue;
     marks[i].repurchased = true;
     ++s.counts.repurchased;
@@ -47,9 +48,9 @@ void MarkRepurchases(CustomerSatisfaction& s, int64_t window_ms, std::vector<Cel
 }
 
 void PutCounts(BinaryWriter& w, const SatisfactionCounts& c) {
-  for (int64_t n : {c.interactions, c.complaints, c.resolutions, c.resolutions_accepted, c.surveys, c.csat_answers,
-                    c.csat_satisfied, c.nps_answers, c.promoters, c.detractors, c.gap_answers, c.gap_sum,
-                    c.purchases, c.repurchased}) {
+  for (int64_t n : {c.interactions, c.complaints, c.resolutions, c.resolutions_accepted, c.surveys,
+                    c.csat_answers, c.csat_satisfied, c.nps_answers, c.promoters, c.detractors, c.gap_answers,
+                    c.gap_sum, c.purchases, c.repurchased}) {
     w.PutSigned(n);
   }
 }
@@ -144,8 +145,9 @@ Tier SatisfactionTierOf(const CustomerSatisfaction& state, int64_t as_of_ms, con
   return TierOf(InputsOf(state.customer_id, state.purchase_history, as_of_ms, ranking->params), *ranking);
 }
 
-CustomerSatisfaction ApplySatisfaction(CustomerSatisfaction s, const std::string& id, const events::Event& event,
-                                       const SatisfactionContext& context, std::vector<CellDelta>* cells) {
+CustomerSatisfaction ApplySatisfaction(CustomerSatisfaction s, const std::string& id,
+                                       const events::Event& event, const SatisfactionContext& context,
+                                       std::vector<CellDelta>* cells) {
   if (s.customer_id.empty()) s.customer_id = id;
   const int64_t at = event.occurred_at_ms;
   SatisfactionCounts delta;  // this event's own counts, for the customer and its cell
@@ -288,11 +290,13 @@ std::string EncodeCustomerSatisfaction(const CustomerSatisfaction& s) {
 Result<CustomerSatisfaction> DecodeCustomerSatisfaction(std::string_view bytes) {
   BinaryReader r(bytes);
   CustomerSatisfaction s;
-  const auto corrupt = [] { return Status::Corruption("customer satisfaction: truncated or malformed state"); };
+  const auto corrupt = [] {
+    return Status::Corruption("customer satisfaction: truncated or malformed state");
+  };
   uint8_t version = 0;
   if (!r.GetU8(&version) || version != kStateVersion) {
-    return Status::Corruption("customer satisfaction: format version " + std::to_string(version) + ", expected " +
-                              std::to_string(kStateVersion) + " (rebuild the projection)");
+    return Status::Corruption("customer satisfaction: format version " + std::to_string(version) +
+                              ", expected " + std::to_string(kStateVersion) + " (rebuild the projection)");
   }
   bool ok = r.GetString(&s.customer_id) && GetCounts(r, &s.counts) && r.GetSigned(&s.open_complaints) &&
             s.gap_ewma.Decode(r);

@@ -111,7 +111,7 @@ struct CustomerSatisfaction {
   std::vector<GapSample> gap_samples;  // every gap, so a merge can fold them into the survivor's EWMA
   events::SurveyAnswers last_survey;
   int64_t last_survey_ms = 0;
-  PurchaseHistory purchase_history;        // for the tier
+  PurchaseHistory purchase_history;         // for the tier
   std::vector<RepurchaseMark> repurchases;  // event-time order
   bool erased = false;
   std::string merged_into;  // a pointer to the survivor, nothing else (customer_merge.h rules)
@@ -133,8 +133,9 @@ struct SatisfactionContext {
 // Folds one event into customer `id`'s state (the survivor's, for a duplicate's
 // forwarded event) and appends the cell changes to `cells`. A CustomersMerged event
 // changes nothing here (MergeSatisfaction does the merge).
-CustomerSatisfaction ApplySatisfaction(CustomerSatisfaction state, const std::string& id, const events::Event& event,
-                                       const SatisfactionContext& context, std::vector<CellDelta>* cells);
+CustomerSatisfaction ApplySatisfaction(CustomerSatisfaction state, const std::string& id,
+                                       const events::Event& event, const SatisfactionContext& context,
+                                       std::vector<CellDelta>* cells);
 
 // Folds the duplicate's state into the survivor's: counts add, gap samples join the
 // survivor's EWMA, the newer last survey wins, purchases that the other's purchases

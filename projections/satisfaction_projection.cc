@@ -25,17 +25,20 @@ Status CheckSatisfactionSettings(const DomainSettings& settings) {
   RAPPORT_RETURN_IF_ERROR(Positive("domain.satisfaction.gap_half_life_days", s.gap_half_life_days));
   RAPPORT_RETURN_IF_ERROR(Positive("domain.satisfaction.repurchase_window_days", s.repurchase_window_days));
   if (s.trend_buckets < 2) {
-    return Status::InvalidArgument("domain.satisfaction.trend_buckets",
-                                   "a slope needs at least 2 buckets, got " + std::to_string(s.trend_buckets));
+    return Status::InvalidArgument(
+        "domain.satisfaction.trend_buckets",
+        "a slope needs at least 2 buckets, got " + std::to_string(s.trend_buckets));
   }
   const TrendThresholds& t = s.trend_threshold;
   RAPPORT_RETURN_IF_ERROR(NotNegative("domain.satisfaction.trend_threshold.csat", t.csat));
   RAPPORT_RETURN_IF_ERROR(NotNegative("domain.satisfaction.trend_threshold.nps", t.nps));
   RAPPORT_RETURN_IF_ERROR(NotNegative("domain.satisfaction.trend_threshold.mean_gap", t.mean_gap));
-  RAPPORT_RETURN_IF_ERROR(NotNegative("domain.satisfaction.trend_threshold.complaint_rate", t.complaint_rate));
+  RAPPORT_RETURN_IF_ERROR(
+      NotNegative("domain.satisfaction.trend_threshold.complaint_rate", t.complaint_rate));
   RAPPORT_RETURN_IF_ERROR(
       NotNegative("domain.satisfaction.trend_threshold.resolution_acceptance", t.resolution_acceptance));
-  RAPPORT_RETURN_IF_ERROR(NotNegative("domain.satisfaction.trend_threshold.repurchase_rate", t.repurchase_rate));
+  RAPPORT_RETURN_IF_ERROR(
+      NotNegative("domain.satisfaction.trend_threshold.repurchase_rate", t.repurchase_rate));
   return Status::Ok();
 }
 
@@ -80,7 +83,8 @@ Status SatisfactionProjection::Apply(const events::Event& event, const EventSour
         state = ApplySatisfaction(std::move(state), id, e, context, &cells);
       },
       [&](CustomerSatisfaction& survivor, CustomerSatisfaction&& duplicate, const std::string& duplicate_id) {
-        survivor = MergeSatisfaction(std::move(survivor), duplicate, duplicate_id, settings_.satisfaction, &cells);
+        survivor =
+            MergeSatisfaction(std::move(survivor), duplicate, duplicate_id, settings_.satisfaction, &cells);
       }));
   for (const CellDelta& delta : cells) {
     const std::string key = EncodeCellKey(delta.key);

@@ -6,12 +6,9 @@ namespace rapport::projections {
 
 std::string_view Name(TrendLabel label) {
   switch (label) {
-    case TrendLabel::kFalling:
-      return "falling";
-    case TrendLabel::kSteady:
-      return "steady";
-    case TrendLabel::kRising:
-      return "rising";
+    case TrendLabel::kFalling: return "falling";
+    case TrendLabel::kSteady: return "steady";
+    case TrendLabel::kRising: return "rising";
   }
   return "steady";
 }

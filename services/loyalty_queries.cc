@@ -1,5 +1,7 @@
 #include "services/loyalty_queries.h"
 
+#include <map>
+
 #include "events/time_format.h"
 #include "projections/loyalty.h"
 #include "projections/loyalty_projection.h"
@@ -13,7 +15,9 @@ using nlohmann::json;
 constexpr std::string_view kProjection = projections::LoyaltyProjection::kName;
 constexpr int kMaxChain = 64;
 
-json TimeOrNull(int64_t epoch_ms) { return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms)); }
+json TimeOrNull(int64_t epoch_ms) {
+  return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms));
+}
 template <typename T>
 json Optional(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
@@ -25,7 +29,8 @@ HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_vie
                                 const projections::DomainSettings& settings) {
   auto state = projections::ReadCustomerLoyalty(store, customer_id);
   if (!state.ok()) return ErrorResponse(state.status());
-  if (!state->has_value()) return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
+  if (!state->has_value())
+    return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
   const projections::CustomerLoyalty& s = **state;
   if (s.is_pointer()) {
     std::string survivor = s.merged_into;
@@ -85,6 +90,57 @@ HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_vie
                             {"merged_from", s.merged_from},
                             {"as_of", TimeOrNull(*watermark)},
                             {"ranking_as_of", TimeOrNull(snapshot.as_of_ms)}});
+}
+
+HttpResponse GetLoyaltySegments(const projections::Store& store,
+                                const projections::DomainSettings& settings) {
+  auto watermark = projections::ReadWatermarkOf(store, kProjection);
+  if (!watermark.ok()) return ErrorResponse(watermark.status());
+  auto ranking = projections::ReadSnapshotOf(store, kProjection);
+  if (!ranking.ok()) return ErrorResponse(ranking.status());
+  const projections::ValueSnapshot snapshot = ranking->value_or(projections::ValueSnapshot{});
+  constexpr projections::Quadrant kQuadrants[] = {
+      projections::Quadrant::kCore, projections::Quadrant::kAtRiskOfPoaching, projections::Quadrant::kSteady,
+      projections::Quadrant::kTransactional};
+  std::map<std::string, int64_t> quadrants, by_tier;
+  int64_t customers = 0, inactive = 0;
+  double score_sum = 0;
+  auto it = store.NewIterator(projections::Family::kState);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto state = projections::DecodeCustomerLoyalty(std::string_view(it->value().data(), it->value().size()));
+    if (!state.ok())
+      return ErrorResponse(state.status().WithContext("stored state of " + it->key().ToString()));
+    if (state->customer_id.empty() || state->is_pointer()) continue;
+    const projections::LoyaltyValue v = projections::EvaluateLoyalty(*state, *watermark, snapshot, settings);
+    ++customers;
+    score_sum += v.score.score;
+    ++quadrants[std::string(projections::Name(v.quadrant))];
+    ++by_tier[std::string(projections::TierName(v.tier)) + "/" + std::string(projections::Name(v.quadrant))];
+    if (v.inactive) ++inactive;
+  }
+  if (!it->status().ok()) return ErrorResponse(projections::FromRocks(it->status(), "scan loyalty states"));
+  json quadrant_json = json::object(), tiers = json::object();
+  for (projections::Quadrant q : kQuadrants)
+    quadrant_json[std::string(projections::Name(q))] = quadrants[std::string(projections::Name(q))];
+  for (int t = 0; t < projections::kTierCount; ++t) {
+    const std::string tier(projections::TierName(static_cast<projections::Tier>(t)));
+    json row = json::object();
+    for (projections::Quadrant q : kQuadrants) {
+      row[std::string(projections::Name(q))] = by_tier[tier + "/" + std::string(projections::Name(q))];
+    }
+    tiers[tier] = row;
+  }
+  return JsonResponse(200,
+                      {{"as_of", TimeOrNull(*watermark)},
+                       {"ranking_as_of", TimeOrNull(snapshot.as_of_ms)},
+                       {"customers", customers},
+                       {"high_loyalty_score", settings.value.high_loyalty_score},
+                       {"mean_loyalty_score",
+                        customers > 0 ? json(score_sum / static_cast<double>(customers)) : json(nullptr)},
+                       {"quadrants", quadrant_json},
+                       {"tiers", tiers},
+                       {"inactive", inactive},
+                       {"inactive_after_days", settings.value.inactive_after_days}});
 }
 
 }  // namespace rapport::services

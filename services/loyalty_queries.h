@@ -17,4 +17,9 @@ namespace rapport::services {
 HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_view customer_id,
                                 const projections::DomainSettings& settings);
 
+// GET /v1/segments/loyalty: customers per value x loyalty quadrant, per tier and
+// quadrant, and inactive, each evaluated as of the watermark. Reads every customer
+// of the store (an analyst's query, not a call-centre one).
+HttpResponse GetLoyaltySegments(const projections::Store& store, const projections::DomainSettings& settings);
+
 }  // namespace rapport::services

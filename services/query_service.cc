@@ -55,4 +55,9 @@ HttpResponse QueryService::GetCustomerLoyalty(std::string_view customer_id) cons
   return services::GetCustomerLoyalty(*stores_.loyalty, customer_id, settings_);
 }
 
+HttpResponse QueryService::GetLoyaltySegments() const {
+  if (!stores_.loyalty) return Unavailable("loyalty");
+  return services::GetLoyaltySegments(*stores_.loyalty, settings_);
+}
+
 }  // namespace rapport::services

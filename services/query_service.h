@@ -39,6 +39,8 @@ class QueryService {
   HttpResponse GetCustomerSatisfaction(std::string_view customer_id) const;
   HttpResponse GetSatisfactionTrends(const QueryParams& params) const;
   HttpResponse GetCustomerLoyalty(std::string_view customer_id) const;
+  // GET /v1/segments/loyalty
+  HttpResponse GetLoyaltySegments() const;
 
  private:
   QueryStores stores_;

@@ -31,6 +31,9 @@ void AddQueryRoutes(httplib::Server& server, const QueryService& query) {
   server.Get(R"(/v1/customers/([^/]+)/loyalty)", [&query](const httplib::Request& request, httplib::Response& response) {
     Send(response, query.GetCustomerLoyalty(request.matches[1].str()));
   });
+  server.Get("/v1/segments/loyalty", [&query](const httplib::Request&, httplib::Response& response) {
+    Send(response, query.GetLoyaltySegments());
+  });
   server.Get("/v1/trends/satisfaction", [&query](const httplib::Request& request, httplib::Response& response) {
     Send(response, query.GetSatisfactionTrends(QueryParams(request.params.begin(), request.params.end())));
   });

@@ -21,7 +21,9 @@ using projections::SatisfactionMeasures;
 constexpr std::string_view kProjection = projections::SatisfactionProjection::kName;
 constexpr int kMaxChain = 64;
 
-json TimeOrNull(int64_t epoch_ms) { return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms)); }
+json TimeOrNull(int64_t epoch_ms) {
+  return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms));
+}
 json Optional(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 json Optional(const std::optional<int32_t>& value) { return value ? json(*value) : json(nullptr); }
 std::string DateOf(int64_t day) { return events::FormatRfc3339(day * events::kMillisPerDay).substr(0, 10); }
@@ -37,8 +39,9 @@ Result<int64_t> ParseDay(const std::string& name, const std::string& value) {
   std::string text = value;
   if (text.size() == 10) text += "T00:00:00Z";  // a date
   auto at = events::ParseRfc3339(text, name);
-  if (!at.ok()) return Status::InvalidArgument(name, "must be a date (2025-03-01) or an RFC 3339 time, got \"" +
-                                                         value + "\"");
+  if (!at.ok())
+    return Status::InvalidArgument(name,
+                                   "must be a date (2025-03-01) or an RFC 3339 time, got \"" + value + "\"");
   return projections::DayOf(*at);
 }
 
@@ -68,9 +71,12 @@ void PutCounts(json& out, const SatisfactionCounts& c) {
 
 json SurveyJson(const events::SurveyAnswers& a, int64_t at_ms) {
   if (a.empty()) return nullptr;
-  json out = {{"at", events::FormatRfc3339(at_ms)}, {"expectation", Optional(a.expectation)},
-              {"perception", Optional(a.perception)}, {"nps", Optional(a.nps)},
-              {"csat", Optional(a.csat)},           {"effort", Optional(a.effort)}};
+  json out = {{"at", events::FormatRfc3339(at_ms)},
+              {"expectation", Optional(a.expectation)},
+              {"perception", Optional(a.perception)},
+              {"nps", Optional(a.nps)},
+              {"csat", Optional(a.csat)},
+              {"effort", Optional(a.effort)}};
   out["gap"] = a.expectation && a.perception ? json(*a.perception - *a.expectation) : json(nullptr);
   out["index"] = a.expectation && a.perception
                      ? json(static_cast<double>(*a.perception) / static_cast<double>(*a.expectation))
@@ -123,7 +129,8 @@ HttpResponse GetCustomerSatisfaction(const projections::Store& store, std::strin
                                      const projections::DomainSettings& settings) {
   auto state = projections::ReadCustomerSatisfaction(store, customer_id);
   if (!state.ok()) return ErrorResponse(state.status());
-  if (!state->has_value()) return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
+  if (!state->has_value())
+    return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
   const CustomerSatisfaction& s = **state;
   if (s.is_pointer()) {
     std::string survivor = s.merged_into;
@@ -192,13 +199,16 @@ HttpResponse GetSatisfactionTrends(const projections::Store& store, const Satisf
     if (!cell_key) return ErrorResponse(Status::Corruption("satisfaction: malformed cell key " + key));
     if (query.channel && *query.channel != cell_key->channel) continue;
     if (query.tier && *query.tier != cell_key->tier) continue;
-    auto counts = projections::DecodeSatisfactionCounts(std::string_view(it->value().data(), it->value().size()));
+    auto counts =
+        projections::DecodeSatisfactionCounts(std::string_view(it->value().data(), it->value().size()));
     if (!counts.ok()) return ErrorResponse(counts.status().WithContext("cell " + key));
     buckets[static_cast<size_t>((cell_key->day - first) / width)].Add(*counts);
   }
-  if (!it->status().ok()) return ErrorResponse(projections::FromRocks(it->status(), "scan satisfaction cells"));
+  if (!it->status().ok())
+    return ErrorResponse(projections::FromRocks(it->status(), "scan satisfaction cells"));
 
-  const int64_t window_ms = static_cast<int64_t>(settings.satisfaction.repurchase_window_days) * events::kMillisPerDay;
+  const int64_t window_ms =
+      static_cast<int64_t>(settings.satisfaction.repurchase_window_days) * events::kMillisPerDay;
   json out_buckets = json::array();
   std::vector<std::optional<double>> csat, nps, gap, complaint, resolution, repurchase;
   for (int64_t i = 0; i < count; ++i) {
@@ -218,14 +228,15 @@ HttpResponse GetSatisfactionTrends(const projections::Store& store, const Satisf
     repurchase.push_back(m.repurchase_rate);
   }
   const projections::TrendThresholds& t = settings.satisfaction.trend_threshold;
-  json trend = {{"buckets", trend_buckets},
-                {"csat", TrendJson(projections::TrendOf(csat, trend_buckets, t.csat))},
-                {"nps", TrendJson(projections::TrendOf(nps, trend_buckets, t.nps))},
-                {"mean_gap", TrendJson(projections::TrendOf(gap, trend_buckets, t.mean_gap))},
-                {"complaint_rate", TrendJson(projections::TrendOf(complaint, trend_buckets, t.complaint_rate))},
-                {"resolution_acceptance",
-                 TrendJson(projections::TrendOf(resolution, trend_buckets, t.resolution_acceptance))},
-                {"repurchase_rate", TrendJson(projections::TrendOf(repurchase, trend_buckets, t.repurchase_rate))}};
+  json trend = {
+      {"buckets", trend_buckets},
+      {"csat", TrendJson(projections::TrendOf(csat, trend_buckets, t.csat))},
+      {"nps", TrendJson(projections::TrendOf(nps, trend_buckets, t.nps))},
+      {"mean_gap", TrendJson(projections::TrendOf(gap, trend_buckets, t.mean_gap))},
+      {"complaint_rate", TrendJson(projections::TrendOf(complaint, trend_buckets, t.complaint_rate))},
+      {"resolution_acceptance",
+       TrendJson(projections::TrendOf(resolution, trend_buckets, t.resolution_acceptance))},
+      {"repurchase_rate", TrendJson(projections::TrendOf(repurchase, trend_buckets, t.repurchase_rate))}};
   const auto* snapshot = ranking->has_value() ? &**ranking : nullptr;
   return JsonResponse(200, {{"bucket", query.weeks ? "week" : "day"},
                             {"channel", query.channel ? json(events::Name(*query.channel)) : json(nullptr)},

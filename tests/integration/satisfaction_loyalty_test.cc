@@ -14,12 +14,11 @@
 // the unfiltered ones.
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
-#include <set>
-
-#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "events/json_codec.h"
 #include "events/names.h"
@@ -137,7 +136,8 @@ World Expect(const std::vector<Event>& history) {
     }
     Counts c;
     c.interactions = 1;
-    if (x.counts.interactions == 0 || e.occurred_at_ms < x.first_interaction) x.first_interaction = e.occurred_at_ms;
+    if (x.counts.interactions == 0 || e.occurred_at_ms < x.first_interaction)
+      x.first_interaction = e.occurred_at_ms;
     x.last_interaction = std::max(x.last_interaction, e.occurred_at_ms);
     if (auto* p = std::get_if<events::Purchase>(&e.payload)) {
       c.purchases = 1;
@@ -195,8 +195,9 @@ World Expect(const std::vector<Event>& history) {
     }
     value.push_back({x.window_revenue, id});
   }
-  std::sort(value.begin(), value.end(),
-            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::sort(value.begin(), value.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
   const double n = static_cast<double>(value.size());
   for (size_t rank = 0; rank < value.size(); ++rank) {
     int tier = 3;
@@ -241,7 +242,8 @@ Loyalty LoyaltyOf(const Customer& x, int64_t now) {
   const size_t n = x.purchases.size();
   if (n > 0) l.repeat = static_cast<double>(n - 1) / static_cast<double>(n);
   std::vector<double> intervals;
-  for (size_t i = 1; i < n; ++i) intervals.push_back(static_cast<double>(x.purchases[i].at - x.purchases[i - 1].at) / kDay);
+  for (size_t i = 1; i < n; ++i)
+    intervals.push_back(static_cast<double>(x.purchases[i].at - x.purchases[i - 1].at) / kDay);
   if (!intervals.empty()) {
     l.mean_interval = static_cast<double>(x.purchases.back().at - x.purchases.front().at) / kDay /
                       static_cast<double>(intervals.size());
@@ -252,20 +254,23 @@ Loyalty LoyaltyOf(const Customer& x, int64_t now) {
     if (b.at > now - 365 * kDay && b.at <= now) ++l.frequency, window_revenue += b.amount;
   }
   const std::optional<int64_t> wallet = x.own_wallet ? x.own_wallet : x.any_wallet;
-  if (wallet && *wallet > 0) l.share_of_wallet = static_cast<double>(window_revenue) / static_cast<double>(*wallet);
+  if (wallet && *wallet > 0)
+    l.share_of_wallet = static_cast<double>(window_revenue) / static_cast<double>(*wallet);
   l.tenure_days = x.counts.interactions > 0 ? static_cast<double>(now - x.first_interaction) / kDay : 0;
   l.acceptance = Share(x.counts.accepted, x.counts.resolutions);
   auto cap = [](double v) { return std::min(1.0, std::max(0.0, v)); };
-  double weighted = 0.2 * l.repeat.value_or(0) + 0.2 * cap(l.frequency / 12.0) +
-                    0.1 * (l.median_interval ? (*l.median_interval <= 30 ? 1.0 : 30.0 / *l.median_interval) : 0.0) +
-                    0.15 * cap(l.tenure_days / 365.0) + 0.05 * cap(x.referrals / 2.0);
+  double weighted =
+      0.2 * l.repeat.value_or(0) + 0.2 * cap(l.frequency / 12.0) +
+      0.1 * (l.median_interval ? (*l.median_interval <= 30 ? 1.0 : 30.0 / *l.median_interval) : 0.0) +
+      0.15 * cap(l.tenure_days / 365.0) + 0.05 * cap(x.referrals / 2.0);
   double total = 0.2 + 0.2 + 0.1 + 0.15 + 0.05;
   if (l.share_of_wallet) weighted += 0.2 * cap(*l.share_of_wallet), total += 0.2;
   if (l.acceptance) weighted += 0.1 * *l.acceptance, total += 0.1;
   l.score = weighted / total;
   l.inactive = x.counts.interactions == 0 || now - x.last_interaction >= 730 * kDay;
   const bool high_value = x.tier == "A" || x.tier == "B", high_loyalty = l.score >= 0.6;
-  l.quadrant = high_value ? (high_loyalty ? "core" : "at_risk_of_poaching") : (high_loyalty ? "steady" : "transactional");
+  l.quadrant = high_value ? (high_loyalty ? "core" : "at_risk_of_poaching")
+                          : (high_loyalty ? "steady" : "transactional");
   return l;
 }
 
@@ -298,7 +303,8 @@ json Get(httplib::Client& client, const std::string& path, int expect_status = 2
 void Post(httplib::Client& client, const std::vector<Event>& events) {
   for (size_t begin = 0; begin < events.size(); begin += 2000) {
     std::string body;
-    for (size_t i = begin; i < std::min(events.size(), begin + 2000); ++i) body += events::EncodeJsonEvent(events[i]) + "\n";
+    for (size_t i = begin; i < std::min(events.size(), begin + 2000); ++i)
+      body += events::EncodeJsonEvent(events[i]) + "\n";
     auto response = client.Post("/v1/events", body, "application/x-ndjson");
     REQUIRE(response);
     REQUIRE(response->status == 202);
@@ -415,9 +421,9 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
     REQUIRE(testing::WaitFor([&] { return platform->ready(); }));
     Post(client, history);
     const auto total = static_cast<int64_t>(history.size());
-    REQUIRE(testing::WaitFor([&] {
-      return applied(*platform, "satisfaction") == total && applied(*platform, "loyalty") == total;
-    }, std::chrono::seconds(120)));
+    REQUIRE(testing::WaitFor(
+        [&] { return applied(*platform, "satisfaction") == total && applied(*platform, "loyalty") == total; },
+        std::chrono::seconds(120)));
     CHECK(platform->ReadinessJson()["projectors"]["satisfaction"]["dead_lettered"] == 0);
     CHECK(platform->ReadinessJson()["projectors"]["loyalty"]["dead_lettered"] == 0);
   }
@@ -434,7 +440,9 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
   }));
   const std::string now = events::FormatRfc3339(world.now);
 
-  std::map<std::string, int> quadrants;
+  std::map<std::string, int> quadrants;  // segment: inactive, else the quadrant
+  std::map<std::string, int64_t> by_quadrant, by_tier_quadrant;
+  int64_t inactive = 0;
   {  // every customer's satisfaction and loyalty
     for (const auto& [id, x] : world.roots) {
       const json s = Get(client, "/v1/customers/" + id + "/satisfaction");
@@ -475,6 +483,9 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
       CHECK(l["segment"] == (expected.inactive ? "inactive" : expected.quadrant));
       CHECK(l["as_of"] == now);
       ++quadrants[expected.inactive ? "inactive" : expected.quadrant];
+      ++by_quadrant[expected.quadrant];
+      ++by_tier_quadrant[x.tier + expected.quadrant];
+      if (expected.inactive) ++inactive;
     }
     for (const auto& [id, survivor] : world.pointer_to_root) {
       CHECK(Get(client, "/v1/customers/" + id + "/satisfaction")["merged_into"] == survivor);
@@ -486,6 +497,18 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
     for (const char* q : {"core", "at_risk_of_poaching", "steady", "transactional", "inactive"}) {
       INFO(q);
       CHECK(quadrants[q] > 0);
+    }
+    const json segments = Get(client, "/v1/segments/loyalty");
+    CHECK(segments["customers"] == static_cast<int64_t>(world.roots.size()));
+    CHECK(segments["as_of"] == now);
+    CHECK(segments["inactive"] == inactive);
+    for (const char* q : {"core", "at_risk_of_poaching", "steady", "transactional"}) {
+      INFO(q);
+      CHECK(segments["quadrants"][q] == by_quadrant[q]);
+      for (int t = 0; t < 4; ++t) {
+        CHECK(segments["tiers"][std::string(1, kTiers[t])][q] ==
+              by_tier_quadrant[std::string(1, kTiers[t]) + q]);
+      }
     }
   }
 
@@ -521,12 +544,15 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
     CheckOptional(answer["trend"]["csat"]["slope"], Slope(csat), "csat slope");
     CheckOptional(answer["trend"]["nps"]["slope"], Slope(nps), "nps slope");
     if (auto slope = Slope(nps)) {
-      CHECK(answer["trend"]["nps"]["label"] == (*slope < -1.0 ? "falling" : *slope > 1.0 ? "rising" : "steady"));
+      CHECK(answer["trend"]["nps"]["label"] == (*slope < -1.0  ? "falling"
+                                                : *slope > 1.0 ? "rising"
+                                                               : "steady"));
     }
   }
 
   {  // week buckets (ISO weeks from Monday), and the default range: the last 8
-    const json weeks = Get(client, "/v1/trends/satisfaction?bucket=week&from=" + Date(first_day) + "&to=" + Date(last_day));
+    const json weeks =
+        Get(client, "/v1/trends/satisfaction?bucket=week&from=" + Date(first_day) + "&to=" + Date(last_day));
     int64_t monday = first_day - ((first_day + 3) % 7 + 7) % 7;
     CHECK(weeks["from"] == Date(monday));
     std::vector<std::optional<double>> gap;
@@ -553,12 +579,13 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
     std::vector<json> per_tier;
     const std::string range = "&from=" + Date(first_day) + "&to=" + Date(last_day);
     for (int t = 0; t < 4; ++t) {
-      per_tier.push_back(Get(client, "/v1/trends/satisfaction?bucket=day&tier=" + std::string(1, kTiers[t]) + range));
+      per_tier.push_back(
+          Get(client, "/v1/trends/satisfaction?bucket=day&tier=" + std::string(1, kTiers[t]) + range));
     }
     const json all = Get(client, "/v1/trends/satisfaction?bucket=day" + range);
     for (size_t b = 0; b < all["buckets"].size(); ++b) {
-      for (const char* field : {"interactions", "complaints", "csat_answers", "promoters", "detractors", "purchases",
-                                "repurchased", "resolutions_accepted"}) {
+      for (const char* field : {"interactions", "complaints", "csat_answers", "promoters", "detractors",
+                                "purchases", "repurchased", "resolutions_accepted"}) {
         int64_t sum = 0;
         for (const json& tier : per_tier) sum += tier["buckets"][b][field].get<int64_t>();
         INFO("bucket " << all["buckets"][b]["start"] << " " << field);
@@ -568,9 +595,10 @@ TEST_CASE("satisfaction and loyalty answers equal an independent computation ove
     CHECK(per_tier[0]["buckets"][0]["interactions"] == 0);  // before any event
     for (int t = 0; t < 4; ++t) {
       for (int channel = 0; channel < events::kChannelCount; ++channel) {
-        const json answer = Get(client, "/v1/trends/satisfaction?bucket=day&tier=" + std::string(1, kTiers[t]) +
-                                            "&channel=" + std::string(events::Name(static_cast<events::Channel>(channel))) +
-                                            "&from=" + Date(probe_day) + "&to=" + Date(probe_day));
+        const json answer =
+            Get(client, "/v1/trends/satisfaction?bucket=day&tier=" + std::string(1, kTiers[t]) +
+                            "&channel=" + std::string(events::Name(static_cast<events::Channel>(channel))) +
+                            "&from=" + Date(probe_day) + "&to=" + Date(probe_day));
         INFO("probe day, tier " << kTiers[t] << ", channel " << channel);
         REQUIRE(answer["buckets"].size() == 1);
         const auto it = probe_cells.find({channel, std::string(1, kTiers[t])});

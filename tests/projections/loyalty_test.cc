@@ -1,9 +1,10 @@
 // Loyalty (DOMAIN.md §4) and the value x loyalty matrix (§3) over vectors of events:
 // the indicators, the weighted score, quadrants, the inactive mark, merges.
 
+#include "projections/loyalty.h"
+
 #include <catch2/catch.hpp>
 
-#include "projections/loyalty.h"
 #include "projections/merged_states.h"
 #include "tests/support/survey_builders.h"
 
@@ -18,8 +19,12 @@ StateMap<CustomerLoyalty> Fold(const std::vector<Event>& events) {
   for (const Event& event : events) {
     Status status = ApplyWithMerges(
         states, event,
-        [](CustomerLoyalty& s, const std::string& id, const Event& e) { s = ApplyLoyalty(std::move(s), id, e); },
-        [](CustomerLoyalty& s, CustomerLoyalty&& d, const std::string& id) { s = MergeLoyalty(std::move(s), d, id); });
+        [](CustomerLoyalty& s, const std::string& id, const Event& e) {
+          s = ApplyLoyalty(std::move(s), id, e);
+        },
+        [](CustomerLoyalty& s, CustomerLoyalty&& d, const std::string& id) {
+          s = MergeLoyalty(std::move(s), d, id);
+        });
     REQUIRE(status.ok());
   }
   return states;
@@ -66,7 +71,8 @@ TEST_CASE("loyalty indicators of a regular, by hand", "[loyalty]") {
   // Components: repeat 0.75, frequency 4/12, interval 30/30 = 1, wallet 0.5, tenure
   // 146/365 = 0.4, referrals 2/2 = 1, resolution 0.5; weights sum to 1.
   const LoyaltyScore score = ScoreOf(in, settings);
-  const double expected = 0.2 * 0.75 + 0.2 * (4.0 / 12.0) + 0.1 * 1.0 + 0.2 * 0.5 + 0.15 * 0.4 + 0.05 * 1.0 + 0.1 * 0.5;
+  const double expected =
+      0.2 * 0.75 + 0.2 * (4.0 / 12.0) + 0.1 * 1.0 + 0.2 * 0.5 + 0.15 * 0.4 + 0.05 * 1.0 + 0.1 * 0.5;
   CHECK(score.score == Approx(expected));
   // A year later the window holds no purchase and the wallet share is 0.
   const LoyaltyIndicators later = IndicatorsOf(*states.Get("c-1"), Day(130 + 365), settings);
@@ -152,13 +158,16 @@ TEST_CASE("inactive after 730 days without an interaction, whatever the quadrant
   CHECK(states.Get("c-1")->erased);
 }
 
-TEST_CASE("a merge adds the duplicate's loyalty history once; the survivor's wallet wins", "[loyalty][merge]") {
-  const std::vector<Event> events = {
-      RegisteredWithWallet("s", Day(5), 8'000), Purchase("s", Day(10), 100),
-      RegisteredWithWallet("d", Day(0), 99'000), Purchase("d", Day(20), 100), Referral("d", Day(21), "x"),
-      Merge("s", "d", Day(30)),
-      Purchase("d", Day(40), 100),  // after the merge: follows the pointer
-      Resolved("d", Day(41), true)};
+TEST_CASE("a merge adds the duplicate's loyalty history once; the survivor's wallet wins",
+          "[loyalty][merge]") {
+  const std::vector<Event> events = {RegisteredWithWallet("s", Day(5), 8'000),
+                                     Purchase("s", Day(10), 100),
+                                     RegisteredWithWallet("d", Day(0), 99'000),
+                                     Purchase("d", Day(20), 100),
+                                     Referral("d", Day(21), "x"),
+                                     Merge("s", "d", Day(30)),
+                                     Purchase("d", Day(40), 100),  // after the merge: follows the pointer
+                                     Resolved("d", Day(41), true)};
   const auto states = Fold(events);
   const CustomerLoyalty& s = *states.Get("s");
   CHECK(s.purchase_history.count() == 3);
@@ -172,7 +181,8 @@ TEST_CASE("a merge adds the duplicate's loyalty history once; the survivor's wal
   CHECK(states.Get("d")->is_pointer());
   CHECK(states.Get("d")->purchase_history.empty());
   // Without its own estimate the survivor takes the duplicate's.
-  const auto filled = Fold({Purchase("s", Day(1), 5), RegisteredWithWallet("d", Day(0), 7'000), Merge("s", "d", Day(2))});
+  const auto filled =
+      Fold({Purchase("s", Day(1), 5), RegisteredWithWallet("d", Day(0), 7'000), Merge("s", "d", Day(2))});
   CHECK(filled.Get("s")->wallet_estimate == 7'000);
 
   auto back = DecodeCustomerLoyalty(EncodeCustomerLoyalty(s));

@@ -3,11 +3,10 @@
 // repurchase rate and its cells, merges without double counting.
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <random>
-
-#include <catch2/catch.hpp>
 
 #include "projections/merged_states.h"
 #include "projections/satisfaction.h"
@@ -73,7 +72,8 @@ TEST_CASE("the gap EWMA weighs a survey one half-life (30 days) older half", "[s
 }
 
 TEST_CASE("a survey without both expectation and perception has no gap", "[satisfaction][ewma]") {
-  const Folded f = Fold({Survey("c-1", Day(0), {.perception = 5, .nps = 9}), Survey("c-1", Day(1), {.csat = 2})});
+  const Folded f =
+      Fold({Survey("c-1", Day(0), {.perception = 5, .nps = 9}), Survey("c-1", Day(1), {.csat = 2})});
   CHECK_FALSE(f.Of("c-1").gap_ewma.value().has_value());
   CHECK(f.Of("c-1").counts.surveys == 2);
   CHECK(f.Of("c-1").counts.gap_answers == 0);
@@ -94,7 +94,8 @@ TEST_CASE("a late survey lands in the EWMA as if it had arrived in time", "[sati
   CHECK(Fold({c, a, b}).Of("c-1").last_survey.perception == 7);
 }
 
-TEST_CASE("NPS is % promoters (9-10) - % detractors (0-6); CSAT the share of 4 and 5", "[satisfaction][nps]") {
+TEST_CASE("NPS is % promoters (9-10) - % detractors (0-6); CSAT the share of 4 and 5",
+          "[satisfaction][nps]") {
   std::vector<Event> events;
   for (int nps : {10, 9, 8, 7, 6, 0}) events.push_back(Survey("c-1", Day(nps), {.nps = nps}));
   for (int csat : {5, 4, 3, 1}) events.push_back(Survey("c-2", Day(csat), {.csat = csat}));
@@ -121,10 +122,10 @@ TEST_CASE("NPS is % promoters (9-10) - % detractors (0-6); CSAT the share of 4 a
 }
 
 TEST_CASE("complaint rate is complaints per interaction; acceptance per resolution", "[satisfaction]") {
-  const Folded f = Fold({Registered("c-1", Day(0), "Ann"), Purchase("c-1", Day(1), 100), Complaint("c-1", Day(2), "k-1"),
-                         Complaint("c-1", Day(3), "k-2"), Resolved("c-1", Day(4), true, "k-1"),
-                         Resolved("c-1", Day(5), false, "k-2"), Resolved("c-1", Day(6), true, "k-2"),
-                         Visit("c-1", Day(7)), Erase("c-1", Day(8))});
+  const Folded f = Fold({Registered("c-1", Day(0), "Ann"), Purchase("c-1", Day(1), 100),
+                         Complaint("c-1", Day(2), "k-1"), Complaint("c-1", Day(3), "k-2"),
+                         Resolved("c-1", Day(4), true, "k-1"), Resolved("c-1", Day(5), false, "k-2"),
+                         Resolved("c-1", Day(6), true, "k-2"), Visit("c-1", Day(7)), Erase("c-1", Day(8))});
   const CustomerSatisfaction& s = f.Of("c-1");
   CHECK(s.counts.interactions == 8);  // the erasure is not an interaction
   CHECK(s.counts.complaints == 2);
@@ -140,7 +141,8 @@ TEST_CASE("repurchase: a purchase followed by another within 90 days, counted in
   const std::vector<Event> events = {On(Purchase("c-1", Day(0), 100), Channel::kStore),
                                      On(Purchase("c-1", Day(90), 100), Channel::kWeb),
                                      On(Purchase("c-1", Day(181), 100), Channel::kWeb)};
-  for (const auto& order : {std::vector<int>{0, 1, 2}, std::vector<int>{2, 1, 0}, std::vector<int>{1, 2, 0}}) {
+  for (const auto& order :
+       {std::vector<int>{0, 1, 2}, std::vector<int>{2, 1, 0}, std::vector<int>{1, 2, 0}}) {
     std::vector<Event> arrival;
     for (int i : order) arrival.push_back(events[static_cast<size_t>(i)]);
     const Folded f = Fold(arrival);
@@ -196,7 +198,8 @@ TEST_CASE("cell keys sort by day and survive a round trip, before 1970 too", "[s
 TEST_CASE("a merge folds the duplicate in once, in any interleaving", "[satisfaction][merge]") {
   // The duplicate's history: surveys, a complaint, a purchase 30 days after one of
   // the survivor's (so the survivor's becomes repurchased only through the merge).
-  const std::vector<Event> survivor = {Purchase("s", Day(0), 100), Survey("s", Day(2), {.expectation = 5, .perception = 9, .nps = 10}),
+  const std::vector<Event> survivor = {Purchase("s", Day(0), 100),
+                                       Survey("s", Day(2), {.expectation = 5, .perception = 9, .nps = 10}),
                                        Complaint("s", Day(3))};
   const std::vector<Event> duplicate = {Survey("d", Day(1), {.expectation = 9, .perception = 3, .csat = 2}),
                                         Purchase("d", Day(30), 100), Complaint("d", Day(31), "k-9"),
@@ -219,9 +222,14 @@ TEST_CASE("a merge folds the duplicate in once, in any interleaving", "[satisfac
     bool merged = false;
     while (i < survivor.size() || j < duplicate.size() || !merged) {
       const int pick = static_cast<int>(rng() % 3);
-      if (pick == 0 && i < survivor.size()) arrival.push_back(survivor[i++]);
-      else if (pick == 1 && j < duplicate.size()) arrival.push_back(duplicate[j++]);
-      else if (pick == 2 && !merged && i == survivor.size()) { arrival.push_back(merge); merged = true; }
+      if (pick == 0 && i < survivor.size())
+        arrival.push_back(survivor[i++]);
+      else if (pick == 1 && j < duplicate.size())
+        arrival.push_back(duplicate[j++]);
+      else if (pick == 2 && !merged && i == survivor.size()) {
+        arrival.push_back(merge);
+        merged = true;
+      }
     }
     const Folded f = Fold(arrival);
     const CustomerSatisfaction& s = f.Of("s");

@@ -2,11 +2,12 @@
 // cell follows the ranking current when the event is folded, rankings rebuild at
 // start and on event time, states and cells survive a restart.
 
+#include "projections/satisfaction_projection.h"
+
 #include <catch2/catch.hpp>
 
 #include "projections/loyalty_projection.h"
 #include "projections/projection_meta.h"
-#include "projections/satisfaction_projection.h"
 #include "tests/support/survey_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,7 +32,8 @@ DomainSettings EventTimeOnly() {
 
 template <typename P>
 void ApplyBatch(P& projection, Store& store, const std::vector<Event>& batch) {
-  for (const Event& event : batch) REQUIRE(projection.Apply(event, EventSource{Partition(0), Offset(0)}).ok());
+  for (const Event& event : batch)
+    REQUIRE(projection.Apply(event, EventSource{Partition(0), Offset(0)}).ok());
   rocksdb::WriteBatch write;
   REQUIRE(projection.Checkpoint(write).ok());
   REQUIRE(store.Write(write).ok());
@@ -49,7 +51,8 @@ SatisfactionCounts Cell(const Store& store, int64_t at, Channel channel, Tier ti
 
 std::string Id(int i) { return "c-" + std::to_string(1000 + i); }
 
-TEST_CASE("satisfaction: a cell's tier is the customer's against the ranking of the moment", "[satisfaction]") {
+TEST_CASE("satisfaction: a cell's tier is the customer's against the ranking of the moment",
+          "[satisfaction]") {
   TempDir dir;
   auto store = OpenStore(dir);
   auto created = SatisfactionProjection::Create(*store, EventTimeOnly());
@@ -73,8 +76,10 @@ TEST_CASE("satisfaction: a cell's tier is the customer's against the ranking of 
   CHECK((*snapshot)->as_of_ms == Day(1));
   CHECK((*snapshot)->pyramid[0].customers == 1);
   ApplyBatch(projection, *store,
-             {Survey(Id(99), Day(1) + 10, {.nps = 2}, Channel::kWeb), Survey(Id(97), Day(1) + 11, {.csat = 5}, Channel::kWeb),
-              Survey(Id(85), Day(1) + 12, {.csat = 1}, Channel::kWeb), Survey(Id(3), Day(1) + 13, {.csat = 4}, Channel::kWeb)});
+             {Survey(Id(99), Day(1) + 10, {.nps = 2}, Channel::kWeb),
+              Survey(Id(97), Day(1) + 11, {.csat = 5}, Channel::kWeb),
+              Survey(Id(85), Day(1) + 12, {.csat = 1}, Channel::kWeb),
+              Survey(Id(3), Day(1) + 13, {.csat = 4}, Channel::kWeb)});
   CHECK(Cell(*store, Day(1), Channel::kWeb, Tier::kA).nps_answers == 2);
   CHECK(Cell(*store, Day(1), Channel::kWeb, Tier::kA).promoters == 1);
   CHECK(Cell(*store, Day(1), Channel::kWeb, Tier::kA).detractors == 1);
@@ -89,16 +94,19 @@ TEST_CASE("satisfaction: a cell's tier is the customer's against the ranking of 
   CHECK(*ReadWatermarkOf(*store, SatisfactionProjection::kName) == Day(1) + 13);
 }
 
-TEST_CASE("satisfaction and loyalty: close, reopen, state unchanged and ranked again at start", "[satisfaction][loyalty]") {
+TEST_CASE("satisfaction and loyalty: close, reopen, state unchanged and ranked again at start",
+          "[satisfaction][loyalty]") {
   TempDir dir;
-  std::vector<Event> batch = {RegisteredWithWallet("c-1", Day(0), 5'000), Purchase("c-1", Day(1), 1'000),
+  std::vector<Event> batch = {RegisteredWithWallet("c-1", Day(0), 5'000),
+                              Purchase("c-1", Day(1), 1'000),
                               Survey("c-1", Day(2), {.expectation = 6, .perception = 8, .nps = 9, .csat = 5}),
-                              Purchase("c-2", Day(3), 50), Merge("c-1", "c-3", Day(4)), Complaint("c-3", Day(5))};
+                              Purchase("c-2", Day(3), 50),
+                              Merge("c-1", "c-3", Day(4)),
+                              Complaint("c-3", Day(5))};
   std::optional<CustomerSatisfaction> satisfied;
   std::optional<CustomerLoyalty> loyal;
   {
     auto store = OpenStore(dir);
-    auto sat_dir = TempDir();
     auto sat = SatisfactionProjection::Create(*store, EventTimeOnly());
     REQUIRE(sat.ok());
     ApplyBatch(**sat, *store, batch);

@@ -1,9 +1,9 @@
 // Trends (DOMAIN.md §4): the least-squares slope over the last 8 buckets and the
 // falling / steady / rising label against a threshold.
 
-#include <catch2/catch.hpp>
-
 #include "projections/satisfaction_trend.h"
+
+#include <catch2/catch.hpp>
 
 namespace rapport::projections {
 namespace {

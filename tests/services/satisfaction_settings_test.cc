@@ -1,9 +1,8 @@
 // The satisfaction and loyalty settings are bound by their dotted names, and the
 // trend query parameters are checked, each error naming the parameter.
 
-#include <fstream>
-
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "services/config.h"
 #include "services/satisfaction_queries.h"
@@ -12,7 +11,8 @@
 namespace rapport::services {
 namespace {
 
-TEST_CASE("config: satisfaction and loyalty settings by their dotted names", "[config][satisfaction][loyalty]") {
+TEST_CASE("config: satisfaction and loyalty settings by their dotted names",
+          "[config][satisfaction][loyalty]") {
   testing::TempDir dir;
   const auto path = dir.path() / "config.yaml";
   std::ofstream(path) << "domain:\n"
@@ -32,8 +32,9 @@ TEST_CASE("config: satisfaction and loyalty settings by their dotted names", "[c
   SettingsBinder binder;
   BindConfig(binder, config);
   const auto dump = binder.Dump();
-  for (const char* name : {"domain.satisfaction.repurchase_window_days", "domain.satisfaction.trend_threshold.csat",
-                           "domain.loyalty.frequency_target", "domain.loyalty.weights.resolution_acceptance"}) {
+  for (const char* name :
+       {"domain.satisfaction.repurchase_window_days", "domain.satisfaction.trend_threshold.csat",
+        "domain.loyalty.frequency_target", "domain.loyalty.weights.resolution_acceptance"}) {
     INFO(name);
     CHECK(dump.count(name) == 1);
   }
@@ -47,8 +48,11 @@ TEST_CASE("trend query: defaults, dates and times, and errors naming the paramet
   REQUIRE(query.ok());
   CHECK_FALSE(query->weeks);
   CHECK_FALSE(query->from_day.has_value());
-  query = ParseSatisfactionTrendQuery(
-      {{"bucket", "week"}, {"channel", "web"}, {"tier", "B"}, {"from", "2025-03-01"}, {"to", "2025-03-31T23:00:00Z"}});
+  query = ParseSatisfactionTrendQuery({{"bucket", "week"},
+                                       {"channel", "web"},
+                                       {"tier", "B"},
+                                       {"from", "2025-03-01"},
+                                       {"to", "2025-03-31T23:00:00Z"}});
   REQUIRE(query.ok());
   CHECK(query->weeks);
   CHECK(query->channel == events::Channel::kWeb);
@@ -60,7 +64,8 @@ TEST_CASE("trend query: defaults, dates and times, and errors naming the paramet
   CHECK(ParseSatisfactionTrendQuery({{"tier", "E"}}).status().field() == "tier");
   CHECK(ParseSatisfactionTrendQuery({{"from", "soon"}}).status().field() == "from");
   CHECK(ParseSatisfactionTrendQuery({{"to", ""}}).status().field() == "to");
-  CHECK(ParseSatisfactionTrendQuery({{"from", "2025-03-02"}, {"to", "2025-03-01"}}).status().field() == "from");
+  CHECK(ParseSatisfactionTrendQuery({{"from", "2025-03-02"}, {"to", "2025-03-01"}}).status().field() ==
+        "from");
   CHECK(ParseSatisfactionTrendQuery({{"tier", "A"}, {"tier", "B"}}).status().field() == "tier");
   CHECK(ParseSatisfactionTrendQuery({{"limit", "5"}}).status().field() == "limit");
 }
