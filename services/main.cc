@@ -5,6 +5,7 @@
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
+//   dlq       list | show | replay the dead-letter topic
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -16,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/config.h"
+#include "services/dead_letter_command.h"
 #include "services/platform.h"
 #include "services/projection_registry.h"
 #include "services/sample_data.h"
@@ -186,6 +188,12 @@ int main(int argc, char** argv) {
   auto* config_command = app.add_subcommand("config", "print every setting with its effective value");
   AddCommonOptions(*config_command, config_options);
 
+  CommonOptions dlq_options;
+  DlqOptions dlq;
+  auto* dlq_command = app.add_subcommand("dlq", "inspect and re-drive dead-letter records");
+  AddCommonOptions(*dlq_command, dlq_options);
+  AddDlqSubcommands(*dlq_command, dlq);
+
   CLI11_PARSE(app, argc, argv);
 
   if (up->parsed()) {
@@ -201,5 +209,19 @@ int main(int argc, char** argv) {
   if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
   if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
   if (config_command->parsed()) return PrintConfig(config_options);
+  if (dlq_command->parsed()) {
+    auto config = BuildConfig(dlq_options);
+    if (!config.ok()) return Fail(config.status());
+    if (config->brokers.empty()) {
+      std::ifstream in(BootstrapFile(*config));
+      std::getline(in, config->brokers);
+    }
+    if (config->brokers.empty()) {
+      return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers, or --data-dir of a running "
+                                                     "`rapport up`"));
+    }
+    config->kafka.bootstrap_servers = config->brokers;
+    return RunDlq(*config, dlq);
+  }
   return 2;
 }

@@ -45,6 +45,13 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     projections::Journal* journal = platform->broker_ ? platform->journal_.get() : nullptr;
     platform->gateway_ =
         std::make_unique<Gateway>(*platform->publisher_, platform->config_.kafka.topics, config.gateway, journal);
+    if (!platform->broker_) {
+      // A real cluster may be away: accepted events wait in the outbox meanwhile.
+      auto outbox = Outbox::Open(std::filesystem::path(config.data_dir) / "outbox", platform->config_.kafka,
+                                 config.gateway.outbox);
+      if (!outbox.ok()) return outbox.status();
+      platform->gateway_->UseOutbox(std::move(outbox).value());
+    }
   }
   for (const std::string& name : roles.projections) RAPPORT_RETURN_IF_ERROR(platform->StartProjection(name));
   if (roles.query) RAPPORT_RETURN_IF_ERROR(platform->StartQuery());
