@@ -126,7 +126,7 @@ TEST_CASE("broker faults: every acknowledged event is projected exactly once", "
   broker.PushRequestErrors(EmbeddedBroker::kApiFetch,
                            {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION});
   client_thread.join();
-  INFO(unavailable << " 503 answer(s) retried");
+  WARN(unavailable << " 503 answer(s) retried by the client");
   REQUIRE(unexpected.empty());
   REQUIRE(acknowledged == kBatches);
 

@@ -85,7 +85,7 @@ TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full,
   config.brokers = broker.bootstrap_servers();  // an external cluster, as --brokers
   config.kafka.bootstrap_servers = config.brokers;
   config.kafka.partitions = kPartitions;
-  config.gateway.outbox.max_events = 200;
+  config.gateway.outbox.max_events = 240;
   config.gateway.outbox.publish_timeout_ms = 1000;
   config.gateway.outbox.retry_ms = 100;
   const services::Roles roles{.gateway = true, .query = true, .projections = {"customer-view"}};
@@ -124,11 +124,11 @@ TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full,
     const services::Outbox* outbox = (*platform)->gateway()->outbox();
     REQUIRE(outbox != nullptr);
     CHECK(outbox->size() == 200);
-    // Full: back-pressure, not loss.
-    auto full = post(client, 1);
+    // Full (200 + 41 > 240): back-pressure, not loss.
+    auto full = post(client, 41);
     CHECK(full.status == 503);
     CHECK_THAT(full.body, Catch::Contains("outbox is full"));
-    n -= 1;  // that event was not accepted; its id is free again
+    n -= 41;  // those events were not accepted; their ids are free again
     (*platform)->Stop();
   }
 
@@ -137,9 +137,11 @@ TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full,
   REQUIRE(platform.ok());
   const services::Outbox* outbox = (*platform)->gateway()->outbox();
   CHECK(outbox->size() == 200);
-  for (int id = 1; id <= 3; ++id) REQUIRE(broker.SetBrokerUp(id, true).ok());
   auto client = testing::HttpClient(**platform);
-  // New events are accepted behind the queued ones, never before them.
+  // New events are accepted behind the queued ones (Kafka still away), never before them.
+  CHECK(post(client, 12).status == 202);
+  CHECK(outbox->size() == 212);
+  for (int id = 1; id <= 3; ++id) REQUIRE(broker.SetBrokerUp(id, true).ok());
   CHECK(post(client, 12).status == 202);
   REQUIRE(testing::WaitFor([&] { return outbox->size() == 0; }, std::chrono::seconds(60)));
   CHECK(outbox->drained() >= 200);
