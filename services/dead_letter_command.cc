@@ -19,6 +19,8 @@ void AddDlqSubcommands(CLI::App& dlq, DlqOptions& options) {
   options.replay->add_option("ids", options.ids, "record ids <partition>:<offset>");
   options.replay->add_flag("--all", options.all, "every record not replayed yet");
   options.replay->add_flag("--force", options.force, "replay records that were already replayed");
+  // `rapport dlq list --brokers ...`: the common options may follow the verb.
+  for (CLI::App* verb : {options.list, options.show, options.replay}) verb->fallthrough();
 }
 
 int RunDlq(const Config& config, const DlqOptions& options) {

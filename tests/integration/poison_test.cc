@@ -4,6 +4,9 @@
 // the operator's side: `rapport dlq` reads the records, and replay re-drives one
 // after a fix, exactly once.
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <random>
@@ -264,6 +267,18 @@ class FlakyProjection final : public projections::Projection {
   std::map<std::string, int> applied_;
 };
 
+// Runs a command; its stdout and exit code.
+std::pair<std::string, int> Run(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = pclose(pipe);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
 TEST_CASE("dlq: a fold error is dead-lettered; replay after the fix applies it once, twice only when forced",
           "[integration][poison][dlq]") {
   auto started = events::EmbeddedBroker::Start(3, {{"rapport.interactions", 4, 3}, {"rapport.dead-letter", 2, 3}});
@@ -334,6 +349,25 @@ TEST_CASE("dlq: a fold error is dead-lettered; replay after the fix applies it o
   CHECK(forced->replayed.size() == 1);
   CHECK(testing::WaitFor([&] { return (*projector)->stats().duplicates == duplicates_before + 1; }));
   CHECK(projection.Applied("e-2") == 1);
+
+  // The same through the binary, as an operator types it.
+  const std::string brokers = " --brokers " + kafka.bootstrap_servers;
+  auto [listed, list_code] = Run(std::string(RAPPORT_BINARY) + " dlq list" + brokers);
+  CHECK(list_code == 0);
+  CHECK_THAT(listed, Catch::Contains(after[0].id + "  rapport.interactions[" +
+                                     std::to_string(deliveries[1].partition.value()) + "]@" +
+                                     std::to_string(deliveries[1].offset.value())));
+  CHECK_THAT(listed, Catch::Contains("replayed  internal: fold failed for e-2"));
+  auto [shown, show_code] = Run(std::string(RAPPORT_BINARY) + " dlq show " + after[0].id + brokers);
+  CHECK(show_code == 0);
+  auto shown_json = nlohmann::json::parse(shown);
+  CHECK(shown_json["envelope"]["event_id"] == "e-2");
+  CHECK(shown_json["base64"] == services::ToBase64(messages[1].value));
+  auto [skipped, replay_code] = Run(std::string(RAPPORT_BINARY) + " dlq replay --all" + brokers);
+  CHECK(replay_code == 0);
+  CHECK_THAT(skipped, Catch::Contains("skipped " + after[0].id));
+  CHECK(Run(std::string(RAPPORT_BINARY) + " dlq show 9:9" + brokers).second == 2);
+  CHECK(Run(std::string(RAPPORT_BINARY) + " dlq replay" + brokers).second == 2);
 }
 
 }  // namespace
