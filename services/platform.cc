@@ -162,6 +162,9 @@ void Platform::CatchUpLoop() {
 Status Platform::StartHttp(const Roles& roles) {
   auto address = ParseHostPort(config_.listen, "listen");
   if (!address.ok()) return address.status();
+  if (config_.gateway.max_pending_connections < 1) {
+    return Status::InvalidArgument("gateway.max_pending_connections", "must be at least 1");
+  }
   http_ = std::make_unique<HttpServer>(config_.gateway);
   AddHealthRoutes(http_->raw(), *this);
   if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
@@ -186,7 +189,9 @@ nlohmann::json Platform::ReadinessJson() const {
                                  {"duplicates", stats.duplicates},
                                  {"dead_lettered", stats.dead_lettered}};
   }
-  return {{"ready", ready()}, {"projectors", projectors}};
+  nlohmann::json out = {{"ready", ready()}, {"projectors", projectors}};
+  if (gateway_ && gateway_->outbox()) out["outbox"] = {{"waiting", gateway_->outbox()->size()}};
+  return out;
 }
 
 void Platform::Stop() {

@@ -124,6 +124,7 @@ TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full,
     const services::Outbox* outbox = (*platform)->gateway()->outbox();
     REQUIRE(outbox != nullptr);
     CHECK(outbox->size() == 200);
+    CHECK((*platform)->ReadinessJson()["outbox"]["waiting"] == 200);
     // Full (200 + 41 > 240): back-pressure, not loss.
     auto full = post(client, 41);
     CHECK(full.status == 503);

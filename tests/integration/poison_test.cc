@@ -148,11 +148,17 @@ TEST_CASE("poison: every kind of bad message is dead-lettered with its source an
   messages.push_back(services::ToKafkaMessage(Purchase("poison", "g-1", 100), kafka.topics.interactions));
   messages.push_back(
       services::ToKafkaMessage(Purchase("poison", "g-2", 50, kMarch2026 - 86'400'000), kafka.topics.interactions));
+  // The envelope's schema_version decides, not the (informational) Kafka header.
+  auto header_says_99 = services::ToKafkaMessage(Purchase("poison", "g-h", 1000), kafka.topics.interactions);
+  for (auto& [name, value] : header_says_99.headers) {
+    if (name == events::kHeaderSchemaVersion) value = "99";
+  }
+  messages.push_back(header_says_99);
   std::vector<events::Delivery> deliveries;
   REQUIRE((*producer)->PublishAndWait(messages, &deliveries).ok());
 
-  REQUIRE(testing::WaitFor([&] { return JsonField(client, "poison", "purchases") == 2; }));
-  CHECK(JsonField(client, "poison", "revenue") == 150);
+  REQUIRE(testing::WaitFor([&] { return JsonField(client, "poison", "purchases") == 3; }));
+  CHECK(JsonField(client, "poison", "revenue") == 1150);
   auto stats = platform->ReadinessJson()["projectors"]["customer-view"];
   CHECK(stats["dead_lettered"] == poisons.size());
   CHECK(stats["duplicates"] == 1);
@@ -181,7 +187,7 @@ TEST_CASE("poison: every kind of bad message is dead-lettered with its source an
   auto posted = client.Post("/v1/events", events::EncodeJsonEvent(Purchase("poison", "g-3", 1)), "application/json");
   REQUIRE(posted);
   CHECK(posted->status == 202);
-  CHECK(testing::WaitFor([&] { return JsonField(client, "poison", "revenue") == 151; }));
+  CHECK(testing::WaitFor([&] { return JsonField(client, "poison", "revenue") == 1151; }));
 }
 
 TEST_CASE("poison: bad JSON at the gateway is a 400 naming the line, the field and the reason",
