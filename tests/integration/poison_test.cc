@@ -125,7 +125,7 @@ std::vector<services::DeadLetterRecord> RecordsOf(const events::KafkaSettings& k
   return out;
 }
 
-TEST_CASE("poison: every kind of bad message is dead-lettered with its source and bytes; later events apply",
+TEST_CASE("poison: every kind of bad message is dead-lettered with its source and bytes, and later events apply",
           "[integration][poison]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
@@ -285,7 +285,7 @@ std::pair<std::string, int> Run(const std::string& command) {
   return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
-TEST_CASE("dlq: a fold error is dead-lettered; replay after the fix applies it once, twice only when forced",
+TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it once, twice only when forced",
           "[integration][poison][dlq]") {
   auto started = events::EmbeddedBroker::Start(3, {{"rapport.interactions", 4, 3}, {"rapport.dead-letter", 2, 3}});
   REQUIRE(started.ok());
