@@ -107,12 +107,13 @@ TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full,
   };
 
   {
-    auto platform = services::Platform::Start(config, roles);
+    // The gateway alone: its projector would wait in consumer close for a group
+    // coordinator that is down when this platform stops.
+    auto platform = services::Platform::Start(config, services::Roles{.gateway = true});
     REQUIRE(platform.ok());
     auto client = testing::HttpClient(**platform);
-    REQUIRE(testing::WaitFor([&] { return (*platform)->ready(); }));
     CHECK(post(client, 8).status == 202);
-    REQUIRE(testing::WaitFor([&] { return Purchases(client, "a") == 2; }));
+    CHECK((*platform)->gateway()->outbox()->size() == 0);  // Kafka took them directly
 
     for (int id = 1; id <= 3; ++id) REQUIRE(broker.SetBrokerUp(id, false).ok());
     // Accepted while Kafka is away: the first waits for the publish timeout, the
