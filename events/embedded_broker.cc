@@ -37,4 +37,19 @@ EmbeddedBroker::~EmbeddedBroker() {
   if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
 }
 
+Status EmbeddedBroker::SetBrokerUp(int broker_id, bool up) {
+  rd_kafka_resp_err_t err = up ? rd_kafka_mock_broker_set_up(cluster_, broker_id)
+                               : rd_kafka_mock_broker_set_down(cluster_, broker_id);
+  return FromKafka(err, "embedded broker " + std::to_string(broker_id) + (up ? " up" : " down"));
+}
+
+void EmbeddedBroker::PushRequestErrors(int16_t api_key, const std::vector<rd_kafka_resp_err_t>& errors) {
+  rd_kafka_mock_push_request_errors_array(cluster_, api_key, errors.size(), errors.data());
+}
+
+Status EmbeddedBroker::SetPartitionLeader(const std::string& topic, int partition, int broker_id) {
+  return FromKafka(rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(), partition, broker_id),
+                   "leader of " + topic + "[" + std::to_string(partition) + "]");
+}
+
 }  // namespace rapport::events

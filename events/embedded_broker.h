@@ -38,6 +38,16 @@ class EmbeddedBroker {
   // For tests' fault injection (rd_kafka_mock_broker_set_down, push_request_errors...).
   rd_kafka_mock_cluster_t* cluster() const { return cluster_; }
 
+  // Fault injection (tests). Broker ids are 1..broker_count().
+  Status SetBrokerUp(int broker_id, bool up);
+  // The next requests of `api_key` (kApiProduce, kApiFetch, ...) fail with `errors`,
+  // one each, in order, on whichever broker serves them.
+  void PushRequestErrors(int16_t api_key, const std::vector<rd_kafka_resp_err_t>& errors);
+  Status SetPartitionLeader(const std::string& topic, int partition, int broker_id);
+  static constexpr int16_t kApiProduce = 0;
+  static constexpr int16_t kApiFetch = 1;
+  static constexpr int16_t kApiOffsetCommit = 8;
+
  private:
   EmbeddedBroker() = default;
 

@@ -173,6 +173,11 @@ Status ValidateEvent(const Event& event, const Limits& limits) {
   RAPPORT_RETURN_IF_ERROR(
       CheckRange(event.occurred_at_ms, "occurred_at", limits.min_occurred_at_ms, limits.max_occurred_at_ms));
   if (event.recorded_at_ms < 0) return Status::InvalidArgument("recorded_at", "must be >= 0");
+  // Found by fuzzing: a recorded_at past year 9999 passed here but cannot be written
+  // as RFC 3339, so the event could not be exported or re-read as JSON.
+  if (event.recorded_at_ms > limits.max_occurred_at_ms) {
+    return Status::InvalidArgument("recorded_at", "must be at most 9999-12-31T23:59:59.999Z");
+  }
   RAPPORT_RETURN_IF_ERROR(CheckRange(static_cast<int>(event.channel), "channel", 0, kChannelCount - 1));
   RAPPORT_RETURN_IF_ERROR(CheckText(event.agent_id, "agent_id", limits.max_id_length, false));
   return std::visit(PayloadValidator{event, limits}, event.payload);

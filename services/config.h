@@ -11,6 +11,7 @@
 #include "events/status.h"
 #include "projections/domain_settings.h"
 #include "services/model_settings.h"
+#include "services/outbox_settings.h"
 #include "services/settings_binder.h"
 
 namespace rapport::services {
@@ -19,6 +20,8 @@ struct GatewayLimits {
   int64_t max_body_bytes = 32 << 20;  // larger bodies get 413
   int max_batch_events = 10'000;      // NDJSON lines per request
   int threads = 64;                   // HTTP worker threads: one per open keep-alive connection
+  int max_pending_connections = 256;  // accepted connections waiting for a worker; then accept waits
+  OutboxSettings outbox;              // with a real cluster: where events wait while Kafka is away
 };
 
 struct Config {

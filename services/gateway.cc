@@ -37,7 +37,7 @@ Status Gateway::Publish(std::vector<events::Event>& events) {
     event.recorded_at_ms = now;
     messages.push_back(ToKafkaMessage(event, topics_.interactions));
   }
-  if (journal_ == nullptr) return publisher_.PublishAndWait(messages);
+  if (journal_ == nullptr) return outbox_ ? outbox_->Publish(messages) : publisher_.PublishAndWait(messages);
 
   std::vector<events::Delivery> deliveries;
   RAPPORT_RETURN_IF_ERROR(publisher_.PublishAndWait(messages, &deliveries));

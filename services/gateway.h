@@ -9,10 +9,14 @@
 // to the event journal at the partition and offset Kafka gave it, before the 202:
 // the embedded broker forgets, the journal does not.
 //
+// With an outbox (a real cluster), events Kafka does not acknowledge in time wait
+// there, durably, and the 202 still holds; 503 only once the outbox is full.
+//
 // Thread-safe: HTTP worker threads call Accept concurrently.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +26,7 @@
 #include "projections/journal.h"
 #include "services/config.h"
 #include "services/http_response.h"
+#include "services/outbox.h"
 
 namespace rapport::services {
 
@@ -36,6 +41,10 @@ class Gateway {
 
   HttpResponse Accept(std::string_view body, std::string_view content_type);
 
+  // Publishes through `outbox` from now on (non-embedded mode; see outbox.h).
+  void UseOutbox(std::unique_ptr<Outbox> outbox) { outbox_ = std::move(outbox); }
+  const Outbox* outbox() const { return outbox_.get(); }
+
   // Publishes already-validated events (sample data, tests); stamps recorded_at.
   Status Publish(std::vector<events::Event>& events);
 
@@ -45,6 +54,7 @@ class Gateway {
   GatewayLimits limits_;
   projections::Journal* journal_;
   Clock clock_;
+  std::unique_ptr<Outbox> outbox_;
 };
 
 // The Kafka message for one event: key = customer id, timestamp = occurred_at,

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/bounded_task_queue.h"
+
 namespace rapport::services {
 
 void Send(httplib::Response& out, const HttpResponse& response) {
@@ -13,7 +15,8 @@ HttpServer::HttpServer(const GatewayLimits& limits) {
   server_.set_payload_max_length(static_cast<size_t>(limits.max_body_bytes));
   const int threads = std::max(2, limits.threads);
   // httplib's task-queue hook wants an owning raw pointer; the server deletes it.
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  const auto pending = static_cast<size_t>(std::max(1, limits.max_pending_connections));
+  server_.new_task_queue = [threads, pending] { return new BoundedTaskQueue(static_cast<size_t>(threads), pending); };
   server_.set_keep_alive_max_count(1000);
   server_.set_read_timeout(30, 0);
   server_.set_exception_handler([](const httplib::Request& request, httplib::Response& response,

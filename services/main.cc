@@ -9,6 +9,7 @@
 //   replay    rebuilds a projection from the journal into a separate store (analysts)
 //   diff      customers whose state differs between two data directories
 //   export    the event history as JSON Lines or CSV
+//   dlq       list | show | replay the dead-letter topic
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -26,6 +27,7 @@
 #include "services/config.h"
 #include "services/model_fit.h"
 #include "services/model_parameters_topic.h"
+#include "services/dead_letter_command.h"
 #include "services/platform.h"
 #include "services/projection_registry.h"
 #include "services/sample_data.h"
@@ -284,6 +286,11 @@ int main(int argc, char** argv) {
                         "event time to summarise customers at, RFC 3339 (default: the latest occurred_at)");
   model_fit->add_flag("--dry-run", model_flags.dry_run, "fit and print, do not publish");
   AnalystCommands analysts(app);
+  CommonOptions dlq_options;
+  DlqOptions dlq;
+  auto* dlq_command = app.add_subcommand("dlq", "inspect and re-drive dead-letter records");
+  AddCommonOptions(*dlq_command, dlq_options);
+  AddDlqSubcommands(*dlq_command, dlq);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -303,5 +310,19 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
   if (config_command->parsed()) return PrintConfig(config_options);
   if (model_fit->parsed()) return RunModelFit(model_options, model_flags);
+  if (dlq_command->parsed()) {
+    auto config = BuildConfig(dlq_options);
+    if (!config.ok()) return Fail(config.status());
+    if (config->brokers.empty()) {
+      std::ifstream in(BootstrapFile(*config));
+      std::getline(in, config->brokers);
+    }
+    if (config->brokers.empty()) {
+      return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers, or --data-dir of a running "
+                                                     "`rapport up`"));
+    }
+    config->kafka.bootstrap_servers = config->brokers;
+    return RunDlq(*config, dlq);
+  }
   return 2;
 }

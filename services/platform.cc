@@ -47,6 +47,13 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     projections::Journal* journal = platform->broker_ ? platform->journal_.get() : nullptr;
     platform->gateway_ =
         std::make_unique<Gateway>(*platform->publisher_, platform->config_.kafka.topics, config.gateway, journal);
+    if (!platform->broker_) {
+      // A real cluster may be away: accepted events wait in the outbox meanwhile.
+      auto outbox = Outbox::Open(std::filesystem::path(config.data_dir) / "outbox", platform->config_.kafka,
+                                 config.gateway.outbox);
+      if (!outbox.ok()) return outbox.status();
+      platform->gateway_->UseOutbox(std::move(outbox).value());
+    }
   }
   for (const std::string& name : roles.projections) RAPPORT_RETURN_IF_ERROR(platform->StartProjection(name));
   if (roles.query) RAPPORT_RETURN_IF_ERROR(platform->StartQuery());
@@ -173,6 +180,9 @@ void Platform::CatchUpLoop() {
 Status Platform::StartHttp(const Roles& roles) {
   auto address = ParseHostPort(config_.listen, "listen");
   if (!address.ok()) return address.status();
+  if (config_.gateway.max_pending_connections < 1) {
+    return Status::InvalidArgument("gateway.max_pending_connections", "must be at least 1");
+  }
   http_ = std::make_unique<HttpServer>(config_.gateway);
   AddHealthRoutes(http_->raw(), *this);
   if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
@@ -197,7 +207,9 @@ nlohmann::json Platform::ReadinessJson() const {
                                  {"duplicates", stats.duplicates},
                                  {"dead_lettered", stats.dead_lettered}};
   }
-  return {{"ready", ready()}, {"projectors", projectors}};
+  nlohmann::json out = {{"ready", ready()}, {"projectors", projectors}};
+  if (gateway_ && gateway_->outbox()) out["outbox"] = {{"waiting", gateway_->outbox()->size()}};
+  return out;
 }
 
 void Platform::Stop() {
