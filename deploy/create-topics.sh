@@ -14,3 +14,6 @@ create() {
 create rapport.interactions "$partitions"
 create rapport.churn-alerts "$partitions"
 create rapport.dead-letter 3 --config retention.ms=2592000000
+# Scale-out (docs/scaling.md): who owns which partition. One partition orders every
+# claim; compaction keeps each instance's latest record.
+create rapport.instances 1 --config cleanup.policy=compact

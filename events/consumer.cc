@@ -160,6 +160,9 @@ void Consumer::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_lis
     return;
   }
   spdlog::error("rebalance error: {}", rd_kafka_err2str(err));
+  // The partitions go away all the same: the listener must forget them (and drop
+  // cached state) as on a revocation.
+  if (listener_ && partitions) listener_->OnRevoked(ToVector(partitions));
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
       rd_kafka_error_destroy(error);

@@ -15,6 +15,7 @@ struct TopicNames {
   std::string interactions = "rapport.interactions";
   std::string churn_alerts = "rapport.churn-alerts";
   std::string dead_letter = "rapport.dead-letter";
+  std::string instances = "rapport.instances";  // scale-out: who owns which partition
 };
 
 struct KafkaSettings {

@@ -17,6 +17,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("kafka.topics.interactions", &c.kafka.topics.interactions);
   b.Bind("kafka.topics.churn_alerts", &c.kafka.topics.churn_alerts);
   b.Bind("kafka.topics.dead_letter", &c.kafka.topics.dead_letter);
+  b.Bind("kafka.topics.instances", &c.kafka.topics.instances);
   b.Bind("kafka.partitions", &c.kafka.partitions);
   b.Bind("kafka.replication_factor", &c.kafka.replication_factor);
   b.Bind("kafka.session_timeout_ms", &c.kafka.session_timeout_ms);
@@ -25,6 +26,10 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("gateway.max_body_bytes", &c.gateway.max_body_bytes);
   b.Bind("gateway.max_batch_events", &c.gateway.max_batch_events);
   b.Bind("gateway.threads", &c.gateway.threads);
+
+  b.Bind("cluster.advertise", &c.cluster.advertise);
+  b.Bind("cluster.instance_id", &c.cluster.instance_id);
+  b.Bind("cluster.forward_patience_ms", &c.cluster.forward_patience_ms);
 
   auto& lc = c.domain.lifecycle;
   b.Bind("domain.lifecycle.formation_min_purchases", &lc.formation_min_purchases);
