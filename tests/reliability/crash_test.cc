@@ -46,6 +46,7 @@ TEST_CASE("crash: a projector SIGKILLed at random points ends equal to a clean r
   REQUIRE(history.size() >= 200'000);
   constexpr size_t kBatch = 1'000;
   std::atomic<bool> published{false};
+  double publish_seconds = 0;  // written before `published`
   std::atomic<int64_t> sent{0};
   int64_t republished = 0;
   std::string publish_error;  // Catch2 assertions belong to the test thread
@@ -68,8 +69,9 @@ TEST_CASE("crash: a projector SIGKILLed at random points ends equal to a clean r
         republished += static_cast<int64_t>(again.size());
       }
       sent += static_cast<int64_t>(batch.size());
-      std::this_thread::sleep_for(std::chrono::milliseconds(120));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    publish_seconds = Seconds(started);
     published = true;
   });
 
@@ -116,14 +118,18 @@ TEST_CASE("crash: a projector SIGKILLed at random points ends equal to a clean r
   const int64_t events = sent.load();
   REQUIRE(follower);
 
-  // The last run catches up and is stopped cleanly.
+  const double kill_phase = Seconds(started);
+  // The last run catches up and is stopped cleanly (once it is up: SIGTERM before
+  // main blocks it would just kill it).
   auto last = spawn(kills);
+  INFO(last->output());
+  REQUIRE(last->WaitForHttpPort() > 0);
   REQUIRE(testing::WaitFor(
       [&] { return testing::PartitionsBehind(*follow(), *p.journal(), topic, partitions) == 0; },
       std::chrono::seconds(120)));
   CHECK(last->Kill(SIGTERM) == 0);
   follower.reset();
-  const double wall = Seconds(started);
+  const double caught_up = Seconds(started);
 
   auto store = projections::Store::Open(dir.path() / "customer-view", projections::OpenMode::kReadOnly);
   REQUIRE(store.ok());
@@ -140,10 +146,10 @@ TEST_CASE("crash: a projector SIGKILLed at random points ends equal to a clean r
 
   std::printf("crash: %lld events (+%lld re-sent duplicates) published, projector SIGKILLed %d times "
               "(%lld events behind on average at a kill), %lld customers equal to the clean rebuild, "
-              "%lld differ; wall %.1f s\n",
+              "%lld differ; published by %.1f s, kills done at %.1f s, caught up at %.1f s, wall %.1f s\n",
               static_cast<long long>(events), static_cast<long long>(republished), kills,
               static_cast<long long>(behind_at_kill_total / kills), static_cast<long long>(comparison.customers),
-              static_cast<long long>(comparison.mismatches), wall);
+              static_cast<long long>(comparison.mismatches), publish_seconds, kill_phase, caught_up, Seconds(started));
 }
 
 }  // namespace
