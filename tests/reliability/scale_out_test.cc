@@ -52,7 +52,7 @@ std::optional<std::map<int, std::string>> ServingOwners(int port, const std::set
   return owners;
 }
 
-TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream; queries succeed, state equals the fold",
+TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed, state equals the fold",
           "[reliability][scale-out]") {
   const auto started = Clock::now();
   testing::TempDir dir;
