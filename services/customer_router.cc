@@ -5,6 +5,8 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "services/config.h"
+
 namespace rapport::services {
 
 HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forwarded) const {
@@ -20,9 +22,11 @@ HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forw
       // The forwarder thinks we own it; we do not (any more). It retries.
       return ErrorResponse(Status::Unavailable("instance does not own partition " +
                                                std::to_string(partition.value()) + "; owner is " + owner->id));
+    } else if (auto target = owner ? ParseHostPort(owner->address, "address") : Result<HostPort>(HostPort{});
+               owner && !target.ok()) {
+      last = "owner " + owner->id + " published a bad address: " + target.status().ToString();
     } else if (owner) {
-      const auto colon = owner->address.rfind(':');
-      httplib::Client client(owner->address.substr(0, colon), std::stoi(owner->address.substr(colon + 1)));
+      httplib::Client client(target->host, target->port);
       client.set_connection_timeout(1, 0);
       client.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(patience_).count() + 5, 0);
       auto response = client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)),

@@ -24,16 +24,27 @@ std::string EncodeRecord(const InstanceRecord& record) {
       .dump();
 }
 
+bool ReadPartitions(const nlohmann::json& json, const char* name, std::vector<int32_t>& out) {
+  auto it = json.find(name);
+  if (it == json.end() || !it->is_array()) return false;
+  for (const auto& partition : *it) {
+    if (!partition.is_number_integer()) return false;
+    out.push_back(partition.get<int32_t>());
+  }
+  return true;
+}
+
+// A record of another instance; nullopt when malformed (never throws).
 std::optional<InstanceRecord> DecodeRecord(std::string_view bytes) {
   auto json = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return std::nullopt;
+  auto id = json.find("id");
+  auto address = json.find("address");
+  if (id == json.end() || !id->is_string() || address == json.end() || !address->is_string()) return std::nullopt;
   InstanceRecord record;
-  try {
-    record.id = json.at("id").get<std::string>();
-    record.address = json.at("address").get<std::string>();
-    record.partitions = json.at("partitions").get<std::vector<int32_t>>();
-    record.serving = json.at("serving").get<std::vector<int32_t>>();
-  } catch (const nlohmann::json::exception&) {
+  record.id = id->get<std::string>();
+  record.address = address->get<std::string>();
+  if (!ReadPartitions(json, "partitions", record.partitions) || !ReadPartitions(json, "serving", record.serving)) {
     return std::nullopt;
   }
   return record;
