@@ -31,6 +31,8 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j 2 --timeout 900
+	@echo "reliability figures (tests/reliability, ctest label reliability):"
+	@grep -hE '^(crash|restart|retention|scale-out): [0-9]' $(BUILD_DIR)/Testing/Temporary/LastTest.log || true
 
 run: build
 	$(BUILD_DIR)/services/rapport up --data-dir $(DATA_DIR) --sample-data

@@ -16,3 +16,6 @@ create rapport.churn-alerts "$partitions"
 create rapport.dead-letter 3 --config retention.ms=2592000000
 # The latest fitted model parameters per model name (rapport model fit).
 create rapport.model-parameters 1 --config cleanup.policy=compact
+# Scale-out (docs/scaling.md): who owns which partition. One partition orders every
+# claim; compaction keeps each instance's latest record.
+create rapport.instances 1 --config cleanup.policy=compact

@@ -113,7 +113,22 @@ Status Consumer::Seek(const TopicPartition& tp, Offset offset) {
     rd_kafka_error_destroy(error);
     return Status::Unavailable("seek: " + text);
   }
-  return FromKafka(list->elems[0].err, "seek");
+  if (list->elems[0].err != RD_KAFKA_RESP_ERR__STATE) return FromKafka(list->elems[0].err, "seek");
+  // A partition stopped by an error (auto.offset.reset=error after its offset left
+  // the topic) cannot seek; assigning it again at `offset` restarts its fetcher.
+  // The group's assignment is unchanged: this only re-positions it locally.
+  list->elems[0].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
+  if (!cooperative) return Status::Unavailable("seek of a stopped partition needs the cooperative protocol");
+  for (auto* change : {rd_kafka_incremental_unassign, rd_kafka_incremental_assign}) {
+    if (rd_kafka_error_t* failed = change(consumer_.get(), list.get())) {
+      std::string text = rd_kafka_error_string(failed);
+      rd_kafka_error_destroy(failed);
+      return Status::Unavailable("restart of " + tp.topic + "[" + std::to_string(tp.partition.value()) +
+                                 "]: " + text);
+    }
+  }
+  return Status::Ok();
 }
 
 Status Consumer::Close() {
@@ -160,6 +175,9 @@ void Consumer::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_lis
     return;
   }
   spdlog::error("rebalance error: {}", rd_kafka_err2str(err));
+  // The partitions go away all the same: the listener must forget them (and drop
+  // cached state) as on a revocation.
+  if (listener_ && partitions) listener_->OnRevoked(ToVector(partitions));
   if (cooperative) {
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
       rd_kafka_error_destroy(error);

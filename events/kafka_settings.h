@@ -17,6 +17,7 @@ struct TopicNames {
   std::string dead_letter = "rapport.dead-letter";
   // Compacted, keyed by model name: the latest fitted parameters (schemas/model.fbs).
   std::string model_parameters = "rapport.model-parameters";
+  std::string instances = "rapport.instances";  // scale-out: who owns which partition
 };
 
 struct KafkaSettings {

@@ -85,6 +85,15 @@ void Projector::UpdateReady() {
   bool all = !assigned_.empty();
   for (const auto& [tp, reached_end] : assigned_) all = all && reached_end;
   ready_ = all;
+  if (!options_.on_assignment) return;
+  std::pair<std::vector<Partition>, std::vector<Partition>> now;
+  for (const auto& [tp, reached_end] : assigned_) {
+    now.first.push_back(tp.partition);
+    if (reached_end) now.second.push_back(tp.partition);
+  }
+  if (now == announced_) return;
+  announced_ = now;
+  options_.on_assignment(announced_.first, announced_.second);
 }
 
 Status Projector::Run() {

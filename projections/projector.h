@@ -22,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,11 @@ struct ProjectorOptions {
   std::string group_id;  // "rapport.customer-view"
   size_t max_batch = 10'000;
   std::chrono::milliseconds poll_timeout{100};
+  // Scale-out (services/instance_registry.h): called on the runtime thread whenever
+  // the assigned partitions, or those caught up with their end once since they were
+  // assigned ("serving"), change. Must not block.
+  std::function<void(const std::vector<Partition>& assigned, const std::vector<Partition>& serving)>
+      on_assignment;
 };
 
 struct ProjectorStats {
@@ -99,6 +105,7 @@ class Projector final : private events::RebalanceListener {
   std::atomic<bool> ready_{false};
   std::map<events::TopicPartition, bool> assigned_;      // partition -> reached its end once
   std::map<events::TopicPartition, Offset> positions_;  // next offset to apply
+  std::pair<std::vector<Partition>, std::vector<Partition>> announced_;  // last on_assignment
 
   mutable std::mutex stats_mutex_;
   ProjectorStats stats_;

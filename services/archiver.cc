@@ -37,6 +37,24 @@ void Archiver::OnRevoked(const std::vector<events::TopicPartition>& partitions) 
   for (const auto& tp : partitions) assigned_.erase(tp);
 }
 
+Status Archiver::SkipJournaledGap(const events::TopicPartition& tp) {
+  int64_t low = 0, high = 0;
+  RAPPORT_RETURN_IF_ERROR(events::FromKafka(
+      rd_kafka_query_watermark_offsets(consumer_->handle(), tp.topic.c_str(), tp.partition.value(), &low, &high,
+                                       10'000),
+      "watermarks of " + tp.topic));
+  auto end = journal_.EndOffset(tp.partition);
+  if (!end.ok()) return end.status();
+  if (end->value() < low) {
+    return Status::Unavailable("messages left the topic before they were archived (partition " +
+                               std::to_string(tp.partition.value()) + ": journal ends at " +
+                               std::to_string(end->value()) + ", topic starts at " + std::to_string(low) + ")");
+  }
+  spdlog::info("archive: {}[{}] starts at {} on the topic; the journal already holds up to {}", tp.topic,
+               tp.partition.value(), low, end->value());
+  return consumer_->Seek(tp, Offset(low));
+}
+
 Status Archiver::Run() {
   Status result;
   while (!stopping_ && result.ok()) {
@@ -52,10 +70,17 @@ Status Archiver::Run() {
         ready_ = all;
         continue;
       }
-      if (message.error() == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
-        result = Status::Unavailable("archive: " + message.error_text() +
-                                     ": messages left the topic before they were archived");
-        break;
+      if (message.error() == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+          message.error() == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+        // In embedded mode the gateway journals its own events, so under heavy
+        // ingest the topic may drop what the archiver had yet to read although the
+        // journal already has it: then continue where the topic starts.
+        Status skipped = SkipJournaledGap(tp);
+        if (!skipped.ok()) {
+          result = Status::Unavailable("archive: " + message.error_text() + ": " + skipped.ToString());
+          break;
+        }
+        continue;
       }
       if (message.error() != RD_KAFKA_RESP_ERR_NO_ERROR) {
         spdlog::warn("archive: {}", message.error_text());

@@ -29,6 +29,9 @@ class Archiver final : private events::RebalanceListener {
   explicit Archiver(projections::Journal& journal) : journal_(journal) {}
   std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<events::TopicPartition>& partitions) override;
+  // The topic no longer holds the archiver's next offset of `tp`: fine when the
+  // journal already reaches the topic's start (the gateway wrote it); seeks there.
+  Status SkipJournaledGap(const events::TopicPartition& tp);
 
   projections::Journal& journal_;
   std::unique_ptr<events::Consumer> consumer_;

@@ -18,6 +18,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("kafka.topics.churn_alerts", &c.kafka.topics.churn_alerts);
   b.Bind("kafka.topics.dead_letter", &c.kafka.topics.dead_letter);
   b.Bind("kafka.topics.model_parameters", &c.kafka.topics.model_parameters);
+  b.Bind("kafka.topics.instances", &c.kafka.topics.instances);
   b.Bind("kafka.partitions", &c.kafka.partitions);
   b.Bind("kafka.replication_factor", &c.kafka.replication_factor);
   b.Bind("kafka.session_timeout_ms", &c.kafka.session_timeout_ms);
@@ -33,6 +34,10 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("gateway.outbox.retry_ms", &c.gateway.outbox.retry_ms);
 
   b.Bind("model.refresh_seconds", &c.model.refresh_seconds);
+
+  b.Bind("cluster.advertise", &c.cluster.advertise);
+  b.Bind("cluster.instance_id", &c.cluster.instance_id);
+  b.Bind("cluster.forward_patience_ms", &c.cluster.forward_patience_ms);
 
   auto& lc = c.domain.lifecycle;
   b.Bind("domain.lifecycle.formation_min_purchases", &lc.formation_min_purchases);

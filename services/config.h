@@ -24,6 +24,14 @@ struct GatewayLimits {
   OutboxSettings outbox;              // with a real cluster: where events wait while Kafka is away
 };
 
+// Scale-out (docs/scaling.md): how the other instances of `rapport project
+// customer-view --serve` reach this one.
+struct ClusterSettings {
+  std::string advertise;    // host:port others use for this HTTP listener; empty: the listen address
+  std::string instance_id;  // empty: the advertised address
+  int forward_patience_ms = 20'000;  // how long a query waits for an owner (rebalances) before 503
+};
+
 struct Config {
   std::string brokers;  // empty: start the embedded broker
   std::string data_dir = "data";
@@ -34,6 +42,7 @@ struct Config {
   GatewayLimits gateway;
   projections::DomainSettings domain;
   ModelSettings model;  // services/model_settings.h
+  ClusterSettings cluster;
 };
 
 // Binds every field of `config` under its dotted name.

@@ -1,9 +1,12 @@
 #include "services/journal_restore.h"
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "events/record.h"
 #include "events/wire_codec.h"
+#include "projections/offsets.h"
 
 namespace rapport::services {
 namespace {
@@ -15,6 +18,8 @@ class PartitionRestorer {
 
   Status Add(const projections::JournalEntry& entry) {
     while (expected_ < entry.offset.value()) RAPPORT_RETURN_IF_ERROR(Push(Filler()));
+    // A filler the archiver journaled from an earlier restore stays a filler.
+    if (entry.value.empty()) return Push(Filler());
     events::OutgoingMessage message;
     message.topic = topic_;
     message.partition = partition_;
@@ -26,6 +31,10 @@ class PartitionRestorer {
     return Push(std::move(message));
   }
 
+  Status PadTo(int64_t end) {
+    while (expected_ < end) RAPPORT_RETURN_IF_ERROR(Push(Filler()));
+    return Status::Ok();
+  }
   Status Finish() { return Flush(); }
   int64_t published() const { return expected_; }
 
@@ -70,19 +79,48 @@ class PartitionRestorer {
 }  // namespace
 
 Result<int64_t> RestoreIntoBroker(const projections::Journal& journal, events::Publisher& publisher,
-                                  const std::string& topic) {
-  auto partitions = journal.Partitions();
-  if (!partitions.ok()) return partitions.status();
+                                  const std::string& topic, const std::map<int32_t, int64_t>& floors) {
+  auto journaled = journal.Partitions();
+  if (!journaled.ok()) return journaled.status();
+  std::set<Partition> partitions(journaled->begin(), journaled->end());
+  for (const auto& [partition, floor] : floors) partitions.insert(Partition(partition));
   int64_t total = 0;
-  for (Partition partition : *partitions) {
+  for (Partition partition : partitions) {
     PartitionRestorer restorer(publisher, topic, partition);
     RAPPORT_RETURN_IF_ERROR(journal.Scan(partition, Offset(0), Offset(INT64_MAX),
                                          [&](const projections::JournalEntry& e) { return restorer.Add(e); }));
+    if (auto floor = floors.find(partition.value()); floor != floors.end()) {
+      if (floor->second > restorer.published()) {
+        spdlog::warn("partition {}: the journal ends at {} but a projection is at {}; padding with fillers",
+                     partition.value(), restorer.published(), floor->second);
+      }
+      RAPPORT_RETURN_IF_ERROR(restorer.PadTo(floor->second));
+    }
     RAPPORT_RETURN_IF_ERROR(restorer.Finish());
     total += restorer.published();
   }
   if (total > 0) spdlog::info("restored {} message(s) from the journal into {}", total, topic);
   return total;
+}
+
+Result<std::map<int32_t, int64_t>> StoredOffsetFloors(const std::filesystem::path& data_dir,
+                                                      const std::vector<std::string>& names,
+                                                      const std::string& topic) {
+  std::map<int32_t, int64_t> floors;
+  for (const std::string& name : names) {
+    const auto dir = data_dir / name;
+    if (!std::filesystem::exists(dir / "CURRENT")) continue;
+    auto store = projections::Store::Open(dir, projections::OpenMode::kReadOnly);
+    if (!store.ok()) return store.status();
+    auto offsets = projections::ReadAllOffsets(**store);
+    if (!offsets.ok()) return offsets.status();
+    for (const events::PartitionOffset& po : *offsets) {
+      if (po.tp.topic != topic) continue;
+      int64_t& floor = floors[po.tp.partition.value()];
+      floor = std::max(floor, po.next_offset.value());
+    }
+  }
+  return floors;
 }
 
 }  // namespace rapport::services

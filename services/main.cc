@@ -1,7 +1,7 @@
 // rapport: the one binary. Subcommands:
 //   up        everything in one process (embedded broker unless --brokers)
 //   gateway   HTTP ingestion only
-//   project   one projector (customer-view, ...)
+//   project   one projector (customer-view, ...); --serve: scaled-out query instance
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
@@ -263,6 +263,9 @@ int main(int argc, char** argv) {
   project->add_option("projection", projection, "which projection")
       ->required()
       ->check(CLI::IsMember(ProjectionNames()));
+  bool project_serves = false;
+  project->add_flag("--serve", project_serves,
+                    "also serve the query API, as one of N scaled-out instances (docs/scaling.md)");
 
   CommonOptions archive_options;
   auto* archive = app.add_subcommand("archive", "write the event journal from the topic (real Kafka clusters)");
@@ -305,7 +308,11 @@ int main(int argc, char** argv) {
     return RunPlatform(up_options, roles, with_sample ? &sample : nullptr);
   }
   if (gateway->parsed()) return RunPlatform(gateway_options, Roles{.gateway = true}, nullptr);
-  if (project->parsed()) return RunPlatform(project_options, Roles{.projections = {projection}}, nullptr);
+  if (project->parsed()) {
+    return RunPlatform(project_options,
+                       Roles{.query = project_serves, .cluster = project_serves, .projections = {projection}},
+                       nullptr);
+  }
   if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
   if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
   if (config_command->parsed()) return PrintConfig(config_options);

@@ -55,9 +55,11 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
       platform->gateway_->UseOutbox(std::move(outbox).value());
     }
   }
+  if (roles.cluster) RAPPORT_RETURN_IF_ERROR(platform->StartCluster());
   for (const std::string& name : roles.projections) RAPPORT_RETURN_IF_ERROR(platform->StartProjection(name));
   if (roles.query) RAPPORT_RETURN_IF_ERROR(platform->StartQuery());
   RAPPORT_RETURN_IF_ERROR(platform->StartHttp(roles));
+  if (platform->registry_) platform->AdvertiseCluster();
   return platform;
 }
 
@@ -68,6 +70,7 @@ Status Platform::StartBroker() {
         config_.kafka.topics.model_parameters}) {
     topics.push_back({topic, config_.kafka.partitions, config_.kafka.replication_factor});
   }
+  topics.push_back({config_.kafka.topics.instances, 1, config_.kafka.replication_factor});  // docs/scaling.md
   auto broker = events::EmbeddedBroker::Start(config_.embedded_brokers, topics);
   if (!broker.ok()) return broker.status();
   broker_ = std::move(broker).value();
@@ -91,7 +94,9 @@ Status Platform::OpenJournal(const Roles& roles) {
   journal_ = std::move(journal).value();
   if (broker_) {
     // A fresh embedded broker: give it back the history, at the same offsets.
-    auto restored = RestoreIntoBroker(*journal_, *publisher_, config_.kafka.topics.interactions);
+    auto floors = StoredOffsetFloors(config_.data_dir, ProjectionNames(), config_.kafka.topics.interactions);
+    if (!floors.ok()) return floors.status();
+    auto restored = RestoreIntoBroker(*journal_, *publisher_, config_.kafka.topics.interactions, *floors);
     if (!restored.ok()) return restored.status();
     restored_ = *restored;
   }
@@ -119,7 +124,7 @@ Status Platform::StartProjection(const std::string& name) {
   auto projection = MakeProjection(name, *running->store, config_.domain);
   if (!projection.ok()) return projection.status();
   running->projection = std::move(projection).value();
-  auto projector = projections::Projector::Create(config_.kafka, projections::ProjectorOptions{}, *running->store,
+  auto projector = projections::Projector::Create(config_.kafka, ProjectorOptionsFor(name), *running->store,
                                                   *running->projection, *publisher_, journal_.get());
   if (!projector.ok()) return projector.status();
   running->projector = std::move(projector).value();
@@ -186,6 +191,11 @@ Status Platform::StartHttp(const Roles& roles) {
   http_ = std::make_unique<HttpServer>(config_.gateway);
   AddHealthRoutes(http_->raw(), *this);
   if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
+  if (registry_ && query_) {
+    router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
+                                               std::chrono::milliseconds(config_.cluster.forward_patience_ms));
+    AddClusterRoutes(http_->raw(), *router_, *registry_);
+  }
   if (query_) AddQueryRoutes(http_->raw(), *query_);
   return http_->Start(*address);
 }
@@ -226,6 +236,8 @@ void Platform::Stop() {
   if (catch_up_.joinable()) catch_up_.join();
   model_cache_.reset();
   running_.clear();
+  router_.reset();
+  registry_.reset();  // after the projectors: their revocations reach it
   followers_.clear();
   archiver_.reset();
   gateway_.reset();

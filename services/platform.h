@@ -22,6 +22,8 @@
 #include "services/archiver.h"
 #include "projections/store.h"
 #include "services/config.h"
+#include "services/customer_router.h"
+#include "services/instance_registry.h"
 #include "services/gateway.h"
 #include "services/http_server.h"
 #include "services/query_service.h"
@@ -33,6 +35,9 @@ struct Roles {
   bool gateway = false;
   bool archive = false;  // write the journal from the topic (real clusters)
   bool query = false;
+  // Scale-out (docs/scaling.md): announce this instance's partitions in
+  // rapport.instances and route customer queries to their owners.
+  bool cluster = false;
   std::vector<std::string> projections;  // projectors to run
 };
 
@@ -58,6 +63,8 @@ class Platform {
   projections::Journal* journal() { return journal_.get(); }
   // Messages re-published from the journal into the embedded broker at start.
   int64_t restored() const { return restored_; }
+  // Scale-out only (Roles::cluster); null otherwise.
+  const InstanceRegistry* registry() const { return registry_.get(); }
 
  private:
   struct RunningProjection {
@@ -76,6 +83,10 @@ class Platform {
   Status StartQuery();
   Status StartHttp(const Roles& roles);
   void CatchUpLoop();
+  // services/platform_cluster.cc
+  Status StartCluster();
+  void AdvertiseCluster();
+  projections::ProjectorOptions ProjectorOptionsFor(const std::string& name);
 
   Config config_;
   std::unique_ptr<events::EmbeddedBroker> broker_;
@@ -89,6 +100,8 @@ class Platform {
   std::unique_ptr<ModelParametersCache> model_cache_;  // for query_, when Kafka is known
   std::unique_ptr<QueryService> query_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<InstanceRegistry> registry_;  // scale-out only
+  std::unique_ptr<CustomerRouter> router_;
   std::atomic<bool> stopping_{false};
   std::thread catch_up_;
   bool stopped_ = false;
