@@ -4,6 +4,8 @@
 #include "projections/loyalty_projection.h"
 #include "projections/satisfaction_projection.h"
 #include "services/customer_queries.h"
+#include "services/loyalty_queries.h"
+#include "services/satisfaction_queries.h"
 
 namespace rapport::services {
 
@@ -37,18 +39,27 @@ Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view
 Result<std::optional<nlohmann::json>> DescribeCustomer(std::string_view name, const projections::Store& store,
                                                        std::string_view customer_id,
                                                        const projections::DomainSettings& settings) {
+  // Exactly the body of the projection's GET /v1/customers/{id}[/...] answer.
+  using Answer = HttpResponse (*)(const projections::Store&, std::string_view, const projections::DomainSettings&);
+  Answer answer = nullptr;
   if (name == projections::CustomerViewProjection::kName) {
-    // Exactly the body of GET /v1/customers/{id}: view, value, or a merge pointer.
-    HttpResponse response = GetCustomerWithValue(store, customer_id, settings);
-    if (response.status == 404) return std::optional<nlohmann::json>();
-    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
-    if (response.status != 200 || body.is_discarded()) {
-      return Status::Internal("describe " + std::string(customer_id) + ": " + response.body);
-    }
-    return std::optional<nlohmann::json>(std::move(body));
+    answer = [](const projections::Store& s, std::string_view id, const projections::DomainSettings& d) {
+      return GetCustomerWithValue(s, id, d);
+    };
   }
-  return Status::InvalidArgument("projection", "projection \"" + std::string(name) +
-                                                   "\" cannot describe a customer yet (services/projection_registry.cc)");
+  if (name == projections::SatisfactionProjection::kName) answer = GetCustomerSatisfaction;
+  if (name == projections::LoyaltyProjection::kName) answer = GetCustomerLoyalty;
+  if (!answer) {
+    return Status::InvalidArgument("projection", "projection \"" + std::string(name) +
+                                                     "\" cannot describe a customer yet (services/projection_registry.cc)");
+  }
+  HttpResponse response = answer(store, customer_id, settings);
+  if (response.status == 404) return std::optional<nlohmann::json>();
+  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  if (response.status != 200 || body.is_discarded()) {
+    return Status::Internal("describe " + std::string(customer_id) + ": " + response.body);
+  }
+  return std::optional<nlohmann::json>(std::move(body));
 }
 
 }  // namespace rapport::services
