@@ -363,10 +363,10 @@ Status CheckChurnSettings(const ChurnSettings& s) {
   if (s.wall_tick_seconds < 0) return bad("wall_tick_seconds", "must be >= 0 (0 = off)");
   if (s.wall_tick_lag_seconds < 0) return bad("wall_tick_lag_seconds", "must be >= 0");
   if (s.partitions < 0) return bad("partitions", "must be >= 0 (0 = kafka.partitions)");
-  if (s.webhook_timeout_ms < 1) return bad("webhook_timeout_ms", "must be >= 1");
-  if (s.webhook_max_attempts < 1) return bad("webhook_max_attempts", "must be >= 1");
-  if (s.webhook_backoff_ms < 0) return bad("webhook_backoff_ms", "must be >= 0");
-  if (s.webhook_backoff_max_ms < s.webhook_backoff_ms) return bad("webhook_backoff_max_ms", "must be >= webhook_backoff_ms");
+  if (s.webhook_timeout_ms < 1) return bad("webhooks.timeout_ms", "must be >= 1");
+  if (s.webhook_max_attempts < 1) return bad("webhooks.max_attempts", "must be >= 1");
+  if (s.webhook_backoff_ms < 0) return bad("webhooks.backoff_ms", "must be >= 0");
+  if (s.webhook_backoff_max_ms < s.webhook_backoff_ms) return bad("webhooks.backoff_max_ms", "must be >= webhooks.backoff_ms");
   if (s.outbox_batch < 1) return bad("outbox_batch", "must be >= 1");
   size_t start = 0;
   while (start <= s.webhook_urls.size() && !s.webhook_urls.empty()) {
@@ -374,7 +374,7 @@ Status CheckChurnSettings(const ChurnSettings& s) {
     if (end == std::string::npos) end = s.webhook_urls.size();
     std::string url = s.webhook_urls.substr(start, end - start);
     if (url.rfind("http://", 0) != 0 || url.size() <= 7) {
-      return bad("webhook_urls", "each URL must start with http:// and name a host, got \"" + url + "\"");
+      return bad("webhooks.urls", "each URL must start with http:// and name a host, got \"" + url + "\"");
     }
     start = end + 1;
   }

@@ -5,16 +5,19 @@
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
+//   alerts    prints churn alerts from the alert topic (--follow keeps reading)
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "services/alert_follow.h"
 #include "services/config.h"
 #include "services/platform.h"
 #include "services/projection_registry.h"
@@ -137,6 +140,34 @@ int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* 
   return 0;
 }
 
+// `rapport alerts`: the alert topic, one line per alert; Ctrl-C stops --follow.
+int RunAlerts(const CommonOptions& options, AlertsOptions alerts, const std::string& tiers) {
+  auto config = BuildConfig(options);
+  if (!config.ok()) return Fail(config.status());
+  if (!tiers.empty()) {
+    auto parsed = ParseTierList(tiers);
+    if (!parsed.ok()) return Fail(parsed.status());
+    alerts.tiers = *parsed;
+  }
+  if (config->brokers.empty()) {
+    std::ifstream in(BootstrapFile(*config));
+    std::getline(in, config->brokers);
+  }
+  if (config->brokers.empty()) {
+    return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers or run `rapport up` first"));
+  }
+  config->kafka.bootstrap_servers = config->brokers;
+  std::atomic<bool> stop{false};
+  std::thread watcher([&stop] {
+    WaitForSignal();
+    stop = true;
+  });
+  watcher.detach();  // the process ends with main; the watcher may still wait
+  Status status = FollowAlerts(config->kafka, alerts, std::cout, stop);
+  if (!status.ok()) return Fail(status);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,6 +217,15 @@ int main(int argc, char** argv) {
   auto* config_command = app.add_subcommand("config", "print every setting with its effective value");
   AddCommonOptions(*config_command, config_options);
 
+  CommonOptions alerts_options;
+  AlertsOptions alerts;
+  std::string alert_tiers;
+  auto* alerts_command = app.add_subcommand("alerts", "print churn alerts from the alert topic");
+  AddCommonOptions(*alerts_command, alerts_options);
+  alerts_command->add_flag("--follow,-f", alerts.follow, "keep reading new alerts (Ctrl-C stops)");
+  alerts_command->add_option("--tier", alert_tiers, "only raised alerts of these tiers, e.g. A,B");
+  alerts_command->add_flag("--json", alerts.json, "one JSON object per line");
+
   CLI11_PARSE(app, argc, argv);
 
   if (up->parsed()) {
@@ -201,5 +241,6 @@ int main(int argc, char** argv) {
   if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
   if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
   if (config_command->parsed()) return PrintConfig(config_options);
+  if (alerts_command->parsed()) return RunAlerts(alerts_options, alerts, alert_tiers);
   return 2;
 }

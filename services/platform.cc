@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/alert_routes.h"
 #include "services/journal_restore.h"
 #include "services/projection_registry.h"
 #include "services/routes.h"
@@ -106,7 +107,10 @@ Status Platform::StartProjection(const std::string& name) {
                                         projections::OpenMode::kReadWrite);
   if (!store.ok()) return store.status();
   running->store = std::move(store).value();
-  auto projection = MakeProjection(name, *running->store, config_.domain);
+  ProjectionDeps deps;
+  deps.partitions = config_.domain.churn.partitions > 0 ? config_.domain.churn.partitions : config_.kafka.partitions;
+  deps.live = true;
+  auto projection = MakeProjection(name, *running->store, config_.domain, deps);
   if (!projection.ok()) return projection.status();
   running->projection = std::move(projection).value();
   auto projector = projections::Projector::Create(config_.kafka, projections::ProjectorOptions{}, *running->store,
@@ -117,6 +121,18 @@ Status Platform::StartProjection(const std::string& name) {
     Status result = r->projector->Run();
     if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
   });
+  if (name == "churn") {
+    // Alert delivery beside the projector: the outbox to Kafka, and webhooks.
+    alert_outbox_ = std::make_unique<AlertOutbox>(*running->store, *publisher_, config_.kafka.topics.churn_alerts,
+                                                  config_.domain.churn.outbox_batch);
+    alert_outbox_->Start();
+    auto urls = ParseWebhookUrls(config_.domain.churn.webhook_urls);
+    if (!urls.ok()) return urls.status();
+    if (!urls->empty()) {
+      alert_webhooks_ = std::make_unique<AlertWebhooks>(*running->store, std::move(urls).value(), config_.domain.churn);
+      alert_webhooks_->Start();
+    }
+  }
   running_.push_back(std::move(running));
   return Status::Ok();
 }
@@ -137,6 +153,9 @@ Status Platform::StartQuery() {
   auto customer_view = store_for("customer-view");
   if (!customer_view.ok()) return customer_view.status();
   stores.customer_view = *customer_view;
+  auto churn = store_for("churn");
+  if (!churn.ok()) return churn.status();
+  churn_store_ = *churn;
   query_ = std::make_unique<QueryService>(stores, config_.domain);
   if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
   return Status::Ok();
@@ -159,6 +178,7 @@ Status Platform::StartHttp(const Roles& roles) {
   AddHealthRoutes(http_->raw(), *this);
   if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
   if (query_) AddQueryRoutes(http_->raw(), *query_);
+  if (query_) AddAlertRoutes(http_->raw(), churn_store_, stopping_);
   return http_->Start(*address);
 }
 
@@ -193,6 +213,10 @@ void Platform::Stop() {
   for (auto& running : running_) {
     if (running->thread.joinable()) running->thread.join();
   }
+  if (alert_webhooks_) alert_webhooks_->Stop();
+  if (alert_outbox_) alert_outbox_->Stop();
+  alert_webhooks_.reset();
+  alert_outbox_.reset();
   if (catch_up_.joinable()) catch_up_.join();
   running_.clear();
   followers_.clear();

@@ -19,4 +19,16 @@ const std::vector<std::string>& ProjectionNames();
 Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
                                                                 const projections::DomainSettings& settings);
 
+// What some projections need from the process that runs them. The defaults suit a
+// replay or a tool: no wall clock, the partition count from the settings.
+struct ProjectionDeps {
+  // Partitions of the interactions topic (the churn clock waits for each);
+  // 0: domain.churn.partitions, else the default topic's 12.
+  int partitions = 0;
+  bool live = false;  // the live service: the churn projection may tick on the wall clock
+};
+Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
+                                                                const projections::DomainSettings& settings,
+                                                                const ProjectionDeps& deps);
+
 }  // namespace rapport::services

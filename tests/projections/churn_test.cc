@@ -206,7 +206,7 @@ TEST_CASE("churn settings are checked and errors name the setting", "[churn]") {
   CHECK(CheckChurnSettings(s).ToString().find("domain.churn.complaint_count") != std::string::npos);
   ChurnSettings w;
   w.webhook_urls = "ftp://x";
-  CHECK(CheckChurnSettings(w).ToString().find("domain.churn.webhook_urls") != std::string::npos);
+  CHECK(CheckChurnSettings(w).ToString().find("domain.churn.webhooks.urls") != std::string::npos);
 }
 
 // ---- The projection ---------------------------------------------------------------
