@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -18,6 +19,7 @@
 #include "events/kafka_settings.h"
 #include "projections/churn_alert.h"
 #include "projections/churn_projection.h"
+#include "services/alert_follow.h"
 #include "services/gateway.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
@@ -179,6 +181,18 @@ std::vector<Message> RunOnce(const std::vector<Event>& history, size_t expected_
   CHECK(!nlohmann::json::parse(stats->body)["periods"].empty());
   CHECK(http.Get("/v1/stats/churn?period=week")->status == 400);
   CHECK(http.Get("/v1/alerts?tier=Z")->status == 400);
+
+  // `rapport alerts --tier A`: the tier-A alert and the clears, one line each.
+  std::ostringstream lines;
+  std::atomic<bool> stop{false};
+  services::AlertsOptions options;
+  options.tiers = {projections::Tier::kA};
+  REQUIRE(services::FollowAlerts(kafka, options, lines, stop).ok());
+  const std::string printed = lines.str();
+  CHECK(std::count(printed.begin(), printed.end(), '\n') == 3);
+  CHECK(printed.find("stop-A tier A risk") != std::string::npos);
+  CHECK(printed.find("stop-D") == std::string::npos);
+  CHECK(printed.find("cleared") != std::string::npos);
   return messages;
 }
 
