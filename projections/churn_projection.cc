@@ -555,10 +555,13 @@ Status ChurnProjection::Idle() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_tick_ < std::chrono::seconds(settings_.churn.wall_tick_seconds)) return Status::Ok();
   last_tick_ = now;
+  RAPPORT_RETURN_IF_ERROR(Start());
   const int64_t wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
-  RAPPORT_RETURN_IF_ERROR(AdvanceEventTime(wall_ms - int64_t{settings_.churn.wall_tick_lag_seconds} * 1000));
+  const int64_t floor = TickFloor(wall_ms);
+  if (floor <= event_time_ms_) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(AdvanceTo(floor));
   rocksdb::WriteBatch batch;
   RAPPORT_RETURN_IF_ERROR(Checkpoint(batch));
   Status written = store_.Write(batch);
@@ -568,6 +571,18 @@ Status ChurnProjection::Idle() {
   }
   Committed();
   return Status::Ok();
+}
+
+int64_t ChurnProjection::TickFloor(int64_t wall_ms) const {
+  // Idle means caught up on every partition: nothing older is waiting anywhere, so
+  // the newest event time seen is safe. The wall clock only counts for a stream of
+  // current events; a history being loaded moves on its own events.
+  const int64_t newest = watermarks_.empty() ? 0 : *std::max_element(watermarks_.begin(), watermarks_.end());
+  if (newest == 0) return 0;
+  int64_t floor = newest;
+  const int64_t live_ms = int64_t{settings_.churn.wall_tick_live_within_hours} * 3'600'000;
+  if (newest >= wall_ms - live_ms) floor = std::max(floor, wall_ms - int64_t{settings_.churn.wall_tick_lag_seconds} * 1000);
+  return floor;
 }
 
 // ---- Readers ----------------------------------------------------------------------

@@ -9,8 +9,9 @@
 // partitions (ChurnDeps::partitions), never decreasing. Every partition has then
 // delivered everything up to E (events arrive in publish order within a partition),
 // so what happens at E does not depend on how partitions interleave. A partition
-// that has delivered nothing holds E at 0; the live service's wall-clock tick
-// (Idle, settings wall_tick_*) raises E on quiet streams. Replays never tick.
+// that has delivered nothing holds E back; the live service's wall-clock tick
+// (Idle, settings wall_tick_*, see TickFloor) raises E on quiet partitions and
+// quiet streams. Replays never tick.
 //
 // Evaluation, per customer, in that customer's event-time order:
 //  - an event at t first fires the customer's own timer if its deadline <= t (the
@@ -79,6 +80,10 @@ class ChurnProjection final : public Projection {
   Status AdvanceEventTime(int64_t floor_ms);
 
   int64_t event_time_ms() const { return event_time_ms_; }
+
+  // What the wall-clock tick raises event time to at wall time `wall_ms` (0: nothing
+  // seen yet). Public for tests.
+  int64_t TickFloor(int64_t wall_ms) const;
 
  private:
   using PendingKey = std::tuple<int64_t, std::string, int64_t>;  // time, customer, n

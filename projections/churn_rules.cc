@@ -362,6 +362,7 @@ Status CheckChurnSettings(const ChurnSettings& s) {
   if (s.complaint_window_days < 1) return bad("complaint_window_days", "must be >= 1");
   if (s.wall_tick_seconds < 0) return bad("wall_tick_seconds", "must be >= 0 (0 = off)");
   if (s.wall_tick_lag_seconds < 0) return bad("wall_tick_lag_seconds", "must be >= 0");
+  if (s.wall_tick_live_within_hours < 0) return bad("wall_tick_live_within_hours", "must be >= 0");
   if (s.partitions < 0) return bad("partitions", "must be >= 0 (0 = kafka.partitions)");
   if (s.webhook_timeout_ms < 1) return bad("webhooks.timeout_ms", "must be >= 1");
   if (s.webhook_max_attempts < 1) return bad("webhooks.max_attempts", "must be >= 1");

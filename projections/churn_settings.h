@@ -28,12 +28,15 @@ struct ChurnSettings {
 
   // frequency_decline uses the lifecycle `decline` settings (domain.lifecycle.*).
 
-  // Event time. The wall-clock tick lets event time follow the wall clock on quiet
-  // streams: every wall_tick_seconds while idle, event time is raised to
-  // now - wall_tick_lag_seconds. Only the live service ticks (the registry's
-  // ProjectionDeps::live); replays never do, whatever this says. 0 turns it off.
+  // Event time. The wall-clock tick covers quiet partitions and quiet streams: every
+  // wall_tick_seconds while idle (caught up on every partition), event time is
+  // raised to the newest event time seen, and, when that is no older than
+  // wall_tick_live_within_hours (the stream carries current events, not a history
+  // being loaded), to now - wall_tick_lag_seconds. Only the live service ticks (the
+  // registry's ProjectionDeps::live); replays never do, whatever this says. 0 = off.
   int wall_tick_seconds = 60;
   int wall_tick_lag_seconds = 300;
+  int wall_tick_live_within_hours = 24;
   int partitions = 0;  // interactions partitions the clock waits for; 0 = kafka.partitions
 
   // Alert delivery (live service only; a replay has neither).

@@ -71,6 +71,7 @@ Status FollowAlerts(const events::KafkaSettings& kafka, const AlertsOptions& opt
   RAPPORT_RETURN_IF_ERROR(events::FromKafka(rd_kafka_assign(consumer.get(), list.get()), "assign " + topic));
 
   std::set<int32_t> at_end;
+  std::set<std::string> shown;  // raised alerts printed (a customer's alerts share a partition, in order)
   while (!stop) {
     events::KafkaMessagePtr message(rd_kafka_consumer_poll(consumer.get(), 200));
     if (!message) continue;
@@ -90,9 +91,14 @@ Status FollowAlerts(const events::KafkaSettings& kafka, const AlertsOptions& opt
                 << alert.status().ToString() << " (skipped)\n";
       continue;
     }
-    if (alert->kind == projections::AlertKind::kRaised && !options.tiers.empty() &&
-        !options.tiers.contains(alert->tier)) {
-      continue;
+    if (!options.tiers.empty()) {
+      // A clear carries no tier: it prints when the alert it clears did.
+      if (alert->kind == projections::AlertKind::kRaised) {
+        if (!options.tiers.contains(alert->tier)) continue;
+        shown.insert(alert->alert_id);
+      } else if (!shown.contains(alert->alert_id)) {
+        continue;
+      }
     }
     out << (options.json ? projections::AlertToJson(*alert).dump() : AlertLine(*alert)) << "\n";
     out.flush();

@@ -21,7 +21,7 @@ namespace rapport::services {
 struct AlertsOptions {
   bool follow = false;
   bool json = false;
-  std::set<projections::Tier> tiers;  // empty: every tier (cleared alerts always print)
+  std::set<projections::Tier> tiers;  // empty: every tier; a clear prints when its alert did
 };
 
 // "A,B" -> tiers; the error names --tier.

@@ -67,6 +67,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.churn.complaint_window_days", &churn.complaint_window_days);
   b.Bind("domain.churn.wall_tick_seconds", &churn.wall_tick_seconds);
   b.Bind("domain.churn.wall_tick_lag_seconds", &churn.wall_tick_lag_seconds);
+  b.Bind("domain.churn.wall_tick_live_within_hours", &churn.wall_tick_live_within_hours);
   b.Bind("domain.churn.partitions", &churn.partitions);
   b.Bind("domain.churn.webhooks.urls", &churn.webhook_urls);
   b.Bind("domain.churn.webhooks.timeout_ms", &churn.webhook_timeout_ms);

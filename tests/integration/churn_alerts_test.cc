@@ -182,17 +182,19 @@ std::vector<Message> RunOnce(const std::vector<Event>& history, size_t expected_
   CHECK(http.Get("/v1/stats/churn?period=week")->status == 400);
   CHECK(http.Get("/v1/alerts?tier=Z")->status == 400);
 
-  // `rapport alerts --tier A`: the tier-A alert and the clears, one line each.
+  // `rapport alerts --tier A,B`: the tier-A and tier-B alerts and the clear of the B one.
   std::ostringstream lines;
   std::atomic<bool> stop{false};
   services::AlertsOptions options;
-  options.tiers = {projections::Tier::kA};
+  options.tiers = {projections::Tier::kA, projections::Tier::kB};
   REQUIRE(services::FollowAlerts(kafka, options, lines, stop).ok());
   const std::string printed = lines.str();
   CHECK(std::count(printed.begin(), printed.end(), '\n') == 3);
   CHECK(printed.find("stop-A tier A risk") != std::string::npos);
+  CHECK(printed.find("sat-B tier B risk") != std::string::npos);
+  CHECK(printed.find(" sat-B by purchase ") != std::string::npos);
   CHECK(printed.find("stop-D") == std::string::npos);
-  CHECK(printed.find("cleared") != std::string::npos);
+  CHECK(printed.find("comp-C") == std::string::npos);
   return messages;
 }
 

@@ -382,3 +382,26 @@ TEST_CASE("monthly churn: lost customers over customers current at the month's s
 
 }  // namespace
 }  // namespace rapport
+
+namespace rapport {
+namespace {
+
+TEST_CASE("the wall-clock tick follows the newest event, and the wall clock only for a current stream",
+          "[churn]") {
+  using namespace projections;
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "churn", OpenMode::kReadWrite);
+  REQUIRE(store.ok());
+  DomainSettings settings;
+  ChurnProjection projection(**store, settings, ChurnDeps{2, true, nullptr});
+  const int64_t wall = testing::Day(400);
+  CHECK(projection.TickFloor(wall) == 0);  // nothing seen: no tick
+  REQUIRE(projection.Apply(testing::Purchase("c-1", testing::Day(100), 1), {Partition(0), Offset(0)}).ok());
+  CHECK(projection.event_time_ms() == 0);                    // partition 1 silent
+  CHECK(projection.TickFloor(wall) == testing::Day(100));    // a history: the newest event time
+  REQUIRE(projection.Apply(testing::Purchase("c-1", wall - 3'600'000, 1), {Partition(0), Offset(1)}).ok());
+  CHECK(projection.TickFloor(wall) == wall - 300'000);       // current: now - lag
+}
+
+}  // namespace
+}  // namespace rapport
