@@ -91,6 +91,10 @@ TEST_CASE("satisfaction drop of 2 points within 30 days is an alert, 1.9 is not"
   ChurnState edge = state;
   auto small = Fold(edge, {Survey("c-1", Day(0), 5, 5)}, r);  // same time: average (3 + 0) / 2 = 1.5, drop 1.5
   CHECK(!Has(small, ChurnReason::kSatisfactionDrop));
+  ChurnState exact = state;
+  auto two = Fold(exact, {Survey("c-1", Day(0), 5, 4)}, r);  // (3 + -1) / 2 = 1, drop exactly 2
+  REQUIRE(Has(two, ChurnReason::kSatisfactionDrop));
+  CHECK(two.front().reason.value == Approx(2.0));
   auto big = Fold(state, {Survey("c-1", Day(0), 6, 3)}, r);  // (3 + -3) / 2 = 0, drop 3
   REQUIRE(Has(big, ChurnReason::kSatisfactionDrop));
   CHECK(big.front().reason.value == Approx(3.0));
