@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "schemas/alert_generated.h"
 #include "events/time_format.h"
+#include "schemas/alert_generated.h"
 
 namespace rapport::projections {
 namespace {
@@ -34,12 +34,9 @@ std::optional<ChurnReason> ParseChurnReason(std::string_view name) {
 std::string_view RecommendedAction(Tier tier) {
   switch (tier) {
     case Tier::kA:
-    case Tier::kB:
-      return "win back now: senior agent contact within 24 h";
-    case Tier::kC:
-      return "win back if the cause is fixable";
-    case Tier::kD:
-      break;
+    case Tier::kB: return "win back now: senior agent contact within 24 h";
+    case Tier::kC: return "win back if the cause is fixable";
+    case Tier::kD: break;
   }
   return "no special effort";
 }
@@ -70,12 +67,13 @@ std::string EncodeAlertWire(const AlertEvent& alert) {
   std::vector<flatbuffers::Offset<wire::AlertReason>> reasons;
   for (const AlertReason& reason : alert.reasons) {
     reasons.push_back(wire::CreateAlertReason(fbb, static_cast<wire::AlertReasonCode>(reason.reason),
-                                              fbb.CreateString(reason.detail), reason.value, reason.threshold));
+                                              fbb.CreateString(reason.detail), reason.value,
+                                              reason.threshold));
   }
   auto envelope = wire::CreateAlertEnvelope(
       fbb, kSchemaVersion, static_cast<wire::AlertKind>(alert.kind), fbb.CreateString(alert.alert_id),
-      fbb.CreateString(alert.customer_id), alert.at_ms, fbb.CreateString(alert.triggering_event_id), alert.sequence,
-      static_cast<wire::AlertTier>(alert.tier), alert.risk_score, fbb.CreateVector(reasons),
+      fbb.CreateString(alert.customer_id), alert.at_ms, fbb.CreateString(alert.triggering_event_id),
+      alert.sequence, static_cast<wire::AlertTier>(alert.tier), alert.risk_score, fbb.CreateVector(reasons),
       fbb.CreateString(alert.action), fbb.CreateString(alert.cleared_by));
   wire::FinishAlertEnvelopeBuffer(fbb, envelope);
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
@@ -88,7 +86,8 @@ Result<AlertEvent> DecodeAlertWire(std::string_view bytes) {
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
   const auto* data = reinterpret_cast<const uint8_t*>(aligned.data());
   flatbuffers::Verifier verifier(data, bytes.size());
-  if (!wire::VerifyAlertEnvelopeBuffer(verifier)) return Status::Corruption("alert fails FlatBuffers verification");
+  if (!wire::VerifyAlertEnvelopeBuffer(verifier))
+    return Status::Corruption("alert fails FlatBuffers verification");
   const wire::AlertEnvelope* in = wire::GetAlertEnvelope(data);
   if (in->schema_version() != kSchemaVersion) {
     return Status::Corruption("alert schema_version " + std::to_string(in->schema_version()) + " is not 1");
@@ -97,13 +96,15 @@ Result<AlertEvent> DecodeAlertWire(std::string_view bytes) {
   const auto kind = static_cast<int>(in->kind());
   const auto tier = static_cast<int>(in->tier());
   if (kind < 0 || kind > 1) return Status::Corruption("alert kind " + std::to_string(kind) + " is unknown");
-  if (tier < 0 || tier >= kTierCount) return Status::Corruption("alert tier " + std::to_string(tier) + " is unknown");
+  if (tier < 0 || tier >= kTierCount)
+    return Status::Corruption("alert tier " + std::to_string(tier) + " is unknown");
   out.kind = static_cast<AlertKind>(kind);
   out.tier = static_cast<Tier>(tier);
   auto str = [](const flatbuffers::String* s) { return s ? s->str() : std::string(); };
   out.alert_id = str(in->alert_id());
   out.customer_id = str(in->customer_id());
-  if (out.alert_id.empty() || out.customer_id.empty()) return Status::Corruption("alert without alert_id or customer_id");
+  if (out.alert_id.empty() || out.customer_id.empty())
+    return Status::Corruption("alert without alert_id or customer_id");
   out.at_ms = in->at_ms();
   out.triggering_event_id = str(in->triggering_event_id());
   out.sequence = in->sequence();
@@ -116,8 +117,8 @@ Result<AlertEvent> DecodeAlertWire(std::string_view bytes) {
       if (code < 0 || code >= kChurnReasonCount) {
         return Status::Corruption("alert reason " + std::to_string(code) + " is unknown");
       }
-      out.reasons.push_back({static_cast<ChurnReason>(code), str(reason->detail()), reason->value(),
-                             reason->threshold()});
+      out.reasons.push_back(
+          {static_cast<ChurnReason>(code), str(reason->detail()), reason->value(), reason->threshold()});
     }
   }
   return out;

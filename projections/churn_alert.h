@@ -6,12 +6,11 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "events/status.h"
 #include "projections/tier.h"
@@ -19,7 +18,12 @@
 namespace rapport::projections {
 
 // Order matches schemas/alert.fbs AlertReasonCode; never reorder.
-enum class ChurnReason : uint8_t { kOverdue = 0, kSatisfactionDrop = 1, kComplaints = 2, kFrequencyDecline = 3 };
+enum class ChurnReason : uint8_t {
+  kOverdue = 0,
+  kSatisfactionDrop = 1,
+  kComplaints = 2,
+  kFrequencyDecline = 3
+};
 inline constexpr int kChurnReasonCount = 4;
 
 std::string_view Name(ChurnReason reason);  // "overdue", "satisfaction_drop", ...
@@ -28,7 +32,7 @@ std::optional<ChurnReason> ParseChurnReason(std::string_view name);
 // One reason of an alert with the figures behind it.
 struct AlertReason {
   ChurnReason reason = ChurnReason::kOverdue;
-  std::string detail;  // "41 days since last purchase, usual interval 14"
+  std::string detail;    // "41 days since last purchase, usual interval 14"
   double value = 0;      // the measured figure
   double threshold = 0;  // what it was compared with
   bool operator==(const AlertReason&) const = default;

@@ -43,7 +43,9 @@ std::string PendingKeyText(int64_t at, const std::string& customer, int64_t n) {
   return key + Padded(n);
 }
 
-std::string RecordKey(int64_t at, const std::string& id) { return std::string(kRecordPrefix) + Padded(at) + "/" + id; }
+std::string RecordKey(int64_t at, const std::string& id) {
+  return std::string(kRecordPrefix) + Padded(at) + "/" + id;
+}
 
 std::string CustomerKeyPrefix(std::string_view customer) {
   std::string key = std::string(kCustomerPrefix) + std::string(customer);
@@ -203,7 +205,8 @@ std::string WebhookDeadLetterKey(int64_t sequence, std::string_view url) {
 Result<std::unique_ptr<ChurnProjection>> ChurnProjection::Create(Store& store, DomainSettings settings,
                                                                  ChurnDeps deps) {
   RAPPORT_RETURN_IF_ERROR(CheckChurnSettings(settings.churn));
-  if (deps.partitions < 1) return Status::InvalidArgument("partitions", "the churn clock needs >= 1 partition");
+  if (deps.partitions < 1)
+    return Status::InvalidArgument("partitions", "the churn clock needs >= 1 partition");
   auto projection = std::make_unique<ChurnProjection>(store, std::move(settings), deps);
   RAPPORT_RETURN_IF_ERROR(projection->Start());
   return projection;
@@ -349,9 +352,8 @@ void ChurnProjection::Raise(ChurnState& state, std::vector<Finding> findings, in
     strengths.push_back(finding.strength);
   }
   if (reasons.empty()) return;
-  std::sort(reasons.begin(), reasons.end(), [](const AlertReason& a, const AlertReason& b) {
-    return a.reason < b.reason;
-  });
+  std::sort(reasons.begin(), reasons.end(),
+            [](const AlertReason& a, const AlertReason& b) { return a.reason < b.reason; });
   AlertEvent alert;
   alert.kind = AlertKind::kRaised;
   alert.customer_id = state.customer_id;
@@ -499,7 +501,8 @@ Status ChurnProjection::ComputeMonth(int64_t start_ms, int64_t end_ms) {
     inputs.push_back(in);
     const CustomerState at_start = StateAsOf(before, start_ms, settings_.state);
     if (at_start != CustomerState::kCurrent && at_start != CustomerState::kWonBack) return;
-    const bool lost = LapsedWithin(HistoryUpTo(state.purchases, end_ms - 1), start_ms, end_ms, settings_.state);
+    const bool lost =
+        LapsedWithin(HistoryUpTo(state.purchases, end_ms - 1), start_ms, end_ms, settings_.state);
     current.emplace_back(std::move(in), lost);
   }));
   const ValueSnapshot snapshot = BuildValueSnapshot(inputs, start_ms, params);
@@ -581,7 +584,8 @@ int64_t ChurnProjection::TickFloor(int64_t wall_ms) const {
   if (newest == 0) return 0;
   int64_t floor = newest;
   const int64_t live_ms = int64_t{settings_.churn.wall_tick_live_within_hours} * 3'600'000;
-  if (newest >= wall_ms - live_ms) floor = std::max(floor, wall_ms - int64_t{settings_.churn.wall_tick_lag_seconds} * 1000);
+  if (newest >= wall_ms - live_ms)
+    floor = std::max(floor, wall_ms - int64_t{settings_.churn.wall_tick_lag_seconds} * 1000);
   return floor;
 }
 
@@ -590,9 +594,8 @@ int64_t ChurnProjection::TickFloor(int64_t wall_ms) const {
 Result<std::vector<AlertEvent>> ReadAlertLog(const Store& store, int64_t after_sequence, size_t limit) {
   std::vector<AlertEvent> out;
   auto it = store.NewIterator(Family::kIndex);
-  for (it->Seek(AlertLogKey(after_sequence + 1)); it->Valid() && StartsWith(it->key(), kAlertLogPrefix) &&
-                                                  out.size() < limit;
-       it->Next()) {
+  for (it->Seek(AlertLogKey(after_sequence + 1));
+       it->Valid() && StartsWith(it->key(), kAlertLogPrefix) && out.size() < limit; it->Next()) {
     auto alert = DecodeAlertWire(std::string_view(it->value().data(), it->value().size()));
     if (!alert.ok()) return alert.status().WithContext(it->key().ToString());
     out.push_back(std::move(alert).value());
@@ -621,7 +624,8 @@ Result<std::vector<nlohmann::json>> ListAlerts(const Store& store, const AlertFi
   }
   for (; it->Valid() && StartsWith(it->key(), kRecordPrefix); it->Next()) {
     nlohmann::json record = nlohmann::json::parse(it->value().ToString(), nullptr, false);
-    if (record.is_discarded()) return Status::Corruption("alert record " + it->key().ToString() + " is not JSON");
+    if (record.is_discarded())
+      return Status::Corruption("alert record " + it->key().ToString() + " is not JSON");
     if (filter.status && record.value("status", "") != *filter.status) continue;
     if (filter.tier && record.value("tier", "") != TierName(*filter.tier)) continue;
     if (out.size() == filter.limit) {

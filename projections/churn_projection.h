@@ -35,13 +35,12 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "projections/churn_alert.h"
 #include "projections/churn_rules.h"
@@ -55,8 +54,8 @@
 namespace rapport::projections {
 
 struct ChurnDeps {
-  int partitions = 1;       // interactions partitions whose watermarks make event time
-  bool wall_clock = false;  // tick on idle (live service only, never in replays)
+  int partitions = 1;                       // interactions partitions whose watermarks make event time
+  bool wall_clock = false;                  // tick on idle (live service only, never in replays)
   const PAliveProvider* p_alive = nullptr;  // the BG/NBD half of `overdue`; absent by default
 };
 
@@ -65,7 +64,8 @@ class ChurnProjection final : public Projection {
   static constexpr std::string_view kName = "churn";
 
   // Checks the settings and reads the stored clock, timers and pending alerts.
-  static Result<std::unique_ptr<ChurnProjection>> Create(Store& store, DomainSettings settings, ChurnDeps deps = {});
+  static Result<std::unique_ptr<ChurnProjection>> Create(Store& store, DomainSettings settings,
+                                                         ChurnDeps deps = {});
   ChurnProjection(Store& store, DomainSettings settings, ChurnDeps deps);
 
   std::string_view name() const override { return kName; }
@@ -94,7 +94,8 @@ class ChurnProjection final : public Projection {
   void FireTimer(ChurnState& state, int64_t up_to_ms);
   void Reschedule(ChurnState& state, int64_t after_ms);
   void Raise(ChurnState& state, std::vector<Finding> findings, int64_t at_ms, const std::string& trigger);
-  void Clear(ChurnState& state, const std::vector<std::string>& ids, int64_t at_ms, const std::string& trigger);
+  void Clear(ChurnState& state, const std::vector<std::string>& ids, int64_t at_ms,
+             const std::string& trigger);
   void Produce(ChurnState& state, AlertEvent alert);
   Status Release(const PendingKey& key, AlertEvent alert);
   Status RebuildRanking(int64_t as_of_ms);
@@ -157,7 +158,7 @@ struct ChurnCounts {
 struct ChurnPeriod {
   std::string period;  // "2026-03"
   int64_t start_ms = 0;
-  int64_t end_ms = 0;  // exclusive
+  int64_t end_ms = 0;                                // exclusive
   std::array<ChurnCounts, kTierCount + 1> counts{};  // A, B, C, D (tier at the start), all
   bool operator==(const ChurnPeriod&) const = default;
 };

@@ -92,8 +92,8 @@ std::optional<Finding> FrequencyDecline(const ChurnState& state, int64_t at_ms, 
   if (slowing) {
     f.reason = {ChurnReason::kFrequencyDecline,
                 std::to_string(last) + " purchases in the last " + std::to_string(l.decline_window_days) +
-                    " days, " + std::to_string(previous) + " in the " + std::to_string(l.decline_window_days) +
-                    " before",
+                    " days, " + std::to_string(previous) + " in the " +
+                    std::to_string(l.decline_window_days) + " before",
                 static_cast<double>(last), l.decline_ratio * static_cast<double>(previous)};
     f.strength = Strength(1.0 - static_cast<double>(last) / static_cast<double>(previous), 1.0);
   } else {
@@ -126,7 +126,8 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
   std::vector<Finding> findings;
 
   if (const auto* purchase = std::get_if<events::Purchase>(&event.payload)) {
-    if (state.purchases.empty() || t >= state.purchases.last_ms()) state.last_purchase_event_id = event.event_id.str();
+    if (state.purchases.empty() || t >= state.purchases.last_ms())
+      state.last_purchase_event_id = event.event_id.str();
     state.purchases.Add({t, purchase->amount, purchase->cost});
     for (OpenAlert& open : state.open_alerts) {
       if (open.alert_id.empty()) continue;
@@ -136,17 +137,20 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
       open = OpenAlert{};
     }
   } else if (const auto* complaint = std::get_if<events::Complaint>(&event.payload)) {
-    state.open_complaints.push_back({complaint->complaint_id, complaint->severity, t, event.event_id.str(), false});
+    state.open_complaints.push_back(
+        {complaint->complaint_id, complaint->severity, t, event.event_id.str(), false});
     state.complaint_times.push_back(t);
     KeepWindow(state.complaint_times, t, s.complaint_window_days);
-    const auto count = static_cast<int64_t>(
-        std::count_if(state.complaint_times.begin(), state.complaint_times.end(), [&](int64_t at) { return at <= t; }));
+    const auto count = static_cast<int64_t>(std::count_if(
+        state.complaint_times.begin(), state.complaint_times.end(), [&](int64_t at) { return at <= t; }));
     if (count >= s.complaint_count) {
       Finding f;
-      f.reason = {ChurnReason::kComplaints,
-                  std::to_string(count) + " complaints in " + std::to_string(s.complaint_window_days) + " days",
-                  static_cast<double>(count), static_cast<double>(s.complaint_count)};
-      f.strength = Strength(static_cast<double>(count - s.complaint_count), static_cast<double>(s.complaint_count));
+      f.reason = {
+          ChurnReason::kComplaints,
+          std::to_string(count) + " complaints in " + std::to_string(s.complaint_window_days) + " days",
+          static_cast<double>(count), static_cast<double>(s.complaint_count)};
+      f.strength =
+          Strength(static_cast<double>(count - s.complaint_count), static_cast<double>(s.complaint_count));
       f.trigger_event_id = event.event_id.str();
       findings.push_back(std::move(f));
     }
@@ -172,8 +176,8 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
         Finding f;
         f.reason = {ChurnReason::kSatisfactionDrop,
                     "satisfaction fell " + Figure(drop) + " points in " +
-                        std::to_string(s.satisfaction_drop_window_days) + " days (from " + Figure(peak) + " to " +
-                        Figure(now) + ")",
+                        std::to_string(s.satisfaction_drop_window_days) + " days (from " + Figure(peak) +
+                        " to " + Figure(now) + ")",
                     drop, s.satisfaction_drop_points};
         f.strength = Strength(drop - s.satisfaction_drop_points, s.satisfaction_drop_points);
         f.trigger_event_id = event.event_id.str();
@@ -184,7 +188,8 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
     }
     if (!dropped && survey.nps && *survey.nps <= s.nps_detractor_max) {
       Finding f;
-      f.reason = {ChurnReason::kSatisfactionDrop, "NPS answer " + std::to_string(*survey.nps) + " (detractor)",
+      f.reason = {ChurnReason::kSatisfactionDrop,
+                  "NPS answer " + std::to_string(*survey.nps) + " (detractor)",
                   static_cast<double>(*survey.nps), static_cast<double>(s.nps_detractor_max)};
       f.strength = Strength(static_cast<double>(s.nps_detractor_max - *survey.nps),
                             static_cast<double>(std::max(1, s.nps_detractor_max)));
@@ -304,7 +309,8 @@ Result<ChurnState> DecodeChurnState(std::string_view bytes) {
   BinaryReader r(bytes);
   ChurnState state;
   uint8_t version = 0;
-  if (!r.GetU8(&version) || version != kFormatVersion) return Status::Corruption("churn state: unknown format");
+  if (!r.GetU8(&version) || version != kFormatVersion)
+    return Status::Corruption("churn state: unknown format");
   r.GetString(&state.customer_id);
   r.GetSigned(&state.first_seen_ms);
   state.purchases.Decode(r);
@@ -350,13 +356,16 @@ Status CheckChurnSettings(const ChurnSettings& s) {
     return Status::InvalidArgument(std::string("domain.churn.") + name, why);
   };
   if (!(s.overdue_interval_factor > 0)) return bad("overdue_interval_factor", "must be > 0");
-  if (s.overdue_min_purchases < 2) return bad("overdue_min_purchases", "must be >= 2 (an interval needs two)");
-  if (!(s.overdue_p_alive_below > 0 && s.overdue_p_alive_below < 1)) return bad("overdue_p_alive_below", "must be in (0, 1)");
+  if (s.overdue_min_purchases < 2)
+    return bad("overdue_min_purchases", "must be >= 2 (an interval needs two)");
+  if (!(s.overdue_p_alive_below > 0 && s.overdue_p_alive_below < 1))
+    return bad("overdue_p_alive_below", "must be in (0, 1)");
   if (!(s.satisfaction_half_life_days > 0)) return bad("satisfaction_half_life_days", "must be > 0");
   if (!(s.satisfaction_drop_points > 0)) return bad("satisfaction_drop_points", "must be > 0");
   if (s.satisfaction_drop_window_days < 1) return bad("satisfaction_drop_window_days", "must be >= 1");
   if (s.nps_detractor_max < 0 || s.nps_detractor_max > 10) return bad("nps_detractor_max", "must be 0..10");
-  if (s.complaint_severity_min < 1 || s.complaint_severity_min > 5) return bad("complaint_severity_min", "must be 1..5");
+  if (s.complaint_severity_min < 1 || s.complaint_severity_min > 5)
+    return bad("complaint_severity_min", "must be 1..5");
   if (s.complaint_open_days < 0) return bad("complaint_open_days", "must be >= 0");
   if (s.complaint_count < 1) return bad("complaint_count", "must be >= 1");
   if (s.complaint_window_days < 1) return bad("complaint_window_days", "must be >= 1");
@@ -367,7 +376,8 @@ Status CheckChurnSettings(const ChurnSettings& s) {
   if (s.webhook_timeout_ms < 1) return bad("webhooks.timeout_ms", "must be >= 1");
   if (s.webhook_max_attempts < 1) return bad("webhooks.max_attempts", "must be >= 1");
   if (s.webhook_backoff_ms < 0) return bad("webhooks.backoff_ms", "must be >= 0");
-  if (s.webhook_backoff_max_ms < s.webhook_backoff_ms) return bad("webhooks.backoff_max_ms", "must be >= webhooks.backoff_ms");
+  if (s.webhook_backoff_max_ms < s.webhook_backoff_ms)
+    return bad("webhooks.backoff_max_ms", "must be >= webhooks.backoff_ms");
   if (s.outbox_batch < 1) return bad("outbox_batch", "must be >= 1");
   size_t start = 0;
   while (start <= s.webhook_urls.size() && !s.webhook_urls.empty()) {

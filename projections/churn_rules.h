@@ -61,14 +61,14 @@ struct ChurnState {
   int64_t first_seen_ms = 0;  // earliest event time of the customer (for rankings as of a time)
   PurchaseHistory purchases;
   std::string last_purchase_event_id;
-  DecayedAverage satisfaction;                                // gap EWMA
+  DecayedAverage satisfaction;                                  // gap EWMA
   std::vector<std::pair<int64_t, double>> satisfaction_recent;  // (sample time, EWMA after it) in the window
   std::vector<OpenComplaint> open_complaints;
-  std::vector<int64_t> complaint_times;  // within the complaint window
+  std::vector<int64_t> complaint_times;                  // within the complaint window
   std::array<OpenAlert, kChurnReasonCount> open_alerts;  // the one open alert per reason
-  uint8_t held = 0;          // time rules that held at the last evaluation (bit per reason)
-  int64_t timer_ms = 0;      // the deadline in the timer index; 0 = none
-  int64_t emitted = 0;       // alert events produced so far (orders them within one time)
+  uint8_t held = 0;      // time rules that held at the last evaluation (bit per reason)
+  int64_t timer_ms = 0;  // the deadline in the timer index; 0 = none
+  int64_t emitted = 0;   // alert events produced so far (orders them within one time)
   bool operator==(const ChurnState&) const = default;
 };
 

@@ -11,7 +11,7 @@ namespace rapport::projections {
 struct ChurnSettings {
   // overdue: days since last purchase > factor x median inter-purchase interval...
   double overdue_interval_factor = 2.0;
-  int overdue_min_purchases = 2;  // ... which needs at least this many purchases
+  int overdue_min_purchases = 2;       // ... which needs at least this many purchases
   double overdue_p_alive_below = 0.5;  // ... or P(alive) below this (when a BG/NBD provider is set)
 
   // satisfaction_drop: the gap EWMA fell by at least this many points within the window...
@@ -40,12 +40,12 @@ struct ChurnSettings {
   int partitions = 0;  // interactions partitions the clock waits for; 0 = kafka.partitions
 
   // Alert delivery (live service only; a replay has neither).
-  std::string webhook_urls;           // comma-separated; empty = no webhooks
-  int webhook_timeout_ms = 5000;      // per POST
-  int webhook_max_attempts = 5;       // then a dead-letter record and the next alert
-  int webhook_backoff_ms = 500;       // first retry delay, doubled each attempt...
+  std::string webhook_urls;             // comma-separated; empty = no webhooks
+  int webhook_timeout_ms = 5000;        // per POST
+  int webhook_max_attempts = 5;         // then a dead-letter record and the next alert
+  int webhook_backoff_ms = 500;         // first retry delay, doubled each attempt...
   int webhook_backoff_max_ms = 30'000;  // ... up to this
-  int outbox_batch = 500;             // alerts published per Kafka batch
+  int outbox_batch = 500;               // alerts published per Kafka batch
 };
 
 }  // namespace rapport::projections

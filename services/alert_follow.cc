@@ -1,9 +1,10 @@
 #include "services/alert_follow.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <unistd.h>
 
 #include "events/time_format.h"
 
@@ -17,7 +18,9 @@ Result<std::set<projections::Tier>> ParseTierList(const std::string& text) {
     if (end == std::string::npos) end = text.size();
     const std::string name = text.substr(start, end - start);
     auto tier = projections::ParseTier(name);
-    if (!tier) return Status::InvalidArgument("--tier", "expected A, B, C or D (comma-separated), got \"" + name + "\"");
+    if (!tier)
+      return Status::InvalidArgument("--tier",
+                                     "expected A, B, C or D (comma-separated), got \"" + name + "\"");
     out.insert(*tier);
     start = end + 1;
   }
@@ -43,7 +46,8 @@ std::string AlertLine(const projections::AlertEvent& alert) {
 
 Status FollowAlerts(const events::KafkaSettings& kafka, const AlertsOptions& options, std::ostream& out,
                     const std::atomic<bool>& stop) {
-  auto conf = events::MakeConsumerConf(kafka, "rapport-alerts-cli-" + std::to_string(getpid()), "rapport-alerts");
+  auto conf =
+      events::MakeConsumerConf(kafka, "rapport-alerts-cli-" + std::to_string(getpid()), "rapport-alerts");
   if (!conf.ok()) return conf.status();
   RAPPORT_RETURN_IF_ERROR(events::SetProperty(conf->get(), "enable.partition.eof", "true"));
   char error[512];
@@ -55,8 +59,8 @@ Status FollowAlerts(const events::KafkaSettings& kafka, const AlertsOptions& opt
   const rd_kafka_metadata_t* metadata = nullptr;
   std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle(
       rd_kafka_topic_new(consumer.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy);
-  RAPPORT_RETURN_IF_ERROR(events::FromKafka(rd_kafka_metadata(consumer.get(), 0, handle.get(), &metadata, 10'000),
-                                            "metadata of " + topic));
+  RAPPORT_RETURN_IF_ERROR(events::FromKafka(
+      rd_kafka_metadata(consumer.get(), 0, handle.get(), &metadata, 10'000), "metadata of " + topic));
   int partitions = 0;
   if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     partitions = metadata->topics[0].partition_cnt;

@@ -1,16 +1,17 @@
 #include "services/alert_outbox.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "projections/churn_alert.h"
 #include "projections/churn_projection.h"
 
 namespace rapport::services {
 
-AlertOutbox::AlertOutbox(projections::Store& store, events::Publisher& publisher, std::string topic, int batch)
+AlertOutbox::AlertOutbox(projections::Store& store, events::Publisher& publisher, std::string topic,
+                         int batch)
     : store_(store), publisher_(publisher), topic_(std::move(topic)), batch_(std::max(1, batch)) {}
 
 Status AlertOutbox::DrainOnce(int* published) {
@@ -23,7 +24,8 @@ Status AlertOutbox::DrainOnce(int* published) {
     const std::string key = it->key().ToString();
     if (key.compare(0, prefix.size(), prefix) != 0) break;
     const std::string sequence = key.substr(prefix.size());
-    auto bytes = store_.Get(projections::Family::kIndex, std::string(projections::kAlertLogPrefix) + sequence);
+    auto bytes =
+        store_.Get(projections::Family::kIndex, std::string(projections::kAlertLogPrefix) + sequence);
     if (!bytes.ok()) return bytes.status();
     if (!bytes->has_value()) return Status::Corruption("outbox entry " + key + " has no alert log entry");
     auto alert = projections::DecodeAlertWire(**bytes);
@@ -33,8 +35,9 @@ Status AlertOutbox::DrainOnce(int* published) {
     message.key = alert->customer_id;
     message.value = std::move(**bytes);
     message.timestamp_ms = alert->at_ms;
-    message.headers = {{"rapport-alert-kind", alert->kind == projections::AlertKind::kRaised ? "raised" : "cleared"},
-                       {"rapport-schema-version", "1"}};
+    message.headers = {
+        {"rapport-alert-kind", alert->kind == projections::AlertKind::kRaised ? "raised" : "cleared"},
+        {"rapport-schema-version", "1"}};
     messages.push_back(std::move(message));
     keys.push_back(key);
   }

@@ -29,7 +29,8 @@ Result<int64_t> ParseInt(std::string_view name, const std::string& value, int64_
 
 // RFC 3339 or epoch milliseconds.
 Result<int64_t> ParseTime(std::string_view name, const std::string& value) {
-  if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!value.empty() &&
+      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return ParseInt(name, value, 0, INT64_MAX);
   }
   return events::ParseRfc3339(value, name);
@@ -56,12 +57,14 @@ HttpResponse ListAlertsResponse(const projections::Store* churn, const QueryPara
   for (const auto& [name, value] : params) {
     if (name == "status") {
       if (value != "open" && value != "cleared") {
-        return ErrorResponse(Status::InvalidArgument("status", "must be open or cleared, got \"" + value + "\""));
+        return ErrorResponse(
+            Status::InvalidArgument("status", "must be open or cleared, got \"" + value + "\""));
       }
       filter.status = value;
     } else if (name == "tier") {
       auto tier = projections::ParseTier(value);
-      if (!tier) return ErrorResponse(Status::InvalidArgument("tier", "must be A, B, C or D, got \"" + value + "\""));
+      if (!tier)
+        return ErrorResponse(Status::InvalidArgument("tier", "must be A, B, C or D, got \"" + value + "\""));
       filter.tier = tier;
     } else if (name == "since") {
       auto since = ParseTime("since", value);
@@ -72,7 +75,8 @@ HttpResponse ListAlertsResponse(const projections::Store* churn, const QueryPara
       if (!limit.ok()) return ErrorResponse(limit.status());
       filter.limit = static_cast<size_t>(*limit);
     } else if (name == "cursor") {
-      if (value.rfind("alert/", 0) != 0) return ErrorResponse(Status::InvalidArgument("cursor", "not a cursor from this API"));
+      if (value.rfind("alert/", 0) != 0)
+        return ErrorResponse(Status::InvalidArgument("cursor", "not a cursor from this API"));
       filter.cursor = value;
     } else {
       return ErrorResponse(
@@ -82,7 +86,8 @@ HttpResponse ListAlertsResponse(const projections::Store* churn, const QueryPara
   std::string next;
   auto alerts = projections::ListAlerts(*churn, filter, &next);
   if (!alerts.ok()) return ErrorResponse(alerts.status());
-  return JsonResponse(200, {{"alerts", *alerts}, {"next_cursor", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}});
+  return JsonResponse(200, {{"alerts", *alerts},
+                            {"next_cursor", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}});
 }
 
 HttpResponse CustomerAlertsResponse(const projections::Store* churn, std::string_view customer_id) {
@@ -97,10 +102,12 @@ HttpResponse ChurnStatsResponse(const projections::Store* churn, const QueryPara
   std::optional<projections::Tier> tier;
   for (const auto& [name, value] : params) {
     if (name == "period") {
-      if (value != "month") return ErrorResponse(Status::InvalidArgument("period", "only month is kept, got \"" + value + "\""));
+      if (value != "month")
+        return ErrorResponse(Status::InvalidArgument("period", "only month is kept, got \"" + value + "\""));
     } else if (name == "tier") {
       tier = projections::ParseTier(value);
-      if (!tier) return ErrorResponse(Status::InvalidArgument("tier", "must be A, B, C or D, got \"" + value + "\""));
+      if (!tier)
+        return ErrorResponse(Status::InvalidArgument("tier", "must be A, B, C or D, got \"" + value + "\""));
     } else {
       return ErrorResponse(Status::InvalidArgument(name, "unknown parameter (known: period, tier)"));
     }
@@ -128,17 +135,20 @@ HttpResponse ChurnStatsResponse(const projections::Store* churn, const QueryPara
   return JsonResponse(200, {{"period", "month"}, {"periods", out}});
 }
 
-void AddAlertRoutes(httplib::Server& server, const projections::Store* churn, const std::atomic<bool>& stopping) {
+void AddAlertRoutes(httplib::Server& server, const projections::Store* churn,
+                    const std::atomic<bool>& stopping) {
   server.Get("/v1/alerts", [churn](const httplib::Request& request, httplib::Response& response) {
     Send(response, ListAlertsResponse(churn, QueryParams(request.params.begin(), request.params.end())));
   });
-  server.Get(R"(/v1/customers/([^/]+)/alerts)", [churn](const httplib::Request& request, httplib::Response& response) {
-    Send(response, CustomerAlertsResponse(churn, request.matches[1].str()));
-  });
+  server.Get(R"(/v1/customers/([^/]+)/alerts)",
+             [churn](const httplib::Request& request, httplib::Response& response) {
+               Send(response, CustomerAlertsResponse(churn, request.matches[1].str()));
+             });
   server.Get("/v1/stats/churn", [churn](const httplib::Request& request, httplib::Response& response) {
     Send(response, ChurnStatsResponse(churn, QueryParams(request.params.begin(), request.params.end())));
   });
-  server.Get("/v1/alerts/stream", [churn, &stopping](const httplib::Request& request, httplib::Response& response) {
+  server.Get("/v1/alerts/stream", [churn, &stopping](const httplib::Request& request,
+                                                     httplib::Response& response) {
     if (!churn) return Send(response, Unavailable());
     // Resume after Last-Event-ID (or ?after=); otherwise only alerts from now on.
     int64_t after = 0;

@@ -8,9 +8,9 @@
 // with no churn store they answer 503. The handlers below are plain functions
 // that tests call directly; AddAlertRoutes mounts them.
 
-#include <atomic>
-
 #include <httplib.h>
+
+#include <atomic>
 
 #include "projections/store.h"
 #include "services/customer_queries.h"
@@ -23,6 +23,7 @@ HttpResponse CustomerAlertsResponse(const projections::Store* churn, std::string
 HttpResponse ChurnStatsResponse(const projections::Store* churn, const QueryParams& params);
 
 // `stopping` ends open SSE streams (the server is shutting down).
-void AddAlertRoutes(httplib::Server& server, const projections::Store* churn, const std::atomic<bool>& stopping);
+void AddAlertRoutes(httplib::Server& server, const projections::Store* churn,
+                    const std::atomic<bool>& stopping);
 
 }  // namespace rapport::services

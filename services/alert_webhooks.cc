@@ -1,10 +1,10 @@
 #include "services/alert_webhooks.h"
 
-#include <charconv>
-#include <chrono>
-
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
 
 #include "events/time_format.h"
 #include "projections/churn_projection.h"
@@ -27,7 +27,8 @@ Result<std::vector<WebhookUrl>> ParseWebhookUrls(const std::string& text) {
     start = end + 1;
     constexpr std::string_view kScheme = "http://";
     if (url.text.rfind(kScheme, 0) != 0) {
-      return Status::InvalidArgument("domain.churn.webhooks.urls", "\"" + url.text + "\" must start with http://");
+      return Status::InvalidArgument("domain.churn.webhooks.urls",
+                                     "\"" + url.text + "\" must start with http://");
     }
     std::string rest = url.text.substr(kScheme.size());
     const size_t slash = rest.find('/');
@@ -44,7 +45,8 @@ Result<std::vector<WebhookUrl>> ParseWebhookUrls(const std::string& text) {
         return Status::InvalidArgument("domain.churn.webhooks.urls", "\"" + url.text + "\": bad port");
       }
     }
-    if (url.host.empty()) return Status::InvalidArgument("domain.churn.webhooks.urls", "\"" + url.text + "\": no host");
+    if (url.host.empty())
+      return Status::InvalidArgument("domain.churn.webhooks.urls", "\"" + url.text + "\": no host");
     out.push_back(std::move(url));
   }
   return out;
@@ -76,7 +78,8 @@ bool AlertWebhooks::Wait(int ms) {
 
 void AlertWebhooks::Deliver(const WebhookUrl& url) {
   int64_t next = 1;
-  if (auto stored = store_.Get(projections::Family::kMeta, CursorKey(url.text)); stored.ok() && stored->has_value()) {
+  if (auto stored = store_.Get(projections::Family::kMeta, CursorKey(url.text));
+      stored.ok() && stored->has_value()) {
     std::from_chars((*stored)->data(), (*stored)->data() + (*stored)->size(), next);
   }
   httplib::Client client(url.host, url.port);
@@ -120,8 +123,8 @@ void AlertWebhooks::Deliver(const WebhookUrl& url) {
                                {"attempts", settings_.webhook_max_attempts},
                                {"error", error},
                                {"alert", projections::AlertToJson(alert)}};
-      batch.Put(store_.handle(projections::Family::kIndex), projections::WebhookDeadLetterKey(alert.sequence, url.text),
-                record.dump());
+      batch.Put(store_.handle(projections::Family::kIndex),
+                projections::WebhookDeadLetterKey(alert.sequence, url.text), record.dump());
     }
     ++next;
     batch.Put(store_.handle(projections::Family::kMeta), CursorKey(url.text), std::to_string(next));

@@ -5,16 +5,16 @@
 // right tier and action, and a second run from scratch the same bytes. Then alerts
 // arrive over Server-Sent Events and at webhooks served by the test.
 
+#include <httplib.h>
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "events/kafka_settings.h"
 #include "projections/churn_alert.h"
@@ -81,7 +81,8 @@ std::vector<Event> History() {
   for (int d = 10; d < 200; d += 14) events.push_back(SurveyGap("sat-B", Day(d) + 12 * kHour, 5, 8));
   events.push_back(SurveyGap("sat-B", Day(200) + 12 * kHour, 9, 3));
   weekly("comp-C", 4, 300, 3'500);  // tier C, three complaints within 30 days
-  for (int d : {120, 125, 130}) events.push_back(Complain("comp-C", Day(d) + 12 * kHour, "k-" + std::to_string(d)));
+  for (int d : {120, 125, 130})
+    events.push_back(Complain("comp-C", Day(d) + 12 * kHour, "k-" + std::to_string(d)));
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& a, const Event& b) { return a.occurred_at_ms < b.occurred_at_ms; });
   return events;
@@ -211,7 +212,8 @@ TEST_CASE("churn alerts: the alert topic holds exactly the planted alerts, ident
     by_customer[m.key].push_back(*alert);
   }
   for (auto& [customer, alerts] : by_customer) {
-    std::sort(alerts.begin(), alerts.end(), [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+    std::sort(alerts.begin(), alerts.end(),
+              [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
   }
   CHECK(first.size() == 6);
   REQUIRE(by_customer.size() == 4);
@@ -328,7 +330,8 @@ TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with ret
 
   std::vector<Event> history = {Buy("quiet", Day(0), 500), Buy("quiet", Day(10), 500)};
   for (int i = 0; i < 20; ++i) {
-    for (int d = 0; d <= 40; d += 5) history.push_back(Buy("busy-" + std::to_string(i), Day(d) + i * kHour, 100));
+    for (int d = 0; d <= 40; d += 5)
+      history.push_back(Buy("busy-" + std::to_string(i), Day(d) + i * kHour, 100));
   }
   std::stable_sort(history.begin(), history.end(),
                    [](const Event& x, const Event& y) { return x.occurred_at_ms < y.occurred_at_ms; });
@@ -351,10 +354,11 @@ TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with ret
   {
     httplib::Client client("127.0.0.1", platform->http_port());
     std::string resumed;
-    client.Get("/v1/alerts/stream", httplib::Headers{{"Last-Event-ID", "0"}}, [&](const char* data, size_t size) {
-      resumed.append(data, size);
-      return resumed.find("\n\n") == std::string::npos;
-    });
+    client.Get("/v1/alerts/stream", httplib::Headers{{"Last-Event-ID", "0"}},
+               [&](const char* data, size_t size) {
+                 resumed.append(data, size);
+                 return resumed.find("\n\n") == std::string::npos;
+               });
     CHECK(resumed.rfind("id: 1\n", 0) == 0);
   }
 

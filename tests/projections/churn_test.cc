@@ -27,7 +27,8 @@ events::Event Survey(const std::string& customer, int64_t at, std::optional<int>
 }
 
 events::Event Complaint(const std::string& customer, int64_t at, const std::string& id, int severity) {
-  return testing::Base(customer, at, events::Complaint{id, events::ComplaintCategory::kService, severity, "late"});
+  return testing::Base(customer, at,
+                       events::Complaint{id, events::ComplaintCategory::kService, severity, "late"});
 }
 
 events::Event Resolved(const std::string& customer, int64_t at, const std::string& id) {
@@ -51,14 +52,17 @@ std::vector<Finding> Fold(ChurnState& state, const std::vector<events::Event>& e
 }
 
 bool Has(const std::vector<Finding>& findings, ChurnReason reason) {
-  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.reason.reason == reason; });
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const Finding& f) { return f.reason.reason == reason; });
 }
 
 TEST_CASE("overdue holds just past 2x the median interval, not at it", "[churn]") {
   Rules r;
   ChurnState state;
-  Fold(state, {testing::Purchase("c-1", Day(0), 100), testing::Purchase("c-1", Day(14), 100),
-               testing::Purchase("c-1", Day(28), 100)}, r);
+  Fold(state,
+       {testing::Purchase("c-1", Day(0), 100), testing::Purchase("c-1", Day(14), 100),
+        testing::Purchase("c-1", Day(28), 100)},
+       r);
   CHECK(EvaluateTimeRules(state, Day(56), r.rules()).empty());  // exactly 28 days = 2 x 14: not more
   const auto later = EvaluateTimeRules(state, Day(56) + 1000, r.rules());
   REQUIRE(Has(later, ChurnReason::kOverdue));
@@ -89,7 +93,8 @@ TEST_CASE("satisfaction drop of 2 points within 30 days is an alert, 1.9 is not"
   auto first = Fold(state, {Survey("c-1", Day(0), 5, 8)}, r);
   CHECK(first.empty());
   ChurnState edge = state;
-  auto small = Fold(edge, {Survey("c-1", Day(0), 5, 5)}, r);  // same time: average (3 + 0) / 2 = 1.5, drop 1.5
+  auto small =
+      Fold(edge, {Survey("c-1", Day(0), 5, 5)}, r);  // same time: average (3 + 0) / 2 = 1.5, drop 1.5
   CHECK(!Has(small, ChurnReason::kSatisfactionDrop));
   ChurnState exact = state;
   auto two = Fold(exact, {Survey("c-1", Day(0), 5, 4)}, r);  // (3 + -1) / 2 = 1, drop exactly 2
@@ -110,18 +115,24 @@ TEST_CASE("a satisfaction fall spread over more than 30 days is not a drop", "[c
 TEST_CASE("an NPS answer of 6 is a satisfaction alert, 7 is not", "[churn]") {
   Rules r;
   ChurnState a, b;
-  CHECK(Has(Fold(a, {Survey("c-1", Day(0), std::nullopt, std::nullopt, 6)}, r), ChurnReason::kSatisfactionDrop));
-  CHECK(!Has(Fold(b, {Survey("c-1", Day(0), std::nullopt, std::nullopt, 7)}, r), ChurnReason::kSatisfactionDrop));
+  CHECK(Has(Fold(a, {Survey("c-1", Day(0), std::nullopt, std::nullopt, 6)}, r),
+            ChurnReason::kSatisfactionDrop));
+  CHECK(!Has(Fold(b, {Survey("c-1", Day(0), std::nullopt, std::nullopt, 7)}, r),
+             ChurnReason::kSatisfactionDrop));
 }
 
 TEST_CASE("three complaints within 30 days raise complaints; spread over 31 days they do not", "[churn]") {
   Rules r;
   ChurnState a, b;
-  CHECK(Has(Fold(a, {Complaint("c-1", Day(0), "k1", 1), Complaint("c-1", Day(10), "k2", 1),
-                     Complaint("c-1", Day(29), "k3", 1)}, r),
+  CHECK(Has(Fold(a,
+                 {Complaint("c-1", Day(0), "k1", 1), Complaint("c-1", Day(10), "k2", 1),
+                  Complaint("c-1", Day(29), "k3", 1)},
+                 r),
             ChurnReason::kComplaints));
-  CHECK(!Has(Fold(b, {Complaint("c-1", Day(0), "k1", 1), Complaint("c-1", Day(10), "k2", 1),
-                      Complaint("c-1", Day(30), "k3", 1)}, r),
+  CHECK(!Has(Fold(b,
+                  {Complaint("c-1", Day(0), "k1", 1), Complaint("c-1", Day(10), "k2", 1),
+                   Complaint("c-1", Day(30), "k3", 1)},
+                  r),
              ChurnReason::kComplaints));
 }
 
@@ -144,12 +155,14 @@ TEST_CASE("frequency decline: fewer than half the purchases of the previous 90 d
   Rules r;
   ChurnState state;
   std::vector<events::Event> buys;
-  for (int d = 0; d < 90; d += 10) buys.push_back(testing::Purchase("c-1", Day(d), 100));   // 9 in the first 90
+  for (int d = 0; d < 90; d += 10)
+    buys.push_back(testing::Purchase("c-1", Day(d), 100));  // 9 in the first 90
   for (int d = 90; d < 180; d += 30) buys.push_back(testing::Purchase("c-1", Day(d), 100));  // 3 in the next
   auto findings = Fold(state, buys, r);
   // At day 180 the last window (90, 180] holds 2 (120, 150), the one before 9.
   auto at = EvaluateTimeRules(state, Day(180), r.rules());
-  const bool raised = Has(findings, ChurnReason::kFrequencyDecline) || Has(at, ChurnReason::kFrequencyDecline);
+  const bool raised =
+      Has(findings, ChurnReason::kFrequencyDecline) || Has(at, ChurnReason::kFrequencyDecline);
   CHECK(raised);
   CHECK((state.held & (1u << static_cast<int>(ChurnReason::kFrequencyDecline))) != 0);
 }
@@ -170,7 +183,8 @@ TEST_CASE("a purchase clears every open alert", "[churn]") {
 TEST_CASE("churn state survives encode and decode; garbage is corruption", "[churn]") {
   Rules r;
   ChurnState state;
-  Fold(state, {testing::Purchase("c-1", Day(0), 100), Complaint("c-1", Day(1), "k", 5), Survey("c-1", Day(2), 5, 7)},
+  Fold(state,
+       {testing::Purchase("c-1", Day(0), 100), Complaint("c-1", Day(1), "k", 5), Survey("c-1", Day(2), 5, 7)},
        r);
   state.open_alerts[1] = {"al-9", Day(2)};
   auto decoded = DecodeChurnState(EncodeChurnState(state));
@@ -326,7 +340,8 @@ TEST_CASE("a purchase clears open alerts with alert_cleared; one open alert per 
 
 TEST_CASE("a restart in the middle gives the same alert log as one run", "[churn]") {
   const std::vector<events::Event> first = {testing::Purchase("c-1", Day(0), 100),
-                                            testing::Purchase("c-1", Day(7), 100), Complaint("c-2", Day(8), "k", 5)};
+                                            testing::Purchase("c-1", Day(7), 100),
+                                            Complaint("c-2", Day(8), "k", 5)};
   std::vector<events::Event> second;
   for (int d = 9; d <= 40; d += 3) second.push_back(testing::Purchase("c-3", Day(d), 100));
   auto run = [&](bool restart) {
@@ -401,10 +416,10 @@ TEST_CASE("the wall-clock tick follows the newest event, and the wall clock only
   const int64_t wall = testing::Day(400);
   CHECK(projection.TickFloor(wall) == 0);  // nothing seen: no tick
   REQUIRE(projection.Apply(testing::Purchase("c-1", testing::Day(100), 1), {Partition(0), Offset(0)}).ok());
-  CHECK(projection.event_time_ms() == 0);                    // partition 1 silent
-  CHECK(projection.TickFloor(wall) == testing::Day(100));    // a history: the newest event time
+  CHECK(projection.event_time_ms() == 0);                  // partition 1 silent
+  CHECK(projection.TickFloor(wall) == testing::Day(100));  // a history: the newest event time
   REQUIRE(projection.Apply(testing::Purchase("c-1", wall - 3'600'000, 1), {Partition(0), Offset(1)}).ok());
-  CHECK(projection.TickFloor(wall) == wall - 300'000);       // current: now - lag
+  CHECK(projection.TickFloor(wall) == wall - 300'000);  // current: now - lag
 }
 
 }  // namespace

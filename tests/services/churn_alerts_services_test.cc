@@ -1,9 +1,8 @@
 // Churn alert settings in the config file, webhook URLs, the alert endpoints'
 // parameter checks over a real store, and the CLI's line format.
 
-#include <fstream>
-
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "projections/churn_projection.h"
 #include "services/alert_follow.h"
@@ -74,11 +73,13 @@ TEST_CASE("rapport alerts: tier lists and one readable line per alert", "[churn]
   alert.at_ms = 1'772'360'100'000;  // 2026-03-01T10:15:00Z
   alert.tier = projections::Tier::kA;
   alert.risk_score = 0.5;
-  alert.reasons = {{projections::ChurnReason::kOverdue, "41 days since last purchase, usual interval 14", 41, 28}};
+  alert.reasons = {
+      {projections::ChurnReason::kOverdue, "41 days since last purchase, usual interval 14", 41, 28}};
   alert.action = std::string(projections::RecommendedAction(projections::Tier::kA));
-  CHECK(AlertLine(alert) ==
-        "2026-03-01T10:15:00Z raised  al-1 c-42 tier A risk 0.50: overdue (41 days since last purchase, usual "
-        "interval 14) -> win back now: senior agent contact within 24 h");
+  CHECK(
+      AlertLine(alert) ==
+      "2026-03-01T10:15:00Z raised  al-1 c-42 tier A risk 0.50: overdue (41 days since last purchase, usual "
+      "interval 14) -> win back now: senior agent contact within 24 h");
   alert.kind = projections::AlertKind::kCleared;
   alert.cleared_by = "purchase";
   alert.triggering_event_id = "e-9";
@@ -105,7 +106,9 @@ TEST_CASE("alert endpoints check their parameters and page through a real store"
     REQUIRE((*projection)->Checkpoint(batch).ok());
     REQUIRE(store.Write(batch).ok());
   }
-  auto page = [&](QueryParams params) { return nlohmann::json::parse(ListAlertsResponse(&store, params).body); };
+  auto page = [&](QueryParams params) {
+    return nlohmann::json::parse(ListAlertsResponse(&store, params).body);
+  };
   auto first = page({{"limit", "2"}});
   REQUIRE(first["alerts"].size() == 2);
   REQUIRE(first["next_cursor"].is_string());
