@@ -90,6 +90,28 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.loyalty.weights.tenure", &loyalty.weights.tenure);
   b.Bind("domain.loyalty.weights.referrals", &loyalty.weights.referrals);
   b.Bind("domain.loyalty.weights.resolution_acceptance", &loyalty.weights.resolution_acceptance);
+  auto& churn = c.domain.churn;  // projections/churn_settings.h
+  b.Bind("domain.churn.overdue_interval_factor", &churn.overdue_interval_factor);
+  b.Bind("domain.churn.overdue_min_purchases", &churn.overdue_min_purchases);
+  b.Bind("domain.churn.overdue_p_alive_below", &churn.overdue_p_alive_below);
+  b.Bind("domain.churn.satisfaction_half_life_days", &churn.satisfaction_half_life_days);
+  b.Bind("domain.churn.satisfaction_drop_points", &churn.satisfaction_drop_points);
+  b.Bind("domain.churn.satisfaction_drop_window_days", &churn.satisfaction_drop_window_days);
+  b.Bind("domain.churn.nps_detractor_max", &churn.nps_detractor_max);
+  b.Bind("domain.churn.complaint_severity_min", &churn.complaint_severity_min);
+  b.Bind("domain.churn.complaint_open_days", &churn.complaint_open_days);
+  b.Bind("domain.churn.complaint_count", &churn.complaint_count);
+  b.Bind("domain.churn.complaint_window_days", &churn.complaint_window_days);
+  b.Bind("domain.churn.wall_tick_seconds", &churn.wall_tick_seconds);
+  b.Bind("domain.churn.wall_tick_lag_seconds", &churn.wall_tick_lag_seconds);
+  b.Bind("domain.churn.wall_tick_live_within_hours", &churn.wall_tick_live_within_hours);
+  b.Bind("domain.churn.partitions", &churn.partitions);
+  b.Bind("domain.churn.webhooks.urls", &churn.webhook_urls);
+  b.Bind("domain.churn.webhooks.timeout_ms", &churn.webhook_timeout_ms);
+  b.Bind("domain.churn.webhooks.max_attempts", &churn.webhook_max_attempts);
+  b.Bind("domain.churn.webhooks.backoff_ms", &churn.webhook_backoff_ms);
+  b.Bind("domain.churn.webhooks.backoff_max_ms", &churn.webhook_backoff_max_ms);
+  b.Bind("domain.churn.outbox_batch", &churn.outbox_batch);
 }
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {

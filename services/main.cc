@@ -10,6 +10,7 @@
 //   diff      customers whose state differs between two data directories
 //   export    the event history as JSON Lines or CSV
 //   dlq       list | show | replay the dead-letter topic
+//   alerts    prints churn alerts from the alert topic (--follow keeps reading)
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -18,12 +19,14 @@
 #include <iostream>
 #include <optional>
 #include <unistd.h>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "events/time_format.h"
 #include "services/analyst_cli.h"
+#include "services/alert_follow.h"
 #include "services/config.h"
 #include "services/model_fit.h"
 #include "services/model_parameters_topic.h"
@@ -224,6 +227,31 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
   Status published = PublishModelParameters(**publisher, config->kafka.topics, p);
   if (!published.ok()) return Fail(published.WithContext("publish to " + config->kafka.topics.model_parameters));
   std::printf("  published to %s (key %s)\n", config->kafka.topics.model_parameters.c_str(), p.model.c_str());
+// `rapport alerts`: the alert topic, one line per alert; Ctrl-C stops --follow.
+int RunAlerts(const CommonOptions& options, AlertsOptions alerts, const std::string& tiers) {
+  auto config = BuildConfig(options);
+  if (!config.ok()) return Fail(config.status());
+  if (!tiers.empty()) {
+    auto parsed = ParseTierList(tiers);
+    if (!parsed.ok()) return Fail(parsed.status());
+    alerts.tiers = *parsed;
+  }
+  if (config->brokers.empty()) {
+    std::ifstream in(BootstrapFile(*config));
+    std::getline(in, config->brokers);
+  }
+  if (config->brokers.empty()) {
+    return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers or run `rapport up` first"));
+  }
+  config->kafka.bootstrap_servers = config->brokers;
+  std::atomic<bool> stop{false};
+  std::thread watcher([&stop] {
+    WaitForSignal();
+    stop = true;
+  });
+  watcher.detach();  // the process ends with main; the watcher may still wait
+  Status status = FollowAlerts(config->kafka, alerts, std::cout, stop);
+  if (!status.ok()) return Fail(status);
   return 0;
 }
 
@@ -294,6 +322,14 @@ int main(int argc, char** argv) {
   auto* dlq_command = app.add_subcommand("dlq", "inspect and re-drive dead-letter records");
   AddCommonOptions(*dlq_command, dlq_options);
   AddDlqSubcommands(*dlq_command, dlq);
+  CommonOptions alerts_options;
+  AlertsOptions alerts;
+  std::string alert_tiers;
+  auto* alerts_command = app.add_subcommand("alerts", "print churn alerts from the alert topic");
+  AddCommonOptions(*alerts_command, alerts_options);
+  alerts_command->add_flag("--follow,-f", alerts.follow, "keep reading new alerts (Ctrl-C stops)");
+  alerts_command->add_option("--tier", alert_tiers, "only raised alerts of these tiers, e.g. A,B");
+  alerts_command->add_flag("--json", alerts.json, "one JSON object per line");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -331,5 +367,6 @@ int main(int argc, char** argv) {
     config->kafka.bootstrap_servers = config->brokers;
     return RunDlq(*config, dlq);
   }
+  if (alerts_command->parsed()) return RunAlerts(alerts_options, alerts, alert_tiers);
   return 2;
 }

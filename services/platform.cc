@@ -6,6 +6,7 @@
 
 #include "projections/loyalty.h"
 #include "projections/satisfaction_projection.h"
+#include "services/alert_routes.h"
 #include "services/journal_restore.h"
 #include "services/projection_registry.h"
 #include "services/routes.h"
@@ -121,7 +122,10 @@ Status Platform::StartProjection(const std::string& name) {
                                         projections::OpenMode::kReadWrite);
   if (!store.ok()) return store.status();
   running->store = std::move(store).value();
-  auto projection = MakeProjection(name, *running->store, config_.domain);
+  ProjectionDeps deps;
+  deps.partitions = config_.domain.churn.partitions > 0 ? config_.domain.churn.partitions : config_.kafka.partitions;
+  deps.live = true;
+  auto projection = MakeProjection(name, *running->store, config_.domain, deps);
   if (!projection.ok()) return projection.status();
   running->projection = std::move(projection).value();
   auto projector = projections::Projector::Create(config_.kafka, ProjectorOptionsFor(name), *running->store,
@@ -132,6 +136,18 @@ Status Platform::StartProjection(const std::string& name) {
     Status result = r->projector->Run();
     if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
   });
+  if (name == "churn") {
+    // Alert delivery beside the projector: the outbox to Kafka, and webhooks.
+    alert_outbox_ = std::make_unique<AlertOutbox>(*running->store, *publisher_, config_.kafka.topics.churn_alerts,
+                                                  config_.domain.churn.outbox_batch);
+    alert_outbox_->Start();
+    auto urls = ParseWebhookUrls(config_.domain.churn.webhook_urls);
+    if (!urls.ok()) return urls.status();
+    if (!urls->empty()) {
+      alert_webhooks_ = std::make_unique<AlertWebhooks>(*running->store, std::move(urls).value(), config_.domain.churn);
+      alert_webhooks_->Start();
+    }
+  }
   running_.push_back(std::move(running));
   return Status::Ok();
 }
@@ -167,6 +183,9 @@ Status Platform::StartQuery() {
   // The query service evaluates trends and loyalty with its own settings (`serve`).
   if (stores.satisfaction) RAPPORT_RETURN_IF_ERROR(projections::CheckSatisfactionSettings(config_.domain));
   if (stores.loyalty) RAPPORT_RETURN_IF_ERROR(projections::CheckLoyaltySettings(config_.domain));
+  auto churn = store_for("churn");
+  if (!churn.ok()) return churn.status();
+  churn_store_ = *churn;
   query_ = std::make_unique<QueryService>(stores, config_.domain);
   if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
   return Status::Ok();
@@ -197,6 +216,7 @@ Status Platform::StartHttp(const Roles& roles) {
     AddClusterRoutes(http_->raw(), *router_, *registry_);
   }
   if (query_) AddQueryRoutes(http_->raw(), *query_);
+  if (query_) AddAlertRoutes(http_->raw(), churn_store_, stopping_);
   return http_->Start(*address);
 }
 
@@ -233,6 +253,10 @@ void Platform::Stop() {
   for (auto& running : running_) {
     if (running->thread.joinable()) running->thread.join();
   }
+  if (alert_webhooks_) alert_webhooks_->Stop();
+  if (alert_outbox_) alert_outbox_->Stop();
+  alert_webhooks_.reset();
+  alert_outbox_.reset();
   if (catch_up_.joinable()) catch_up_.join();
   model_cache_.reset();
   running_.clear();

@@ -19,6 +19,8 @@
 #include "events/publisher.h"
 #include "projections/journal.h"
 #include "projections/projector.h"
+#include "services/alert_outbox.h"
+#include "services/alert_webhooks.h"
 #include "services/archiver.h"
 #include "projections/store.h"
 #include "services/config.h"
@@ -106,6 +108,11 @@ class Platform {
   std::thread catch_up_;
   bool stopped_ = false;
   int64_t restored_ = 0;
+  // Churn alerts (services/alert_*.h): the store the alert API reads, and the
+  // delivery that runs beside the churn projector.
+  const projections::Store* churn_store_ = nullptr;
+  std::unique_ptr<AlertOutbox> alert_outbox_;
+  std::unique_ptr<AlertWebhooks> alert_webhooks_;
 };
 
 // `<data-dir>/bootstrap.servers`, written by `rapport up` for other clients.

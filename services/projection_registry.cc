@@ -1,8 +1,12 @@
 #include "services/projection_registry.h"
 
+#include "events/kafka_settings.h"
+
+#include "projections/churn_projection.h"
 #include "projections/customer_view_projection.h"
 #include "projections/loyalty_projection.h"
 #include "projections/satisfaction_projection.h"
+#include "services/alert_routes.h"
 #include "services/customer_queries.h"
 #include "services/loyalty_queries.h"
 #include "services/satisfaction_queries.h"
@@ -12,12 +16,29 @@ namespace rapport::services {
 const std::vector<std::string>& ProjectionNames() {
   static const std::vector<std::string> kNames = {std::string(projections::CustomerViewProjection::kName),
                                                   std::string(projections::SatisfactionProjection::kName),
-                                                  std::string(projections::LoyaltyProjection::kName)};
+                                                  std::string(projections::LoyaltyProjection::kName),
+                                                  std::string(projections::ChurnProjection::kName)};
   return kNames;
 }
 
 Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
                                                                 const projections::DomainSettings& settings) {
+  return MakeProjection(name, store, settings, ProjectionDeps{});
+}
+
+Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
+                                                                const projections::DomainSettings& settings,
+                                                                const ProjectionDeps& deps) {
+  if (name == projections::ChurnProjection::kName) {
+    projections::ChurnDeps churn;
+    churn.partitions = deps.partitions > 0                 ? deps.partitions
+                       : settings.churn.partitions > 0 ? settings.churn.partitions
+                                                       : events::KafkaSettings{}.partitions;
+    churn.wall_clock = deps.live;
+    auto projection = projections::ChurnProjection::Create(store, settings, churn);
+    if (!projection.ok()) return projection.status();
+    return std::unique_ptr<projections::Projection>(std::move(projection).value());
+  }
   if (name == projections::CustomerViewProjection::kName) {
     auto projection = projections::CustomerViewProjection::Create(store, settings);
     if (!projection.ok()) return projection.status();
@@ -49,6 +70,11 @@ Result<std::optional<nlohmann::json>> DescribeCustomer(std::string_view name, co
   }
   if (name == projections::SatisfactionProjection::kName) answer = GetCustomerSatisfaction;
   if (name == projections::LoyaltyProjection::kName) answer = GetCustomerLoyalty;
+  if (name == projections::ChurnProjection::kName) {
+    answer = [](const projections::Store& s, std::string_view id, const projections::DomainSettings&) {
+      return CustomerAlertsResponse(&s, id);  // the customer's alerts: what a what-if changes
+    };
+  }
   if (!answer) {
     return Status::InvalidArgument("projection", "projection \"" + std::string(name) +
                                                      "\" cannot describe a customer yet (services/projection_registry.cc)");

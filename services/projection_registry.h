@@ -29,5 +29,17 @@ Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view
 Result<std::optional<nlohmann::json>> DescribeCustomer(std::string_view name, const projections::Store& store,
                                                        std::string_view customer_id,
                                                        const projections::DomainSettings& settings);
+// What some projections need from the process that runs them. The defaults suit a
+// replay or a tool: no wall clock, the partition count from the settings.
+struct ProjectionDeps {
+  // Partitions of the interactions topic (the churn clock waits for each, so a
+  // count above the real one holds churn event time back for ever: pass the real
+  // one); 0: domain.churn.partitions, else the default topic's 12.
+  int partitions = 0;
+  bool live = false;  // the live service: the churn projection may tick on the wall clock
+};
+Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
+                                                                const projections::DomainSettings& settings,
+                                                                const ProjectionDeps& deps);
 
 }  // namespace rapport::services

@@ -421,7 +421,12 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
 
   auto ranges = RemainingRanges(store, ends, topic);
   if (!ranges.ok()) return ranges.status();
-  auto projection = MakeProjection(request.projection, store, request.config.domain);
+  // The live partition count, as the live service passes it (the churn clock waits
+  // for every partition's watermark).
+  ProjectionDeps deps;
+  deps.partitions = request.config.domain.churn.partitions > 0 ? request.config.domain.churn.partitions
+                                                               : request.config.kafka.partitions;
+  auto projection = MakeProjection(request.projection, store, request.config.domain, deps);
   if (!projection.ok()) return projection.status();
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut));
 
