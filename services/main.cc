@@ -227,6 +227,9 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
   Status published = PublishModelParameters(**publisher, config->kafka.topics, p);
   if (!published.ok()) return Fail(published.WithContext("publish to " + config->kafka.topics.model_parameters));
   std::printf("  published to %s (key %s)\n", config->kafka.topics.model_parameters.c_str(), p.model.c_str());
+  return 0;
+}
+
 // `rapport alerts`: the alert topic, one line per alert; Ctrl-C stops --follow.
 int RunAlerts(const CommonOptions& options, AlertsOptions alerts, const std::string& tiers) {
   auto config = BuildConfig(options);
