@@ -2,9 +2,9 @@
 
 #include <initializer_list>
 #include <limits>
-#include <set>
 #include <nlohmann/json.hpp>
 
+#include "events/flat_json.h"
 #include "events/names.h"
 #include "events/time_format.h"
 
@@ -13,49 +13,54 @@ namespace {
 
 using nlohmann::json;
 
-std::string TypeName(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a fractional number";
+using Kind = FlatJsonObject::Kind;
+using Member = FlatJsonObject::Member;
+
+std::string TypeName(Kind kind) {
+  switch (kind) {
+    case Kind::kNull: return "null";
+    case Kind::kBoolean: return "a boolean";
+    case Kind::kString: return "a string";
+    case Kind::kArray: return "an array";
+    case Kind::kObject: return "an object";
+    case Kind::kFloat: return "a fractional number";
     default: return "a number";
   }
 }
 
-// Reads the fields of one flat JSON object, remembering which ones were consumed so
+// Reads the fields of one flat JSON object, marking which ones were consumed so
 // that leftovers (typos, fields of another type) can be rejected.
 class FieldReader {
  public:
-  explicit FieldReader(const json& object) : object_(object) {}
+  explicit FieldReader(FlatJsonObject& object) : object_(object) {}
 
   Result<std::string> String(const char* field, bool required) {
-    const json* value = Find(field);
-    if (value == nullptr) {
+    const Member* member = Find(field);
+    if (member == nullptr) {
       if (required) return Status::InvalidArgument(field, "is required");
       return std::string();
     }
-    if (!value->is_string()) return Status::InvalidArgument(field, "must be a string, got " + TypeName(*value));
-    return value->get<std::string>();
+    if (member->value.kind != Kind::kString) {
+      return Status::InvalidArgument(field, "must be a string, got " + TypeName(member->value.kind));
+    }
+    return std::string(member->value.text);
   }
 
   Result<std::optional<int64_t>> Integer(const char* field, bool required) {
-    const json* value = Find(field);
-    if (value == nullptr) {
+    const Member* member = Find(field);
+    if (member == nullptr) {
       if (required) return Status::InvalidArgument(field, "is required");
       return std::optional<int64_t>();
     }
-    if (value->is_number_unsigned()) {
-      const auto raw = value->get<uint64_t>();
+    if (member->value.kind == Kind::kUnsigned) {
+      const uint64_t raw = member->value.unsigned_value;
       if (raw > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
         return Status::InvalidArgument(field, "is too large");
       }
       return std::optional<int64_t>(static_cast<int64_t>(raw));
     }
-    if (value->is_number_integer()) return std::optional<int64_t>(value->get<int64_t>());
-    return Status::InvalidArgument(field, "must be an integer, got " + TypeName(*value));
+    if (member->value.kind == Kind::kInteger) return std::optional<int64_t>(member->value.integer);
+    return Status::InvalidArgument(field, "must be an integer, got " + TypeName(member->value.kind));
   }
 
   // An integer field that must fit 32 bits (counts, scores).
@@ -70,10 +75,12 @@ class FieldReader {
   }
 
   Result<bool> Boolean(const char* field) {
-    const json* value = Find(field);
-    if (value == nullptr) return Status::InvalidArgument(field, "is required");
-    if (!value->is_boolean()) return Status::InvalidArgument(field, "must be true or false, got " + TypeName(*value));
-    return value->get<bool>();
+    const Member* member = Find(field);
+    if (member == nullptr) return Status::InvalidArgument(field, "is required");
+    if (member->value.kind != Kind::kBoolean) {
+      return Status::InvalidArgument(field, "must be true or false, got " + TypeName(member->value.kind));
+    }
+    return member->value.boolean;
   }
 
   // A snake_case enum name; `parse` maps it, `allowed` lists the names for the error.
@@ -86,24 +93,32 @@ class FieldReader {
                                               text->substr(0, 40) + "\"");
   }
 
-  // The first field of the object nobody asked for, or empty.
+  // True when `field` is present with a string value (not consumed).
+  bool HasString(const char* field) const {
+    const Member* member = object_.Find(field);
+    return member != nullptr && member->value.kind == Kind::kString;
+  }
+
+  // The first field (in byte order, as a JSON document's object lists them) nobody
+  // asked for, or empty.
   std::string FirstUnread() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (!read_.contains(it.key())) return it.key();
+    const Member* first = nullptr;
+    for (const Member& member : object_.members()) {
+      if (!member.read && (first == nullptr || member.key < first->key)) first = &member;
     }
-    return {};
+    return first == nullptr ? std::string() : std::string(first->key);
   }
 
  private:
-  const json* Find(const char* field) {
-    read_.insert(field);
-    auto it = object_.find(field);
-    if (it == object_.end() || it->is_null()) return nullptr;
-    return &*it;
+  // The member named `field`, marked read; null when absent or null.
+  const Member* Find(const char* field) {
+    Member* member = object_.Find(field);
+    if (member == nullptr) return nullptr;
+    member->read = true;
+    return member->value.kind == Kind::kNull ? nullptr : member;
   }
 
-  const json& object_;
-  std::set<std::string, std::less<>> read_;
+  FlatJsonObject& object_;
 };
 
 #define RAPPORT_ASSIGN_OR_RETURN(lhs, expr)      \
@@ -113,9 +128,8 @@ class FieldReader {
     lhs = std::move(*_rapport_result);           \
   } while (0)
 
-Result<int64_t> ReadTime(FieldReader& reader, const json& object, const char* field, bool required) {
-  auto it = object.find(field);
-  if (it != object.end() && it->is_string()) {
+Result<int64_t> ReadTime(FieldReader& reader, const char* field, bool required) {
+  if (reader.HasString(field)) {
     auto text = reader.String(field, true);
     return ParseRfc3339(*text, field);
   }
@@ -280,10 +294,8 @@ struct PayloadWriter {
   }
 };
 
-}  // namespace
-
-Result<Event> DecodeJsonObject(const json& object, const Limits& limits) {
-  if (!object.is_object()) return Status::InvalidArgument("", "an event must be a JSON object");
+// The event in a flat object, whichever parser read it.
+Result<Event> DecodeFlatObject(FlatJsonObject& object, const Limits& limits) {
   FieldReader reader(object);
   Event event;
   std::string text;
@@ -291,8 +303,8 @@ Result<Event> DecodeJsonObject(const json& object, const Limits& limits) {
   event.event_id = EventId(std::move(text));
   RAPPORT_ASSIGN_OR_RETURN(text, reader.String("customer_id", true));
   event.customer_id = CustomerId(std::move(text));
-  RAPPORT_ASSIGN_OR_RETURN(event.occurred_at_ms, ReadTime(reader, object, "occurred_at", true));
-  RAPPORT_ASSIGN_OR_RETURN(event.recorded_at_ms, ReadTime(reader, object, "recorded_at", false));
+  RAPPORT_ASSIGN_OR_RETURN(event.occurred_at_ms, ReadTime(reader, "occurred_at", true));
+  RAPPORT_ASSIGN_OR_RETURN(event.recorded_at_ms, ReadTime(reader, "recorded_at", false));
   RAPPORT_ASSIGN_OR_RETURN(event.channel,
                            reader.Name("channel", &ParseChannel, "call_centre, web, store, mobile, email, other"));
   RAPPORT_ASSIGN_OR_RETURN(event.agent_id, reader.String("agent_id", false));
@@ -308,7 +320,20 @@ Result<Event> DecodeJsonObject(const json& object, const Limits& limits) {
   return event;
 }
 
+}  // namespace
+
+Result<Event> DecodeJsonObject(const json& object, const Limits& limits) {
+  if (!object.is_object()) return Status::InvalidArgument("", "an event must be a JSON object");
+  FlatJsonObject flat;
+  FlatJsonFromDocument(object, &flat);
+  return DecodeFlatObject(flat, limits);
+}
+
 Result<Event> DecodeJsonEvent(std::string_view text, const Limits& limits) {
+  // Nearly every event is a flat object of strings and integers: read those in
+  // place; the full parser decides everything else (and reports invalid JSON).
+  FlatJsonObject flat;
+  if (ParseFlatJson(text, &flat)) return DecodeFlatObject(flat, limits);
   json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) return Status::InvalidArgument("", "body is not valid JSON");
   return DecodeJsonObject(object, limits);
