@@ -122,6 +122,7 @@ Status Projector::Run() {
 Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages) {
   std::vector<events::Record> records;
   records.reserve(messages.size());
+  bool reached_end = false;
   for (events::ConsumedMessage& message : messages) {
     events::TopicPartition tp{std::string(message.topic()), message.partition()};
     switch (message.error()) {
@@ -131,7 +132,7 @@ Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages
       case RD_KAFKA_RESP_ERR__PARTITION_EOF:
         if (auto it = assigned_.find(tp); it != assigned_.end() && !it->second) {
           it->second = true;
-          UpdateReady();
+          reached_end = true;
         }
         break;
       case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
@@ -148,7 +149,12 @@ Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages
                      message.error_text());
     }
   }
-  return ProcessRecords(records);
+  RAPPORT_RETURN_IF_ERROR(ProcessRecords(records));
+  // Announce the end only once the records before it are in the store: readiness
+  // and scale-out routing treat a partition that reached its end as served, and a
+  // query must then find every customer of it.
+  if (reached_end) UpdateReady();
+  return Status::Ok();
 }
 
 Status Projector::FillGapFromJournal(const events::TopicPartition& tp) {

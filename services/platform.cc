@@ -123,7 +123,7 @@ Status Platform::StartProjection(const std::string& name) {
   if (!store.ok()) return store.status();
   running->store = std::move(store).value();
   ProjectionDeps deps;
-  deps.partitions = config_.domain.churn.partitions > 0 ? config_.domain.churn.partitions : config_.kafka.partitions;
+  deps.partitions = config_.kafka.partitions;
   deps.live = true;
   auto projection = MakeProjection(name, *running->store, config_.domain, deps);
   if (!projection.ok()) return projection.status();

@@ -31,9 +31,10 @@ Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view
                                                                 const ProjectionDeps& deps) {
   if (name == projections::ChurnProjection::kName) {
     projections::ChurnDeps churn;
-    churn.partitions = deps.partitions > 0                 ? deps.partitions
-                       : settings.churn.partitions > 0 ? settings.churn.partitions
-                                                       : events::KafkaSettings{}.partitions;
+    // An explicit domain.churn.partitions wins over the topic's count the caller knows.
+    churn.partitions = settings.churn.partitions > 0 ? settings.churn.partitions
+                       : deps.partitions > 0         ? deps.partitions
+                                                     : events::KafkaSettings{}.partitions;
     churn.wall_clock = deps.live;
     auto projection = projections::ChurnProjection::Create(store, settings, churn);
     if (!projection.ok()) return projection.status();

@@ -34,7 +34,7 @@ Result<std::optional<nlohmann::json>> DescribeCustomer(std::string_view name, co
 struct ProjectionDeps {
   // Partitions of the interactions topic (the churn clock waits for each, so a
   // count above the real one holds churn event time back for ever: pass the real
-  // one); 0: domain.churn.partitions, else the default topic's 12.
+  // one). domain.churn.partitions, when set, wins; 0: the default topic's 12.
   int partitions = 0;
   bool live = false;  // the live service: the churn projection may tick on the wall clock
 };

@@ -424,8 +424,7 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   // The live partition count, as the live service passes it (the churn clock waits
   // for every partition's watermark).
   ProjectionDeps deps;
-  deps.partitions = request.config.domain.churn.partitions > 0 ? request.config.domain.churn.partitions
-                                                               : request.config.kafka.partitions;
+  deps.partitions = request.config.kafka.partitions;
   auto projection = MakeProjection(request.projection, store, request.config.domain, deps);
   if (!projection.ok()) return projection.status();
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut));
