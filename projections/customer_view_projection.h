@@ -17,7 +17,7 @@
 
 #include "projections/customer_view.h"
 #include "projections/projection.h"
-#include "projections/ranking_schedule.h"
+#include "projections/projection_ranking.h"
 #include "projections/state_cache.h"
 #include "projections/store.h"
 #include "projections/value_snapshot.h"
@@ -32,6 +32,8 @@ class CustomerViewProjection final : public Projection {
   static Result<std::unique_ptr<CustomerViewProjection>> Create(Store& store, DomainSettings settings);
   // No I/O: the first Apply or Checkpoint reads the watermark and rebuilds.
   CustomerViewProjection(Store& store, DomainSettings settings);
+  CustomerViewProjection(const CustomerViewProjection&) = delete;  // ranking_ ranks this cache_
+  CustomerViewProjection& operator=(const CustomerViewProjection&) = delete;
 
   std::string_view name() const override { return kName; }
   Status Apply(const events::Event& event, const EventSource& source) override;
@@ -44,23 +46,16 @@ class CustomerViewProjection final : public Projection {
 
   // Rebuilds the rankings now, as of the watermark, and writes the snapshot alone
   // to the store. Call between batches (start-up; tools at the end of a replay).
-  Status RefreshRanking();
+  Status RefreshRanking() { return ranking_.Refresh(); }
 
-  int64_t watermark_ms() const { return watermark_ms_; }
-  int64_t ranking_as_of_ms() const { return schedule_.last_as_of().value_or(0); }
+  int64_t watermark_ms() const { return ranking_.watermark_ms(); }
+  int64_t ranking_as_of_ms() const { return ranking_.as_of_ms(); }
 
  private:
-  Status Start();
-  // Ranks every known customer as of the watermark: cached (newest) states first,
-  // then the rest of the store.
-  Result<ValueSnapshot> BuildSnapshot() const;
-
   Store& store_;
   DomainSettings settings_;
   StateCache<CustomerView> cache_;
-  bool started_ = false;
-  int64_t watermark_ms_ = 0;
-  RankingSchedule schedule_;
+  ProjectionRanking ranking_;  // ranks cache_: declared after it
 };
 
 // Reads one customer's view from a store (any open mode); nullopt when unknown.

@@ -8,7 +8,7 @@ namespace rapport::projections {
 Result<std::unique_ptr<LoyaltyProjection>> LoyaltyProjection::Create(Store& store, DomainSettings settings) {
   RAPPORT_RETURN_IF_ERROR(CheckLoyaltySettings(settings));
   auto projection = std::make_unique<LoyaltyProjection>(store, std::move(settings));
-  RAPPORT_RETURN_IF_ERROR(projection->Start());
+  RAPPORT_RETURN_IF_ERROR(projection->ranking_.Start());
   return projection;
 }
 
@@ -16,19 +16,13 @@ LoyaltyProjection::LoyaltyProjection(Store& store, DomainSettings settings)
     : store_(store),
       settings_(std::move(settings)),
       customers_(store, Family::kState, EncodeCustomerLoyalty, DecodeCustomerLoyalty),
-      schedule_(settings_.value.ranking_refresh_hours, settings_.value.ranking_time_share) {}
-
-Status LoyaltyProjection::Start() {
-  if (started_) return Status::Ok();
-  auto watermark = ReadWatermarkOf(store_, kName);
-  if (!watermark.ok()) return watermark.status();
-  watermark_ms_ = *watermark;
-  started_ = true;
-  return RefreshRanking();
-}
+      ranking_(store, kName, settings_.value, [this](int64_t as_of_ms) {
+        return RankStates(store_, customers_, DecodeCustomerLoyalty, RankedHistory<CustomerLoyalty>, as_of_ms,
+                          RankingParams::From(settings_.value));
+      }) {}
 
 Status LoyaltyProjection::Apply(const events::Event& event, const EventSource& /*source*/) {
-  RAPPORT_RETURN_IF_ERROR(Start());
+  RAPPORT_RETURN_IF_ERROR(ranking_.Start());
   CachedStates<CustomerLoyalty> states(customers_);
   RAPPORT_RETURN_IF_ERROR(ApplyWithMerges(
       states, event,
@@ -38,58 +32,27 @@ Status LoyaltyProjection::Apply(const events::Event& event, const EventSource& /
       [](CustomerLoyalty& survivor, CustomerLoyalty&& duplicate, const std::string& duplicate_id) {
         survivor = MergeLoyalty(std::move(survivor), duplicate, duplicate_id);
       }));
-  watermark_ms_ = std::max(watermark_ms_, event.occurred_at_ms);
+  ranking_.Advance(event.occurred_at_ms);
   return Status::Ok();
 }
 
 Status LoyaltyProjection::Checkpoint(rocksdb::WriteBatch& batch) {
-  RAPPORT_RETURN_IF_ERROR(Start());
-  if (schedule_.DueWithinBudget(watermark_ms_)) {
-    const auto started = std::chrono::steady_clock::now();
-    auto snapshot = BuildSnapshot();
-    if (!snapshot.ok()) return snapshot.status();
-    batch.Put(store_.handle(Family::kMeta), SnapshotKey(kName), EncodeValueSnapshot(*snapshot));
-    schedule_.Rebuilt(snapshot->as_of_ms, started);
-  }
+  RAPPORT_RETURN_IF_ERROR(ranking_.Checkpoint(batch));
   customers_.Checkpoint(batch);
-  batch.Put(store_.handle(Family::kMeta), WatermarkKey(kName), std::to_string(watermark_ms_));
   return Status::Ok();
 }
 
 void LoyaltyProjection::Committed() {
   customers_.Committed();
-  schedule_.Committed();
+  ranking_.Committed();
 }
 
 void LoyaltyProjection::DropCache() {
   customers_.DropAll();
-  schedule_.Dropped();
+  ranking_.Dropped();
 }
 
-Status LoyaltyProjection::Idle() {
-  if (!started_ || !schedule_.Due(watermark_ms_)) return Status::Ok();
-  return RefreshRanking();
-}
-
-Status LoyaltyProjection::RefreshRanking() {
-  const auto started = std::chrono::steady_clock::now();
-  auto snapshot = BuildSnapshot();
-  if (!snapshot.ok()) return snapshot.status();
-  rocksdb::WriteBatch batch;
-  batch.Put(store_.handle(Family::kMeta), SnapshotKey(kName), EncodeValueSnapshot(*snapshot));
-  RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
-  schedule_.RebuiltAndCommitted(snapshot->as_of_ms, started);
-  return Status::Ok();
-}
-
-Result<ValueSnapshot> LoyaltyProjection::BuildSnapshot() const {
-  return RankStates(
-      store_, customers_, DecodeCustomerLoyalty,
-      [](const CustomerLoyalty& s) -> const PurchaseHistory* {
-        return s.customer_id.empty() || s.is_pointer() ? nullptr : &s.purchase_history;
-      },
-      watermark_ms_, RankingParams::From(settings_.value));
-}
+Status LoyaltyProjection::Idle() { return ranking_.Idle(); }
 
 Result<std::optional<CustomerLoyalty>> ReadCustomerLoyalty(const Store& store, std::string_view customer_id) {
   auto stored = store.Get(Family::kState, customer_id);

@@ -16,7 +16,7 @@
 #include "projections/domain_settings.h"
 #include "projections/loyalty.h"
 #include "projections/projection.h"
-#include "projections/ranking_schedule.h"
+#include "projections/projection_ranking.h"
 #include "projections/state_cache.h"
 #include "projections/store.h"
 
@@ -29,6 +29,8 @@ class LoyaltyProjection final : public Projection {
   // Checks the settings, constructs and rebuilds the ranking from the store.
   static Result<std::unique_ptr<LoyaltyProjection>> Create(Store& store, DomainSettings settings);
   LoyaltyProjection(Store& store, DomainSettings settings);
+  LoyaltyProjection(const LoyaltyProjection&) = delete;  // ranking_ ranks this customers_
+  LoyaltyProjection& operator=(const LoyaltyProjection&) = delete;
 
   std::string_view name() const override { return kName; }
   Status Apply(const events::Event& event, const EventSource& source) override;
@@ -38,20 +40,15 @@ class LoyaltyProjection final : public Projection {
   Status Idle() override;
 
   // Rebuilds the ranking now, as of the watermark, and writes it alone.
-  Status RefreshRanking();
+  Status RefreshRanking() { return ranking_.Refresh(); }
 
-  int64_t watermark_ms() const { return watermark_ms_; }
+  int64_t watermark_ms() const { return ranking_.watermark_ms(); }
 
  private:
-  Status Start();
-  Result<ValueSnapshot> BuildSnapshot() const;
-
   Store& store_;
   DomainSettings settings_;
   StateCache<CustomerLoyalty> customers_;
-  bool started_ = false;
-  int64_t watermark_ms_ = 0;
-  RankingSchedule schedule_;
+  ProjectionRanking ranking_;  // ranks customers_: declared after it
 };
 
 // One customer's state; nullopt when unknown.

@@ -1,6 +1,6 @@
 #pragma once
 // Bookkeeping shared by projections that keep their own ranking and watermark
-// (satisfaction, loyalty; customer-view has its own copy of the same keys): the
+// (customer view, satisfaction, loyalty; see projections/projection_ranking.h): the
 // event-time watermark and the ValueSnapshot in the store's meta family under
 // "<projection>/watermark" and "<projection>/value-snapshot", and the ranking
 // rebuild over every state of the store. See projections/customer_view_projection.h.
@@ -47,6 +47,13 @@ Result<ValueSnapshot> RankStates(const Store& store, const StateCache<State>& ca
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scan states");
   return BuildValueSnapshot(inputs, as_of_ms, params);
+}
+
+// The `history_of` of RankStates for a state with customer_id, purchase_history and
+// is_pointer(): unknown customers and merge pointers are not ranked.
+template <typename State>
+const PurchaseHistory* RankedHistory(const State& state) {
+  return state.customer_id.empty() || state.is_pointer() ? nullptr : &state.purchase_history;
 }
 
 }  // namespace rapport::projections

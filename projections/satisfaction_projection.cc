@@ -46,7 +46,7 @@ Result<std::unique_ptr<SatisfactionProjection>> SatisfactionProjection::Create(S
                                                                                DomainSettings settings) {
   RAPPORT_RETURN_IF_ERROR(CheckSatisfactionSettings(settings));
   auto projection = std::make_unique<SatisfactionProjection>(store, std::move(settings));
-  RAPPORT_RETURN_IF_ERROR(projection->Start());
+  RAPPORT_RETURN_IF_ERROR(projection->ranking_.Start());
   return projection;
 }
 
@@ -55,26 +55,17 @@ SatisfactionProjection::SatisfactionProjection(Store& store, DomainSettings sett
       settings_(std::move(settings)),
       customers_(store, Family::kState, EncodeCustomerSatisfaction, DecodeCustomerSatisfaction),
       cells_(store, Family::kIndex, EncodeSatisfactionCounts, DecodeSatisfactionCounts),
-      schedule_(settings_.value.ranking_refresh_hours, settings_.value.ranking_time_share) {}
-
-Status SatisfactionProjection::Start() {
-  if (started_) return Status::Ok();
-  auto watermark = ReadWatermarkOf(store_, kName);
-  if (!watermark.ok()) return watermark.status();
-  watermark_ms_ = *watermark;
-  started_ = true;
-  return RefreshRanking();
-}
+      ranking_(store, kName, settings_.value, [this](int64_t as_of_ms) {
+        return RankStates(store_, customers_, DecodeCustomerSatisfaction, RankedHistory<CustomerSatisfaction>, as_of_ms,
+                          RankingParams::From(settings_.value));
+      }) {}
 
 Status SatisfactionProjection::Apply(const events::Event& event, const EventSource& /*source*/) {
-  RAPPORT_RETURN_IF_ERROR(Start());
-  if (!ranking_) {  // dropped after a failed write: the store has the last one written
-    auto stored = ReadSnapshotOf(store_, kName);
-    if (!stored.ok()) return stored.status();
-    ranking_ = stored->value_or(ValueSnapshot{});
-  }
-  const int64_t as_of = std::max(watermark_ms_, event.occurred_at_ms);
-  SatisfactionContext context{&*ranking_, as_of, settings_.satisfaction};
+  RAPPORT_RETURN_IF_ERROR(ranking_.Start());
+  auto ranking = ranking_.Current();  // after a dropped batch: the last one written
+  if (!ranking.ok()) return ranking.status();
+  const int64_t as_of = std::max(ranking_.watermark_ms(), event.occurred_at_ms);
+  SatisfactionContext context{*ranking, as_of, settings_.satisfaction};
   std::vector<CellDelta> cells;
   CachedStates<CustomerSatisfaction> states(customers_);
   RAPPORT_RETURN_IF_ERROR(ApplyWithMerges(
@@ -95,64 +86,30 @@ Status SatisfactionProjection::Apply(const events::Event& event, const EventSour
     (*cell)->Add(delta.counts);
     cells_.MarkDirty(key);
   }
-  watermark_ms_ = as_of;
+  ranking_.Advance(as_of);
   return Status::Ok();
 }
 
 Status SatisfactionProjection::Checkpoint(rocksdb::WriteBatch& batch) {
-  RAPPORT_RETURN_IF_ERROR(Start());
-  if (schedule_.DueWithinBudget(watermark_ms_)) {
-    const auto started = std::chrono::steady_clock::now();
-    auto snapshot = BuildSnapshot();
-    if (!snapshot.ok()) return snapshot.status();
-    batch.Put(store_.handle(Family::kMeta), SnapshotKey(kName), EncodeValueSnapshot(*snapshot));
-    schedule_.Rebuilt(snapshot->as_of_ms, started);
-    ranking_ = std::move(snapshot).value();
-  }
+  RAPPORT_RETURN_IF_ERROR(ranking_.Checkpoint(batch));
   customers_.Checkpoint(batch);
   cells_.Checkpoint(batch);
-  batch.Put(store_.handle(Family::kMeta), WatermarkKey(kName), std::to_string(watermark_ms_));
   return Status::Ok();
 }
 
 void SatisfactionProjection::Committed() {
   customers_.Committed();
   cells_.Committed();
-  schedule_.Committed();
+  ranking_.Committed();
 }
 
 void SatisfactionProjection::DropCache() {
   customers_.DropAll();
   cells_.DropAll();
-  schedule_.Dropped();
-  ranking_.reset();  // the next Apply reads the last one written
+  ranking_.Dropped();  // the next Apply reads the last ranking written
 }
 
-Status SatisfactionProjection::Idle() {
-  if (!started_ || !schedule_.Due(watermark_ms_)) return Status::Ok();
-  return RefreshRanking();
-}
-
-Status SatisfactionProjection::RefreshRanking() {
-  const auto started = std::chrono::steady_clock::now();
-  auto snapshot = BuildSnapshot();
-  if (!snapshot.ok()) return snapshot.status();
-  rocksdb::WriteBatch batch;
-  batch.Put(store_.handle(Family::kMeta), SnapshotKey(kName), EncodeValueSnapshot(*snapshot));
-  RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
-  schedule_.RebuiltAndCommitted(snapshot->as_of_ms, started);
-  ranking_ = std::move(snapshot).value();
-  return Status::Ok();
-}
-
-Result<ValueSnapshot> SatisfactionProjection::BuildSnapshot() const {
-  return RankStates(
-      store_, customers_, DecodeCustomerSatisfaction,
-      [](const CustomerSatisfaction& s) -> const PurchaseHistory* {
-        return s.customer_id.empty() || s.is_pointer() ? nullptr : &s.purchase_history;
-      },
-      watermark_ms_, RankingParams::From(settings_.value));
-}
+Status SatisfactionProjection::Idle() { return ranking_.Idle(); }
 
 Result<std::optional<CustomerSatisfaction>> ReadCustomerSatisfaction(const Store& store,
                                                                      std::string_view customer_id) {

@@ -17,7 +17,7 @@
 
 #include "projections/domain_settings.h"
 #include "projections/projection.h"
-#include "projections/ranking_schedule.h"
+#include "projections/projection_ranking.h"
 #include "projections/satisfaction.h"
 #include "projections/state_cache.h"
 #include "projections/store.h"
@@ -36,6 +36,8 @@ class SatisfactionProjection final : public Projection {
   // Checks the settings, constructs and rebuilds the ranking from the store.
   static Result<std::unique_ptr<SatisfactionProjection>> Create(Store& store, DomainSettings settings);
   SatisfactionProjection(Store& store, DomainSettings settings);
+  SatisfactionProjection(const SatisfactionProjection&) = delete;  // ranking_ ranks this customers_
+  SatisfactionProjection& operator=(const SatisfactionProjection&) = delete;
 
   std::string_view name() const override { return kName; }
   Status Apply(const events::Event& event, const EventSource& source) override;
@@ -45,23 +47,17 @@ class SatisfactionProjection final : public Projection {
   Status Idle() override;
 
   // Rebuilds the ranking now, as of the watermark, and writes it alone.
-  Status RefreshRanking();
+  Status RefreshRanking() { return ranking_.Refresh(); }
 
-  int64_t watermark_ms() const { return watermark_ms_; }
-  int64_t ranking_as_of_ms() const { return schedule_.last_as_of().value_or(0); }
+  int64_t watermark_ms() const { return ranking_.watermark_ms(); }
+  int64_t ranking_as_of_ms() const { return ranking_.as_of_ms(); }
 
  private:
-  Status Start();
-  Result<ValueSnapshot> BuildSnapshot() const;
-
   Store& store_;
   DomainSettings settings_;
   StateCache<CustomerSatisfaction> customers_;
   StateCache<SatisfactionCounts> cells_;
-  bool started_ = false;
-  int64_t watermark_ms_ = 0;
-  std::optional<ValueSnapshot> ranking_;  // the ranking events are folded against
-  RankingSchedule schedule_;
+  ProjectionRanking ranking_;  // ranks customers_ (declared after it); events fold against Current()
 };
 
 // One customer's state; nullopt when unknown.
