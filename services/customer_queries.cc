@@ -9,6 +9,7 @@
 #include "projections/customer_view_json.h"
 #include "projections/customer_view_projection.h"
 #include "projections/model_prediction_json.h"
+#include "services/merge_pointer_answer.h"
 
 namespace rapport::services {
 namespace {
@@ -17,7 +18,6 @@ using projections::CustomerValue;
 using projections::CustomerView;
 using projections::Store;
 
-constexpr int kMaxChain = 64;
 constexpr size_t kMaxIdLength = 64;
 
 // What a customer is evaluated with: the watermark and the latest snapshot.
@@ -94,16 +94,7 @@ HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_
   if (!view.ok()) return ErrorResponse(view.status());
   if (!view->has_value()) return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
   const CustomerView& found = **view;
-  if (found.is_pointer()) {
-    std::string survivor = found.merged_into;
-    for (int hop = 0; hop < kMaxChain; ++hop) {
-      auto next = projections::ReadCustomerView(store, survivor);
-      if (!next.ok()) return ErrorResponse(next.status());
-      if (!next->has_value() || !(*next)->is_pointer()) break;
-      survivor = (*next)->merged_into;
-    }
-    return JsonResponse(200, projections::MergePointerToJson(found, survivor));
-  }
+  if (found.is_pointer()) return PointerAnswer(projections::ReadCustomerView, store, found, "");
   auto context = ReadContext(store);
   if (!context.ok()) return ErrorResponse(context.status());
   const CustomerValue value = projections::EvaluateCustomer(found, context->as_of_ms, context->snapshot, settings);

@@ -6,6 +6,7 @@
 #include "projections/loyalty.h"
 #include "projections/loyalty_projection.h"
 #include "projections/projection_meta.h"
+#include "services/merge_pointer_answer.h"
 
 namespace rapport::services {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kProjection = projections::LoyaltyProjection::kName;
-constexpr int kMaxChain = 64;
 
 json TimeOrNull(int64_t epoch_ms) {
   return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms));
@@ -32,19 +32,7 @@ HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_vie
   if (!state->has_value())
     return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
   const projections::CustomerLoyalty& s = **state;
-  if (s.is_pointer()) {
-    std::string survivor = s.merged_into;
-    for (int hop = 0; hop < kMaxChain; ++hop) {
-      auto next = projections::ReadCustomerLoyalty(store, survivor);
-      if (!next.ok()) return ErrorResponse(next.status());
-      if (!next->has_value() || !(*next)->is_pointer()) break;
-      survivor = (*next)->merged_into;
-    }
-    return JsonResponse(200, {{"customer_id", s.customer_id},
-                              {"merged_into", survivor},
-                              {"merged_at", TimeOrNull(s.merged_at_ms)},
-                              {"location", "/v1/customers/" + survivor + "/loyalty"}});
-  }
+  if (s.is_pointer()) return PointerAnswer(projections::ReadCustomerLoyalty, store, s, "/loyalty");
   auto watermark = projections::ReadWatermarkOf(store, kProjection);
   if (!watermark.ok()) return ErrorResponse(watermark.status());
   auto ranking = projections::ReadSnapshotOf(store, kProjection);

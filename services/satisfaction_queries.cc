@@ -9,6 +9,7 @@
 #include "projections/satisfaction.h"
 #include "projections/satisfaction_projection.h"
 #include "projections/satisfaction_trend.h"
+#include "services/merge_pointer_answer.h"
 
 namespace rapport::services {
 namespace {
@@ -19,7 +20,6 @@ using projections::SatisfactionCounts;
 using projections::SatisfactionMeasures;
 
 constexpr std::string_view kProjection = projections::SatisfactionProjection::kName;
-constexpr int kMaxChain = 64;
 
 json TimeOrNull(int64_t epoch_ms) {
   return epoch_ms == 0 ? json(nullptr) : json(events::FormatRfc3339(epoch_ms));
@@ -132,19 +132,7 @@ HttpResponse GetCustomerSatisfaction(const projections::Store& store, std::strin
   if (!state->has_value())
     return ErrorResponse(Status::NotFound("unknown customer " + std::string(customer_id)));
   const CustomerSatisfaction& s = **state;
-  if (s.is_pointer()) {
-    std::string survivor = s.merged_into;
-    for (int hop = 0; hop < kMaxChain; ++hop) {
-      auto next = projections::ReadCustomerSatisfaction(store, survivor);
-      if (!next.ok()) return ErrorResponse(next.status());
-      if (!next->has_value() || !(*next)->is_pointer()) break;
-      survivor = (*next)->merged_into;
-    }
-    return JsonResponse(200, {{"customer_id", s.customer_id},
-                              {"merged_into", survivor},
-                              {"merged_at", TimeOrNull(s.merged_at_ms)},
-                              {"location", "/v1/customers/" + survivor + "/satisfaction"}});
-  }
+  if (s.is_pointer()) return PointerAnswer(projections::ReadCustomerSatisfaction, store, s, "/satisfaction");
   auto watermark = projections::ReadWatermarkOf(store, kProjection);
   if (!watermark.ok()) return ErrorResponse(watermark.status());
   auto ranking = projections::ReadSnapshotOf(store, kProjection);
