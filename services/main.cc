@@ -27,6 +27,7 @@
 #include "events/time_format.h"
 #include "services/analyst_cli.h"
 #include "services/alert_follow.h"
+#include "services/broker_lookup.h"
 #include "services/config.h"
 #include "services/model_fit.h"
 #include "services/model_parameters_topic.h"
@@ -107,11 +108,8 @@ int PrintConfig(const CommonOptions& options) {
 int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* sample) {
   auto config = BuildConfig(options);
   if (!config.ok()) return Fail(config.status());
-  if (config->brokers.empty() && !roles.embedded_broker) {
-    // A sibling `rapport up` on the same data dir publishes its embedded broker.
-    std::ifstream in(BootstrapFile(*config));
-    std::getline(in, config->brokers);
-  }
+  // A sibling `rapport up` on the same data dir publishes its embedded broker.
+  if (!roles.embedded_broker) ResolveBrokers(*config);
   config->kafka.bootstrap_servers = config->brokers;
   auto platform = Platform::Start(*config, roles);
   if (!platform.ok()) return Fail(platform.status());
@@ -169,14 +167,12 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
     if (!parsed.ok()) return Fail(parsed.status());
     as_of = *parsed;
   }
-  if (!flags.dry_run && config->brokers.empty()) {
-    std::ifstream in(BootstrapFile(*config));  // a `rapport up` on the same data dir
-    std::getline(in, config->brokers);
+  if (!flags.dry_run) {
+    ResolveBrokers(*config);
     if (config->brokers.empty()) {
       return Fail(Status::InvalidArgument("--brokers", "no Kafka brokers to publish to: pass --brokers or --dry-run"));
     }
   }
-  config->kafka.bootstrap_servers = config->brokers;
   const auto dir = std::filesystem::path(config->data_dir) / "journal";
   if (!std::filesystem::exists(dir / "CURRENT")) {
     return Fail(Status::InvalidArgument("--data-dir", "no event journal in " + dir.string()));
@@ -239,14 +235,10 @@ int RunAlerts(const CommonOptions& options, AlertsOptions alerts, const std::str
     if (!parsed.ok()) return Fail(parsed.status());
     alerts.tiers = *parsed;
   }
-  if (config->brokers.empty()) {
-    std::ifstream in(BootstrapFile(*config));
-    std::getline(in, config->brokers);
-  }
+  ResolveBrokers(*config);
   if (config->brokers.empty()) {
     return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers or run `rapport up` first"));
   }
-  config->kafka.bootstrap_servers = config->brokers;
   std::atomic<bool> stop{false};
   std::thread watcher([&stop] {
     WaitForSignal();
@@ -359,15 +351,11 @@ int main(int argc, char** argv) {
   if (dlq_command->parsed()) {
     auto config = BuildConfig(dlq_options);
     if (!config.ok()) return Fail(config.status());
-    if (config->brokers.empty()) {
-      std::ifstream in(BootstrapFile(*config));
-      std::getline(in, config->brokers);
-    }
+    ResolveBrokers(*config);
     if (config->brokers.empty()) {
       return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers, or --data-dir of a running "
                                                      "`rapport up`"));
     }
-    config->kafka.bootstrap_servers = config->brokers;
     return RunDlq(*config, dlq);
   }
   if (alerts_command->parsed()) return RunAlerts(alerts_options, alerts, alert_tiers);
