@@ -5,6 +5,7 @@
 #include "events/time_format.h"
 #include "projections/binary_codec.h"
 #include "projections/customer_value.h"
+#include "projections/merge_fields_codec.h"
 
 namespace rapport::projections {
 namespace {
@@ -244,11 +245,7 @@ std::string EncodeCustomerLoyalty(const CustomerLoyalty& s) {
                     s.resolutions_accepted}) {
     w.PutSigned(n);
   }
-  w.PutBool(s.erased);
-  w.PutString(s.merged_into);
-  w.PutSigned(s.merged_at_ms);
-  w.PutVarint(s.merged_from.size());
-  for (const std::string& id : s.merged_from) w.PutString(id);
+  PutMergeFields(w, s);
   return w.Release();
 }
 
@@ -266,11 +263,7 @@ Result<CustomerLoyalty> DecodeCustomerLoyalty(std::string_view bytes) {
                      &s.resolutions, &s.resolutions_accepted}) {
     ok = ok && r.GetSigned(n);
   }
-  ok = ok && r.GetBool(&s.erased) && r.GetString(&s.merged_into) && r.GetSigned(&s.merged_at_ms);
-  uint64_t merged = 0;
-  ok = ok && r.GetVarint(&merged) && merged <= bytes.size();
-  if (ok) s.merged_from.resize(merged);
-  for (std::string& id : s.merged_from) ok = ok && r.GetString(&id);
+  ok = ok && GetMergeFields(r, &s, bytes.size());
   if (!ok || !r.ok() || !r.at_end())
     return Status::Corruption("customer loyalty: truncated or malformed state");
   return s;

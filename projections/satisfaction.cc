@@ -6,6 +6,7 @@
 
 #include "events/time_format.h"
 #include "projections/binary_codec.h"
+#include "projections/merge_fields_codec.h"
 
 namespace rapport::projections {
 namespace {
@@ -279,11 +280,7 @@ std::string EncodeCustomerSatisfaction(const CustomerSatisfaction& s) {
     w.PutU8(static_cast<uint8_t>(m.tier));
     w.PutBool(m.repurchased);
   }
-  w.PutBool(s.erased);
-  w.PutString(s.merged_into);
-  w.PutSigned(s.merged_at_ms);
-  w.PutVarint(s.merged_from.size());
-  for (const std::string& id : s.merged_from) w.PutString(id);
+  PutMergeFields(w, s);
   return w.Release();
 }
 
@@ -324,11 +321,7 @@ Result<CustomerSatisfaction> DecodeCustomerSatisfaction(std::string_view bytes) 
     m.channel = static_cast<events::Channel>(channel);
     m.tier = static_cast<Tier>(tier);
   }
-  ok = ok && r.GetBool(&s.erased) && r.GetString(&s.merged_into) && r.GetSigned(&s.merged_at_ms);
-  uint64_t merged = 0;
-  if (!ok || !r.GetVarint(&merged) || merged > bytes.size()) return corrupt();
-  s.merged_from.resize(merged);
-  for (std::string& id : s.merged_from) ok = ok && r.GetString(&id);
+  ok = ok && GetMergeFields(r, &s, bytes.size());
   if (!ok || !r.ok() || !r.at_end()) return corrupt();
   return s;
 }
