@@ -47,11 +47,26 @@ inline void Result(const std::string& name, double value, const char* unit, cons
   std::fflush(stdout);
 }
 
-// Repetitions for medians: BENCH_REPEAT, default 3.
+// Repetitions for medians of the cheap figures (codec, consume-only, the customer
+// view's Kafka window, raw RocksDB): BENCH_REPEAT, default 3.
 inline int Repeats() {
   const char* text = std::getenv("BENCH_REPEAT");
   const int value = text == nullptr ? 3 : std::atoi(text);
   return value > 0 ? value : 3;
+}
+
+// Repetitions of the expensive figures (folds, the other projections' windows):
+// BENCH_REPEAT_EXPENSIVE, default 1, so that `make bench` stays within 20 minutes.
+inline int ExpensiveRepeats() {
+  const char* text = std::getenv("BENCH_REPEAT_EXPENSIVE");
+  const int value = text == nullptr ? 1 : std::atoi(text);
+  return value > 0 ? value : 1;
+}
+
+// A number from the environment, or `fallback`.
+inline double EnvNumber(const char* name, double fallback) {
+  const char* text = std::getenv(name);
+  return text == nullptr || *text == '\0' ? fallback : std::atof(text);
 }
 
 }  // namespace rapport::bench
