@@ -115,8 +115,8 @@ int main(int argc, char** argv) {
   services::SampleOptions sample;
   sample.customers = argc > 1 ? std::atoi(argv[1]) : 20'000;
   auto generated = bench::Clock::now();
-  const auto history = services::GenerateSampleHistory(sample);
-  std::printf("generated %zu events, %d customers in %.1f s\n", history.size(), sample.customers,
+  const auto history = bench::SampleHistory(sample);
+  std::printf("history of %zu events, %d customers ready in %.1f s\n", history.size(), sample.customers,
               bench::SecondsSince(generated));
   const size_t subset_size = std::min<size_t>(history.size(), argc > 2 && std::atoll(argv[2]) > 0 ? std::strtoull(argv[2], nullptr, 10) : history.size());
   const size_t raw_size = std::min<size_t>(history.size(), argc > 3 && std::atoll(argv[3]) > 0 ? std::strtoull(argv[3], nullptr, 10) : history.size());

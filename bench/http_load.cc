@@ -79,7 +79,7 @@ services::SampleOptions Sample(int customers, uint64_t seed) {
 }
 
 int Ndjson(const std::string& host, int port, int customers, double budget_s) {
-  const auto history = services::GenerateSampleHistory(Sample(customers, 42));
+  const auto history = bench::SampleHistory(Sample(customers, 42));
   constexpr size_t kPerBatch = 1000;
   const auto batches = NdjsonBatches(history, kPerBatch);
   const Posted posted = PostBatches(host, port, batches, 2, nullptr, budget_s);

@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(std::getenv("BENCH_LOG") ? std::getenv("BENCH_LOG") : "err"));
   services::SampleOptions sample;
   sample.customers = argc > 1 ? std::atoi(argv[1]) : 20'000;
-  const auto history = services::GenerateSampleHistory(sample);
+  const auto history = bench::SampleHistory(sample);
   // ~180-byte envelopes: 200,000 events is about 3 MiB a partition over 12.
   const size_t window = std::min<size_t>(history.size(), argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 200'000);
   std::printf("pipeline: %zu events, %d customers, window %zu\n", history.size(), sample.customers, window);

@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bench/bench_util.h"
 #include "events/json_codec.h"
 #include "events/names.h"
 #include "services/sample_data.h"
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::err);
   services::SampleOptions sample;
   sample.customers = argc > 1 ? std::atoi(argv[1]) : 20'000;
-  auto history = services::GenerateSampleHistory(sample);
+  auto history = bench::SampleHistory(sample);
   if (argc > 2) history.resize(std::min(history.size(), static_cast<size_t>(std::strtoull(argv[2], nullptr, 10))));
   std::printf(
       "\\set ON_ERROR_STOP on\n"
