@@ -49,7 +49,9 @@ inline long PeakRssMib() {
 
 // A machine-readable figure for results.json, and a human line beside it.
 inline void Result(const std::string& name, double value, const char* unit, const char* what) {
-  std::printf("%-44s %14.1f %-10s %s\n", name.c_str(), value, unit, what);
+  // Fractions and milliseconds get three decimals, rates and counts one.
+  std::printf(value > -100 && value < 100 ? "%-44s %14.3f %-10s %s\n" : "%-44s %14.1f %-10s %s\n", name.c_str(), value,
+              unit, what);
   std::printf("RESULT %s %.3f\n", name.c_str(), value);
   std::fflush(stdout);
 }

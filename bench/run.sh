@@ -26,7 +26,7 @@ case "${BENCH_SCALE:-default}" in
   *)
     customers=${BENCH_CUSTOMERS:-180000}  # ~11.4 events a customer: ~2,050,000 events
     subset_events=${BENCH_SUBSET_EVENTS:-250000}
-    export BENCH_E2E_SECONDS=${BENCH_E2E_SECONDS:-150}
+    export BENCH_E2E_SECONDS=${BENCH_E2E_SECONDS:-120}
     ndjson_seconds=${BENCH_NDJSON_SECONDS:-60}
     side_customers=$((customers / 8))  # stages 2b and 2d
     ;;
@@ -64,6 +64,8 @@ run() {
   return 0
 }
 figure() { awk -v k="$1" '$1 == "RESULT" && $2 == k { v = $3 } END { print v }' "$results"; }
+# Arithmetic with a JSON-valid result (bc writes .5 for 0.5).
+calc() { printf '%.4f' "$(echo "$1" | bc -l)"; }
 # BENCH_STAGES="3_pipeline pg" runs only those stages (names as in stage_<name>_seconds).
 want() { [ -z "${BENCH_STAGES:-}" ] || [[ " $BENCH_STAGES " == *" $1 "* ]]; }
 stage_started=
@@ -76,13 +78,13 @@ stage() {  # stage NAME TITLE: closes the previous stage's clock, starts this on
 stage_end() {
   [ -n "$stage_started" ] || return 0
   local seconds
-  seconds=$(echo "$(date +%s.%N) - $stage_started" | bc -l)
+  seconds=$(calc "$(date +%s.%N) - $stage_started")
   echo "RESULT stage_${stage_name}_seconds $seconds" >> "$results"
   printf '%-44s %14.1f s\n' "stage ${stage_name} wall time" "$seconds"
   stage_started=
 }
 # a / b, or nothing when either is missing or b is 0.
-ratio() { [ -n "$1" ] && [ -n "$2" ] && echo "$2 != 0" | bc -l | grep -q 1 && echo "$1 / $2" | bc -l; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && echo "$2 != 0" | bc -l | grep -q 1 && calc "$1 / $2"; }
 
 if want 1_codec; then
   stage 1_codec "1. codec (median of ${BENCH_REPEAT:-3})"
@@ -196,8 +198,8 @@ if want pg; then
       echo "FAILED: the peer committed ${pg_events:-?} events, its view counts ${pg_view_events:-?}"
       failed_stages+=(postgres)
     else
-      pg_seconds_taken=$(echo "$pg_end - $pg_begin" | bc -l)
-      pg_rate=$(echo "$pg_events / $pg_seconds_taken" | bc -l)
+      pg_seconds_taken=$(calc "$pg_end - $pg_begin")
+      pg_rate=$(calc "$pg_events / $pg_seconds_taken")
       echo "RESULT postgres_peer_events $pg_events" >> "$results"
       echo "RESULT postgres_peer_seconds $pg_seconds_taken" >> "$results"
       echo "RESULT postgres_peer_events_per_s $pg_rate" >> "$results"
@@ -214,7 +216,7 @@ pg_rate=$(figure postgres_peer_events_per_s)
 consume=$(figure consume_only_events_per_s)
 raw=$(figure rocksdb_raw_writes_per_s)
 lower=
-[ -n "$consume" ] && [ -n "$raw" ] && lower=$(echo "if ($consume < $raw) $consume else $raw" | bc -l)
+[ -n "$consume" ] && [ -n "$raw" ] && lower=$(calc "if ($consume < $raw) $consume else $raw")
 put() { [ -n "$2" ] && echo "RESULT $1 $2" >> "$results"; return 0; }
 put customer_view_vs_postgres "$(ratio "$(figure customer_view_events_per_s)" "$pg_rate")"
 put customer_view_end_to_end_vs_postgres "$(ratio "$(figure end_to_end_customer-view_events_per_s)" "$pg_rate")"
@@ -223,13 +225,14 @@ for name in satisfaction loyalty churn; do
   put "projection_${name}_share_of_limit" "$(ratio "$(figure "projection_${name}_events_per_s")" "$lower")"
 done
 put events "$(figure rebuild_events)"
-echo "RESULT bench_seconds $(echo "$(date +%s.%N) - $bench_start" | bc -l)" >> "$results"
+echo "RESULT bench_seconds $(calc "$(date +%s.%N) - $bench_start")" >> "$results"
 
 json="$out/results.json"
 {
   echo "{"
   awk '$1 == "RESULT" { v[$2] = $3; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
-       END { for (i = 0; i < n; i++) printf "  \"%s\": %s%s\n", order[i], (v[order[i]] == "" ? "null" : v[order[i]]), (i + 1 < n ? "," : "") }' "$results"
+       function json(x) { if (x == "") return "null"; sub(/^\./, "0.", x); sub(/^-\./, "-0.", x); return x }
+       END { for (i = 0; i < n; i++) printf "  \"%s\": %s%s\n", order[i], json(v[order[i]]), (i + 1 < n ? "," : "") }' "$results"
   echo "}"
 } > "$json"
 
@@ -241,7 +244,7 @@ printf '%-60s %s\n' \
   "customer view / min(consume-only, raw RocksDB) (>= 0.5)" "$(f customer_view_share_of_limit '%.2f')" \
   "satisfaction / loyalty / churn share of that limit (>= 0.5)" \
   "$(f projection_satisfaction_share_of_limit '%.2f') / $(f projection_loyalty_share_of_limit '%.2f') / $(f projection_churn_share_of_limit '%.2f')" \
-  "rebuild of $(figure rebuild_events) events (2M in < 10 s)" "$(f rebuild_seconds '%.1f s')" \
+  "rebuild of $(f rebuild_events '%.0f') events (2M in < 10 s)" "$(f rebuild_seconds '%.1f s')" \
   "rapport replay customer-view, whole history" "$(f replay_seconds '%.1f s')" \
   "query p99 at ${query_rate}/s while ingesting (< 2 ms)" "$(f query_p99_ms '%.2f ms')" \
   "gateway NDJSON (>= 100,000 events/s)" "$(f gateway_ndjson_events_per_s '%.0f events/s')" \
