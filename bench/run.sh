@@ -139,7 +139,10 @@ if want 5_7_http; then
     run "$build/bench/http_load" single 127.0.0.1 "$port" "$single_count" "$single_seconds"
     run "$build/bench/http_load" query 127.0.0.1 "$port" "$query_rate" "$query_seconds" "$customers"
     rss_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$rapport_pid/status")
-    kill -TERM "$rapport_pid"; wait "$rapport_pid" || true
+    kill -TERM "$rapport_pid"
+    for _ in $(seq 1 300); do kill -0 "$rapport_pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$rapport_pid" 2>/dev/null; then echo "rapport up did not stop in 60 s: killed"; kill -KILL "$rapport_pid"; fi
+    wait "$rapport_pid" 2>/dev/null || true
     rapport_pid=
     store_bytes=$(du -sb "$work/data" | cut -f1)
     stored_customers=$(figure gateway_ndjson_customers)
