@@ -43,7 +43,8 @@ BENCH_PACKAGES := postgresql-15 bc curl
 bench: deps
 	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get install -y -qq $$missing; fi
-	$(MAKE) build BUILD_DIR=build-release BUILD_TYPE=Release
+	$(MAKE) configure BUILD_DIR=build-release BUILD_TYPE=Release
+	cmake --build build-release -j $(JOBS) --target bench_programs
 	bash bench/run.sh build-release
 
 # libFuzzer targets for the JSON decoder and the FlatBuffers reader, built with

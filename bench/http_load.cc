@@ -1,16 +1,22 @@
 // A load generator for a running rapport (a separate process, as real clients are):
-//   http_load ndjson HOST PORT CUSTOMERS          NDJSON batches of 1,000 from 2 threads
-//   http_load single HOST PORT COUNT              single-event posts from 4 threads
+//   http_load ndjson HOST PORT CUSTOMERS [SECONDS]
+//                    NDJSON batches of 1,000 from 2 threads, for at most SECONDS
+//   http_load single HOST PORT COUNT [SECONDS]
+//                    single-event posts from 4 threads, at most COUNT or SECONDS
 //   http_load query  HOST PORT RATE SECONDS CUSTOMERS
 //                    GET /v1/customers/{id} at a fixed rate while 1 thread ingests
 // Latencies of the fixed-rate query run are measured from each request's scheduled
-// start, so a slow answer also counts against the requests queued behind it.
+// start, so a slow answer also counts against the requests queued behind it. The
+// run is bounded: a request whose scheduled start is more than SECONDS late is not
+// sent (counted as `query_not_sent`), so a server that cannot keep up ends the run
+// in about 2 x SECONDS with huge percentiles instead of running for minutes.
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "bench/bench_util.h"
@@ -31,26 +37,38 @@ std::vector<std::string> NdjsonBatches(const std::vector<events::Event>& history
   return batches;
 }
 
-// Posts batches[next..] from `threads` threads; returns events/s.
-double PostBatches(const std::string& host, int port, const std::vector<std::string>& batches, size_t events,
-                   int threads, const std::atomic<bool>* stop = nullptr) {
+struct Posted {
+  size_t batches = 0;  // accepted (202)
+  double seconds = 0;
+};
+
+// Posts batches[next..] from `threads` threads until done, `stop` or `budget_s`
+// seconds (0: no limit); returns the batches accepted and the time taken.
+Posted PostBatches(const std::string& host, int port, const std::vector<std::string>& batches, int threads,
+                   const std::atomic<bool>* stop = nullptr, double budget_s = 0) {
   std::atomic<size_t> next{0};
+  std::atomic<size_t> accepted{0};
   std::atomic<size_t> failures{0};
   const auto start = bench::Clock::now();
+  auto more = [&] { return !(stop && *stop) && (budget_s <= 0 || bench::SecondsSince(start) < budget_s); };
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       httplib::Client client(host, port);
       client.set_read_timeout(120, 0);
-      for (size_t i = next++; i < batches.size() && !(stop && *stop); i = next++) {
+      for (size_t i = next++; i < batches.size() && more(); i = next++) {
         auto response = client.Post("/v1/events", batches[i], "application/x-ndjson");
-        if (!response || response->status != 202) ++failures;
+        if (response && response->status == 202) {
+          ++accepted;
+        } else {
+          ++failures;
+        }
       }
     });
   }
   for (auto& worker : workers) worker.join();
   if (failures > 0) std::fprintf(stderr, "%zu batch(es) failed\n", failures.load());
-  return static_cast<double>(events) / bench::SecondsSince(start);
+  return {accepted.load(), bench::SecondsSince(start)};
 }
 
 services::SampleOptions Sample(int customers, uint64_t seed) {
@@ -60,15 +78,24 @@ services::SampleOptions Sample(int customers, uint64_t seed) {
   return sample;
 }
 
-int Ndjson(const std::string& host, int port, int customers) {
-  const auto history = services::GenerateSampleHistory(Sample(customers, 42));
-  const auto batches = NdjsonBatches(history, 1000);
-  const double rate = PostBatches(host, port, batches, history.size(), 2);
-  bench::Result("gateway_ndjson_events_per_s", rate, "events/s", "NDJSON batches of 1,000 over HTTP, 2 clients");
+int Ndjson(const std::string& host, int port, int customers, double budget_s) {
+  const auto history = bench::SampleHistory(Sample(customers, 42));
+  constexpr size_t kPerBatch = 1000;
+  const auto batches = NdjsonBatches(history, kPerBatch);
+  const Posted posted = PostBatches(host, port, batches, 2, nullptr, budget_s);
+  // Batches go out in order, so the accepted ones are (about) the first ones.
+  const size_t events = std::min(history.size(), posted.batches * kPerBatch);
+  std::set<std::string> customers_seen;
+  for (size_t i = 0; i < events; ++i) customers_seen.insert(history[i].customer_id.str());
+  bench::Result("gateway_ndjson_events_per_s", static_cast<double>(events) / posted.seconds, "events/s",
+                "NDJSON batches of 1,000 over HTTP, 2 clients");
+  bench::Result("gateway_ndjson_events", static_cast<double>(events), "events",
+                events < history.size() ? "posted within the time limit" : "the whole history");
+  bench::Result("gateway_ndjson_customers", static_cast<double>(customers_seen.size()), "customers", "");
   return 0;
 }
 
-int Single(const std::string& host, int port, int count) {
+int Single(const std::string& host, int port, int count, double budget_s) {
   auto history = services::GenerateSampleHistory(Sample(std::max(1, count / 10), 7));
   history.resize(std::min<size_t>(history.size(), static_cast<size_t>(count)));
   for (auto& event : history) event.event_id = EventId("single-" + event.event_id.str());
@@ -81,7 +108,8 @@ int Single(const std::string& host, int port, int count) {
   for (int t = 0; t < 4; ++t) {
     workers.emplace_back([&, t] {
       httplib::Client client(host, port);
-      for (size_t i = next++; i < bodies.size(); i = next++) {
+      for (size_t i = next++; i < bodies.size() && (budget_s <= 0 || bench::SecondsSince(start) < budget_s);
+           i = next++) {
         const auto sent = bench::Clock::now();
         auto response = client.Post("/v1/events", bodies[i], "application/json");
         if (response && response->status == 202) latencies[t].push_back(bench::SecondsSince(sent) * 1000);
@@ -100,18 +128,20 @@ int Single(const std::string& host, int port, int count) {
 }
 
 int Query(const std::string& host, int port, int rate, int seconds, int customers) {
-  // Ingest at the same time: another population's history, as fast as it goes.
-  const auto ingest = services::GenerateSampleHistory(Sample(customers, 1234));
+  // Ingest at the same time: another population's history (a quarter of the size:
+  // enough for the run), as fast as it goes.
+  const auto ingest = services::GenerateSampleHistory(Sample(std::max(1, customers / 4), 1234));
   std::vector<events::Event> renamed = ingest;
   for (auto& event : renamed) event.event_id = EventId("q-" + event.event_id.str());
   const auto batches = NdjsonBatches(renamed, 1000);
   std::atomic<bool> stop{false};
-  std::thread ingester([&] { PostBatches(host, port, batches, renamed.size(), 1, &stop); });
+  std::thread ingester([&] { PostBatches(host, port, batches, 1, &stop); });
 
   constexpr int kThreads = 16;
   const double interval_s = static_cast<double>(kThreads) / rate;  // per thread
   std::vector<std::vector<double>> latencies(kThreads);
   std::atomic<int> not_found{0};
+  std::atomic<int> not_sent{0};
   const auto start = bench::Clock::now() + std::chrono::milliseconds(200);
   std::vector<std::thread> workers;
   for (int t = 0; t < kThreads; ++t) {
@@ -124,6 +154,10 @@ int Query(const std::string& host, int port, int rate, int seconds, int customer
         const auto scheduled = start + std::chrono::duration_cast<bench::Clock::duration>(
                                            std::chrono::duration<double>(interval_s * i + interval_s * t / kThreads));
         std::this_thread::sleep_until(scheduled);
+        if (bench::Clock::now() - scheduled > std::chrono::seconds(seconds)) {
+          not_sent += total - i;  // hopelessly behind: the rest would only add queueing
+          break;
+        }
         const std::string path = "/v1/customers/c-" + std::to_string(1 + random() % customers);
         auto response = client.Get(path.c_str());
         if (!response) continue;
@@ -137,7 +171,10 @@ int Query(const std::string& host, int port, int rate, int seconds, int customer
   ingester.join();
   std::vector<double> all;
   for (const auto& part : latencies) all.insert(all.end(), part.begin(), part.end());
-  std::printf("query: %zu requests at %d/s (%d answered 404) while ingesting\n", all.size(), rate, not_found.load());
+  std::printf("query: %zu requests answered at %d/s scheduled (%d answered 404, %d not sent) while ingesting\n",
+              all.size(), rate, not_found.load(), not_sent.load());
+  bench::Result("query_answered", static_cast<double>(all.size()), "requests", "");
+  bench::Result("query_not_sent", not_sent.load(), "requests", "more than SECONDS behind schedule: dropped");
   bench::Result("query_p50_ms", bench::Quantile(all, 0.50), "ms", "GET /v1/customers/{id}, fixed rate, ingesting");
   bench::Result("query_p99_ms", bench::Quantile(all, 0.99), "ms", "");
   bench::Result("query_p999_ms", bench::Quantile(all, 0.999), "ms", "");
@@ -154,8 +191,9 @@ int main(int argc, char** argv) {
   }
   const std::string mode = argv[1], host = argv[2];
   const int port = std::atoi(argv[3]);
-  if (mode == "ndjson") return Ndjson(host, port, std::atoi(argv[4]));
-  if (mode == "single") return Single(host, port, std::atoi(argv[4]));
+  const double budget_s = argc > 5 ? std::atof(argv[5]) : 0;
+  if (mode == "ndjson") return Ndjson(host, port, std::atoi(argv[4]), budget_s);
+  if (mode == "single") return Single(host, port, std::atoi(argv[4]), budget_s);
   if (mode == "query" && argc >= 7) return Query(host, port, std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]));
   std::fprintf(stderr, "http_load: unknown mode or missing arguments\n");
   return 2;
