@@ -107,7 +107,7 @@ Status Platform::OpenJournal(const Roles& roles) {
 }
 
 Status Platform::StartArchiver() {
-  auto archiver = Archiver::Create(config_.kafka, *journal_);
+  auto archiver = Archiver::Create(config_.kafka, *journal_, /*skip_journaled=*/broker_ != nullptr);
   if (!archiver.ok()) return archiver.status();
   archiver_ = std::move(archiver).value();
   archiver_thread_ = std::thread([this] {
