@@ -1,11 +1,24 @@
 #include "services/archiver.h"
 
+#include <cstdio>
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 #include "events/wire_codec.h"
 #include "projections/offsets.h"
 
 namespace rapport::services {
+
+const std::string& ProcessJournaledMark() {
+  static const std::string mark = [] {
+    std::random_device random;
+    char text[17];
+    std::snprintf(text, sizeof(text), "%08x%08x", random(), random());
+    return std::string(text);
+  }();
+  return mark;
+}
 
 Result<std::unique_ptr<Archiver>> Archiver::Create(const events::KafkaSettings& kafka,
                                                    projections::Journal& journal, bool skip_journaled) {
@@ -88,7 +101,10 @@ Status Archiver::Run() {
         continue;
       }
       progress[tp] = Offset(message.offset().value() + 1);
-      if (skip_journaled_ && message.header(kHeaderJournaled)) continue;
+      if (skip_journaled_) {
+        auto mark = message.header(kHeaderJournaled);
+        if (mark && *mark == ProcessJournaledMark()) continue;
+      }
       auto type = message.header(events::kHeaderEventType);
       entries.push_back({message.partition(), message.offset(), std::string(message.key()),
                          std::string(message.value()), message.timestamp_ms(),

@@ -8,13 +8,16 @@
 // messages the gateway publishes carry kHeaderJournaled and are skipped: the
 // gateway journals them itself before its 202, and writing them twice made the
 // archiver's big batches hold the journal's write queue the gateway's synced
-// appends wait in. Only an archiver created with skip_journaled trusts the header.
+// appends wait in. Only an archiver created with skip_journaled trusts the header,
+// and only with this process's own mark as its value: another client's message is
+// journaled whatever headers it carries.
 //
 // Lifecycle: Create, Run on one thread, Stop from any thread.
 
 #include <atomic>
 #include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "events/consumer.h"
@@ -25,6 +28,8 @@ namespace rapport::services {
 
 // Set by a publisher that journals the message itself (the embedded-mode gateway).
 inline constexpr std::string_view kHeaderJournaled = "rapport-journaled";
+// The value of kHeaderJournaled this process writes and trusts: random per process.
+const std::string& ProcessJournaledMark();
 
 class Archiver final : private events::RebalanceListener {
  public:

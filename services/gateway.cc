@@ -38,7 +38,7 @@ Status Gateway::Publish(std::vector<events::Event>& events) {
     event.recorded_at_ms = now;
     messages.push_back(ToKafkaMessage(event, topics_.interactions));
     // Journaled below, before the 202: the embedded-mode archiver skips it.
-    if (journal_ != nullptr) messages.back().headers.emplace_back(kHeaderJournaled, "1");
+    if (journal_ != nullptr) messages.back().headers.emplace_back(kHeaderJournaled, ProcessJournaledMark());
   }
   if (journal_ == nullptr) return outbox_ ? outbox_->Publish(messages) : publisher_.PublishAndWait(messages);
 
