@@ -13,20 +13,16 @@
 #include "services/archiver.h"
 #include "services/gateway.h"
 #include "tests/support/embedded_platform.h"
+#include "tests/support/event_builders.h"
 #include "tests/support/wait.h"
 
 namespace rapport {
 namespace {
 
 events::Event Visit(const std::string& customer, const std::string& event_id) {
-  auto event = events::DecodeJsonEvent(nlohmann::json{{"event_id", event_id},
-                                                      {"customer_id", customer},
-                                                      {"occurred_at", "2026-03-01T10:15:00Z"},
-                                                      {"channel", "web"},
-                                                      {"type", "visit"}}
-                                           .dump());
-  REQUIRE(event.ok());
-  return *event;
+  events::Event event = testing::Visit(customer, testing::Day(10));
+  event.event_id = EventId(event_id);
+  return event;
 }
 
 std::map<std::string, int> JournaledKeys(const projections::Journal& journal) {
