@@ -1,5 +1,8 @@
 #include "services/archiver.h"
 
+#include <cstdio>
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 #include "events/wire_codec.h"
@@ -7,9 +10,20 @@
 
 namespace rapport::services {
 
+const std::string& ProcessJournaledMark() {
+  static const std::string mark = [] {
+    std::random_device random;
+    char text[17];
+    std::snprintf(text, sizeof(text), "%08x%08x", random(), random());
+    return std::string(text);
+  }();
+  return mark;
+}
+
 Result<std::unique_ptr<Archiver>> Archiver::Create(const events::KafkaSettings& kafka,
-                                                   projections::Journal& journal) {
+                                                   projections::Journal& journal, bool skip_journaled) {
   std::unique_ptr<Archiver> archiver(new Archiver(journal));
+  archiver->skip_journaled_ = skip_journaled;
   auto consumer = events::Consumer::Create(kafka, "rapport.archive", "rapport-archive", archiver.get());
   if (!consumer.ok()) return consumer.status();
   archiver->consumer_ = std::move(consumer).value();
@@ -86,13 +100,17 @@ Status Archiver::Run() {
         spdlog::warn("archive: {}", message.error_text());
         continue;
       }
+      progress[tp] = Offset(message.offset().value() + 1);
+      if (skip_journaled_) {
+        auto mark = message.header(kHeaderJournaled);
+        if (mark && *mark == ProcessJournaledMark()) continue;
+      }
       auto type = message.header(events::kHeaderEventType);
       entries.push_back({message.partition(), message.offset(), std::string(message.key()),
                          std::string(message.value()), message.timestamp_ms(),
                          type ? std::string(*type) : std::string()});
-      progress[tp] = Offset(message.offset().value() + 1);
     }
-    if (entries.empty()) continue;
+    if (progress.empty()) continue;
     std::vector<events::PartitionOffset> offsets;
     for (const auto& [tp, next] : progress) offsets.push_back({tp, next});
     Status written = journal_.AppendWithProgress(entries, offsets);

@@ -13,6 +13,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("listen", &c.listen);
   b.Bind("log_level", &c.log_level);
   b.Bind("embedded_brokers", &c.embedded_brokers);
+  b.Bind("background_nice", &c.background_nice);
 
   b.Bind("kafka.topics.interactions", &c.kafka.topics.interactions);
   b.Bind("kafka.topics.churn_alerts", &c.kafka.topics.churn_alerts);

@@ -38,6 +38,8 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string log_level = "warn";  // quiet by default
   int embedded_brokers = 3;
+  // Nice value of the projector and archive threads (services/thread_priority.h).
+  int background_nice = 10;
   events::KafkaSettings kafka;
   GatewayLimits gateway;
   projections::DomainSettings domain;

@@ -5,6 +5,7 @@
 #include "events/json_codec.h"
 #include "events/names.h"
 #include "events/wire_codec.h"
+#include "services/archiver.h"
 
 namespace rapport::services {
 
@@ -36,6 +37,8 @@ Status Gateway::Publish(std::vector<events::Event>& events) {
   for (events::Event& event : events) {
     event.recorded_at_ms = now;
     messages.push_back(ToKafkaMessage(event, topics_.interactions));
+    // Journaled below, before the 202: the embedded-mode archiver skips it.
+    if (journal_ != nullptr) messages.back().headers.emplace_back(kHeaderJournaled, ProcessJournaledMark());
   }
   if (journal_ == nullptr) return outbox_ ? outbox_->Publish(messages) : publisher_.PublishAndWait(messages);
 

@@ -18,6 +18,10 @@ HttpServer::HttpServer(const GatewayLimits& limits) {
   const auto pending = static_cast<size_t>(std::max(1, limits.max_pending_connections));
   server_.new_task_queue = [threads, pending] { return new BoundedTaskQueue(static_cast<size_t>(threads), pending); };
   server_.set_keep_alive_max_count(1000);
+  // httplib writes a response's headers and body in two send()s: with Nagle's
+  // algorithm the body waits for the client's delayed ACK (40 ms on Linux) on
+  // every keep-alive request.
+  server_.set_tcp_nodelay(true);
   server_.set_read_timeout(30, 0);
   server_.set_exception_handler([](const httplib::Request& request, httplib::Response& response,
                                    std::exception_ptr error) {

@@ -10,6 +10,7 @@
 #include "services/journal_restore.h"
 #include "services/projection_registry.h"
 #include "services/routes.h"
+#include "services/thread_priority.h"
 
 namespace rapport::services {
 
@@ -22,6 +23,7 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
+  RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.background_nice, "background_nice"));
 
   if (platform->config_.brokers.empty()) {
     if (roles.embedded_broker) {
@@ -105,10 +107,11 @@ Status Platform::OpenJournal(const Roles& roles) {
 }
 
 Status Platform::StartArchiver() {
-  auto archiver = Archiver::Create(config_.kafka, *journal_);
+  auto archiver = Archiver::Create(config_.kafka, *journal_, /*skip_journaled=*/broker_ != nullptr);
   if (!archiver.ok()) return archiver.status();
   archiver_ = std::move(archiver).value();
   archiver_thread_ = std::thread([this] {
+    SetThisThreadNice(config_.background_nice);
     Status result = archiver_->Run();
     if (!result.ok()) spdlog::error("archive stopped: {}", result.ToString());
   });
@@ -132,7 +135,8 @@ Status Platform::StartProjection(const std::string& name) {
                                                   *running->projection, *publisher_, journal_.get());
   if (!projector.ok()) return projector.status();
   running->projector = std::move(projector).value();
-  running->thread = std::thread([r = running.get()] {
+  running->thread = std::thread([r = running.get(), nice = config_.background_nice] {
+    SetThisThreadNice(nice);
     Status result = r->projector->Run();
     if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
   });
