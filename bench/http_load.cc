@@ -1,6 +1,7 @@
 // A load generator for a running rapport (a separate process, as real clients are):
 //   http_load ndjson HOST PORT CUSTOMERS [SECONDS]
-//                    NDJSON batches of 1,000 from 2 threads, for at most SECONDS
+//                    NDJSON batches (BENCH_HTTP_BATCH, 1,000) from BENCH_HTTP_CLIENTS
+//                    threads (8), for at most SECONDS
 //   http_load single HOST PORT COUNT [SECONDS]
 //                    single-event posts from 4 threads, at most COUNT or SECONDS
 //   http_load query  HOST PORT RATE SECONDS CUSTOMERS
@@ -55,6 +56,7 @@ Posted PostBatches(const std::string& host, int port, const std::vector<std::str
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       httplib::Client client(host, port);
+      client.set_tcp_nodelay(true);  // else a small body waits for the server's delayed ACK
       client.set_read_timeout(120, 0);
       for (size_t i = next++; i < batches.size() && more(); i = next++) {
         auto response = client.Post("/v1/events", batches[i], "application/x-ndjson");
@@ -80,15 +82,21 @@ services::SampleOptions Sample(int customers, uint64_t seed) {
 
 int Ndjson(const std::string& host, int port, int customers, double budget_s) {
   const auto history = bench::SampleHistory(Sample(customers, 42));
-  constexpr size_t kPerBatch = 1000;
-  const auto batches = NdjsonBatches(history, kPerBatch);
-  const Posted posted = PostBatches(host, port, batches, 2, nullptr, budget_s);
+  // Each client waits for its batch's 202 (published and journaled) before the next,
+  // so throughput is clients x batch / round trip: BENCH_HTTP_CLIENTS and
+  // BENCH_HTTP_BATCH set them (as a real channel's concurrency would).
+  const auto per_batch = static_cast<size_t>(bench::EnvNumber("BENCH_HTTP_BATCH", 1000));
+  const int clients = static_cast<int>(bench::EnvNumber("BENCH_HTTP_CLIENTS", 8));
+  const auto batches = NdjsonBatches(history, per_batch);
+  const Posted posted = PostBatches(host, port, batches, clients, nullptr, budget_s);
   // Batches go out in order, so the accepted ones are (about) the first ones.
-  const size_t events = std::min(history.size(), posted.batches * kPerBatch);
+  const size_t events = std::min(history.size(), posted.batches * per_batch);
   std::set<std::string> customers_seen;
   for (size_t i = 0; i < events; ++i) customers_seen.insert(history[i].customer_id.str());
   bench::Result("gateway_ndjson_events_per_s", static_cast<double>(events) / posted.seconds, "events/s",
-                "NDJSON batches of 1,000 over HTTP, 2 clients");
+                ("NDJSON batches of " + std::to_string(per_batch) + " over HTTP, " + std::to_string(clients) +
+                 " clients")
+                    .c_str());
   bench::Result("gateway_ndjson_events", static_cast<double>(events), "events",
                 events < history.size() ? "posted within the time limit" : "the whole history");
   bench::Result("gateway_ndjson_customers", static_cast<double>(customers_seen.size()), "customers", "");
@@ -108,6 +116,7 @@ int Single(const std::string& host, int port, int count, double budget_s) {
   for (int t = 0; t < 4; ++t) {
     workers.emplace_back([&, t] {
       httplib::Client client(host, port);
+      client.set_tcp_nodelay(true);
       for (size_t i = next++; i < bodies.size() && (budget_s <= 0 || bench::SecondsSince(start) < budget_s);
            i = next++) {
         const auto sent = bench::Clock::now();
@@ -147,6 +156,7 @@ int Query(const std::string& host, int port, int rate, int seconds, int customer
   for (int t = 0; t < kThreads; ++t) {
     workers.emplace_back([&, t] {
       httplib::Client client(host, port);
+      client.set_tcp_nodelay(true);
       client.set_keep_alive(true);
       std::mt19937 random(static_cast<unsigned>(t));
       const int total = static_cast<int>(seconds / interval_s);
