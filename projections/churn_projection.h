@@ -28,6 +28,11 @@
 // outbox to the alert topic in the live service. Without a drainer (a replay) the
 // outbox just grows: no publisher is needed here.
 //
+// The P(alive) half of `overdue` uses the BG/NBD fit in effect at each evaluation
+// time (projections/churn_fit_book.h): fits come from ChurnDeps::fits and are kept
+// in the index family (`fit/<as_of>`) with the inputs.
+// customers_merged folds the duplicate's inputs into the survivor, retires the
+// duplicate's alerts and timer, and leaves a pointer (projections/churn_merge.h).
 // Churn and retention per month and tier are computed when E passes a month's end.
 // Threading: as projections/projection.h; the readers below are thread-safe.
 
@@ -130,7 +135,9 @@ class ChurnProjection final : public Projection {
   ChurnDeps deps_;
   StateCache<ChurnState> cache_;
   bool started_ = false;
-  bool fits_polled_ = false;  // deps_.fits asked since the last commit
+  bool fits_polled_ = false;     // deps_.fits asked since the last commit
+  bool cache_complete_ = false;  // every stored state is in cache_ (ForEachState skips the store)
+  size_t states_written_ = 0;    // with cache_complete_: states in the store after the last checkpoint
 
   std::vector<int64_t> watermarks_;  // per partition
   int64_t event_time_ms_ = 0;
