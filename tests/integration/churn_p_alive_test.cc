@@ -129,8 +129,9 @@ TEST_CASE("churn P(alive): a published fit reaches the live projection; replay g
   for (const std::string& bytes : replayed) {
     auto alert = projections::DecodeAlertWire(bytes);
     REQUIRE(alert.ok());
+    // (An earlier one, after days 20 and 25, was cleared by the purchase of day 30.)
     if (alert->customer_id != "fade" || alert->kind != projections::AlertKind::kRaised) continue;
-    CHECK(alert->at_ms == crossing);
+    if (alert->at_ms != crossing) continue;
     REQUIRE(!alert->reasons.empty());
     CHECK(alert->reasons[0].detail.rfind("P(alive) 0.49 below 0.50 under the fit of ", 0) == 0);
     found = true;
