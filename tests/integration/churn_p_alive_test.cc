@@ -52,7 +52,7 @@ std::vector<std::string> LogBytes(const std::filesystem::path& dir) {
   return out;
 }
 
-TEST_CASE("churn P(alive): a published fit reaches the live projection; replay gives the same alerts",
+TEST_CASE("churn P(alive): a published fit reaches the live projection and replay gives the same alerts",
           "[integration][churn][p_alive]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);

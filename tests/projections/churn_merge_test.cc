@@ -146,7 +146,7 @@ TEST_CASE("churn merge: a duplicate's purchase after the survivor's alert clears
   CHECK(s[1].at_ms == Day(36));
 }
 
-TEST_CASE("churn merge: repeats change nothing; merging into another survivor is refused", "[churn][merge]") {
+TEST_CASE("churn merge: repeats change nothing and merging into another survivor is refused", "[churn][merge]") {
   Fixture f;
   f.Apply(testing::Purchase("s", Day(0), 100));
   f.Apply(testing::Purchase("d", Day(1), 100));

@@ -71,7 +71,7 @@ TEST_CASE("churn P(alive) crossing: just above the threshold before T*, below af
   CHECK(PAliveCrossingMs(kFast, h, 0.3) > PAliveCrossingMs(kFast, h, 0.5));
 }
 
-TEST_CASE("churn fit book: a fit applies from as_of + delay; ties decided the same in any order",
+TEST_CASE("churn fit book: a fit applies from as_of + delay and ties are decided the same in any order",
           "[churn][p_alive]") {
   ChurnFitBook book(24 * 3'600'000LL);
   CHECK_FALSE(book.InEffectAt(Day(100)).has_value());
@@ -96,6 +96,11 @@ TEST_CASE("churn fit book: a fit applies from as_of + delay; ties decided the sa
   CHECK_FALSE(two.Add(early));
   CHECK(one.InEffectAt(Day(30))->params == two.InEffectAt(Day(30))->params);
   CHECK(one.InEffectAt(Day(30))->params == late.bgnbd);
+
+  ChurnSettings bad;
+  bad.p_alive_fit_delay_hours = -1;
+  CHECK(CheckChurnSettings(bad).ToString().find("domain.churn.p_alive_fit_delay_hours") != std::string::npos);
+  CHECK(CheckChurnSettings(ChurnSettings{}).ok());
 }
 
 struct PAliveRules {
@@ -148,7 +153,7 @@ TEST_CASE("churn overdue by P(alive): held just past the crossing, with its figu
   CHECK_FALSE(HasOverdue(EvaluateTimeRules(s3, crossing, low.rules())));
 }
 
-TEST_CASE("churn overdue by P(alive): not applied before a fit is in effect; a fit's start is a deadline",
+TEST_CASE("churn overdue by P(alive): not applied before a fit is in effect, and a fit start is a deadline",
           "[churn][p_alive]") {
   PAliveRules r;
   r.book.Add(Fit(Day(30), kFast));  // in effect from day 31, after the crossing under it
