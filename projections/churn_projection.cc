@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <spdlog/spdlog.h>
 
 #include "events/time_format.h"
 #include "projections/binary_codec.h"
+#include "projections/churn_merge.h"
 #include "projections/customer_lifecycle.h"
+#include "projections/merged_states.h"
 
 namespace rapport::projections {
 namespace {
@@ -26,6 +29,7 @@ constexpr std::string_view kCustomerPrefix = "customer-alert/";
 constexpr std::string_view kOpenPrefix = "open/";
 constexpr std::string_view kStatsPrefix = "stats/month/";
 constexpr std::string_view kWebhookDeadPrefix = "webhook-dead/";
+constexpr std::string_view kFitPrefix = "fit/";
 
 std::string Padded(int64_t value) {
   char text[24];
@@ -230,6 +234,22 @@ Status ChurnProjection::Start() {
   snapshot_.reset();
   schedule_ = RankingSchedule(settings_.value.ranking_refresh_hours, settings_.value.ranking_time_share);
 
+  book_ = ChurnFitBook(int64_t{settings_.churn.p_alive_fit_delay_hours} * 3'600'000);
+  {
+    auto fits = ReadChurnFits(store_);
+    if (!fits.ok()) return fits.status();
+    for (const ModelParameters& fit : *fits) book_.Add(fit);
+  }
+
+  {
+    // A store without states (a fresh replay): every state will pass through the
+    // cache, so scans need not read the store until the cache drops entries.
+    auto it = store_.NewIterator(Family::kState);
+    it->SeekToFirst();
+    if (!it->status().ok()) return FromRocks(it->status(), "read churn states");
+    cache_complete_ = !it->Valid();
+  }
+
   auto event_time = ReadMetaNumber(store_, kEventTimeKey, 0);
   if (!event_time.ok()) return event_time.status();
   event_time_ms_ = *event_time;
@@ -275,6 +295,42 @@ Status ChurnProjection::Start() {
     if (!it->status().ok()) return FromRocks(it->status(), "read pending alerts");
   }
   started_ = true;
+  fits_polled_ = true;
+  return IngestFits();
+}
+
+Status ChurnProjection::IngestFits() {
+  if (!deps_.fits) return Status::Ok();
+  for (const ModelParameters& fit : deps_.fits()) {
+    if (fit.model != kClvModelName || !book_.Add(fit)) continue;
+    PutIndex(std::string(kFitPrefix) + Padded(fit.as_of_ms), EncodeModelParameters(fit));
+    const int64_t effective = fit.as_of_ms + book_.delay_ms();
+    if (effective <= event_time_ms_) {
+      // Too late to apply from its effective time here; a replay will. Alerts
+      // between the two differ: the delay setting is what to raise.
+      spdlog::warn("churn: model fit as of {} takes effect at {}, but event time is already {}: "
+                   "applied from now on (raise domain.churn.p_alive_fit_delay_hours)",
+                   events::FormatRfc3339(fit.as_of_ms), events::FormatRfc3339(effective),
+                   events::FormatRfc3339(event_time_ms_));
+      continue;
+    }
+    // Customers whose next deadline would have been this fit's effective time had it
+    // been known all along (NextDeadline): the same timers as in a replay.
+    std::vector<std::string> due;
+    constexpr uint8_t kOverdueBit = 1u << static_cast<int>(ChurnReason::kOverdue);
+    RAPPORT_RETURN_IF_ERROR(ForEachState([&](const ChurnState& state) {
+      if (state.customer_id.empty() || state.is_pointer() || state.purchases.count() < 2) return;
+      if ((state.held & kOverdueBit) != 0 || state.last_event_ms >= effective) return;
+      if (state.timer_ms != 0 && state.timer_ms <= effective) return;
+      due.push_back(state.customer_id);
+    }));
+    for (const std::string& customer : due) {
+      auto loaded = cache_.Load(customer);
+      if (!loaded.ok()) return loaded.status();
+      SetTimer(**loaded, effective);
+      cache_.MarkDirty(customer);
+    }
+  }
   return Status::Ok();
 }
 
@@ -285,19 +341,50 @@ Result<std::optional<std::string>> ChurnProjection::GetIndex(const std::string& 
 
 Status ChurnProjection::Apply(const events::Event& event, const EventSource& source) {
   RAPPORT_RETURN_IF_ERROR(Start());
-  const std::string customer = event.customer_id.str();
+  if (!fits_polled_) {  // once per batch, before its first event
+    fits_polled_ = true;
+    RAPPORT_RETURN_IF_ERROR(IngestFits());
+  }
+  CachedStates<ChurnState> states(cache_);
+  // The customer holding this id's history now (merged duplicates point to it).
+  auto survivor = ResolveSurvivorIn(states, event.customer_id.str());
+  if (!survivor.ok()) return survivor.status();
+  const std::string& customer = *survivor;
+  const int64_t t = event.occurred_at_ms;
+  if (const auto* merged = std::get_if<events::CustomersMerged>(&event.payload)) {
+    RAPPORT_RETURN_IF_ERROR(MergeCustomer(customer, merged->merged_customer_id, event));
+  }
   auto loaded = cache_.Load(customer);
   if (!loaded.ok()) return loaded.status();
   ChurnState& state = **loaded;
-  const int64_t t = event.occurred_at_ms;
+  if (state.customer_id.empty()) state.customer_id = customer;
 
   // The customer's own timer first: what held before this event held then.
   FireTimer(state, t);
+  const std::string trigger = event.event_id.str();
+  // A late event clears what it invalidates no earlier than it was raised, so the
+  // clear is released after the raise (pending alerts go out in time order).
+  const auto raised_at = [open = state.open_alerts, t](const std::string& id) {
+    int64_t at = t;
+    for (const OpenAlert& a : open)
+      if (a.alert_id == id) at = std::max(at, a.raised_ms);
+    return at;
+  };
+  std::optional<std::string> voided;
+  if (const auto* resolved = std::get_if<events::ComplaintResolved>(&event.payload)) {
+    voided = AlertVoidedByResolution(state, *resolved, t, rules());
+  }
   std::vector<std::string> cleared;
   std::vector<Finding> findings = ApplyChurnEvent(state, event, rules(), &cleared);
-  Clear(state, cleared, t, event.event_id.str());
+  for (const std::string& id : cleared) Clear(state, {id}, raised_at(id), trigger);
+  if (voided) {
+    const int64_t at = raised_at(*voided);
+    for (OpenAlert& open : state.open_alerts)
+      if (open.alert_id == *voided) open = OpenAlert{};
+    Clear(state, {*voided}, at, trigger, "complaint_resolved: resolved before the alert's deadline");
+  }
   for (Finding& finding : EvaluateTimeRules(state, t, rules())) findings.push_back(std::move(finding));
-  Raise(state, std::move(findings), t, event.event_id.str());
+  Raise(state, std::move(findings), t, trigger);
   Reschedule(state, t);
   cache_.MarkDirty(customer);
 
@@ -306,6 +393,60 @@ Status ChurnProjection::Apply(const events::Event& event, const EventSource& sou
   watermarks_[p] = std::max(watermarks_[p], t);
   min_event_ms_ = min_event_ms_ == 0 ? t : std::min(min_event_ms_, t);
   return AdvanceTo(*std::min_element(watermarks_.begin(), watermarks_.end()));
+}
+
+Status ChurnProjection::MergeCustomer(const std::string& survivor_id, const std::string& duplicate_id,
+                                     const events::Event& event) {
+  CachedStates<ChurnState> states(cache_);
+  auto duplicate_root = ResolveSurvivorIn(states, duplicate_id);
+  if (!duplicate_root.ok()) return duplicate_root.status();
+  if (*duplicate_root == survivor_id) return Status::Ok();  // a repeat, or the survivor itself
+  auto duplicate_loaded = cache_.Load(duplicate_id);
+  if (!duplicate_loaded.ok()) return duplicate_loaded.status();
+  ChurnState& duplicate = **duplicate_loaded;
+  if (duplicate.is_pointer()) {
+    return Status::InvalidArgument("merged_customer_id", duplicate_id + " was already merged into " +
+                                                             *duplicate_root + ", not " + survivor_id);
+  }
+  auto survivor_loaded = cache_.Load(survivor_id);
+  if (!survivor_loaded.ok()) return survivor_loaded.status();
+  ChurnState& survivor = **survivor_loaded;
+  if (survivor.customer_id.empty()) survivor.customer_id = survivor_id;
+  const int64_t t = event.occurred_at_ms;
+  const std::string trigger = event.event_id.str();
+
+  // What held for either before the merge held then.
+  FireTimer(survivor, t);
+  if (!duplicate.customer_id.empty()) {
+    FireTimer(duplicate, t);
+    // The duplicate id is retired: its open alerts close, its timer goes.
+    std::vector<std::string> retired;
+    for (OpenAlert& open : duplicate.open_alerts) {
+      if (!open.alert_id.empty()) retired.push_back(open.alert_id);
+      open = OpenAlert{};
+    }
+    Clear(duplicate, retired, t, trigger, "customers_merged: merged into " + survivor_id);
+    SetTimer(duplicate, 0);
+    // A purchase of the duplicate after one of the survivor's alerts was raised is a
+    // purchase of the same person: it clears that alert, as it would have.
+    std::vector<std::string> cleared;
+    if (!duplicate.purchases.empty()) {
+      for (OpenAlert& open : survivor.open_alerts) {
+        if (open.alert_id.empty() || duplicate.purchases.last_ms() < open.raised_ms) continue;
+        if (std::find(cleared.begin(), cleared.end(), open.alert_id) == cleared.end())
+          cleared.push_back(open.alert_id);
+      }
+      for (OpenAlert& open : survivor.open_alerts) {
+        if (std::find(cleared.begin(), cleared.end(), open.alert_id) != cleared.end()) open = OpenAlert{};
+      }
+    }
+    Clear(survivor, cleared, t, trigger, "purchase of merged customer " + duplicate_id);
+    MergeChurnInputs(survivor, duplicate);
+  }
+  duplicate = ChurnPointer(duplicate, duplicate_id, survivor_id, t);
+  cache_.MarkDirty(duplicate_id);
+  cache_.MarkDirty(survivor_id);
+  return Status::Ok();
 }
 
 Status ChurnProjection::AdvanceEventTime(int64_t floor_ms) {
@@ -324,7 +465,10 @@ void ChurnProjection::FireTimer(ChurnState& state, int64_t up_to_ms) {
 }
 
 void ChurnProjection::Reschedule(ChurnState& state, int64_t after_ms) {
-  const int64_t next = NextDeadline(state, after_ms, rules());
+  SetTimer(state, NextDeadline(state, after_ms, rules()));
+}
+
+void ChurnProjection::SetTimer(ChurnState& state, int64_t next) {
   if (next == state.timer_ms) return;
   if (state.timer_ms != 0) {
     timers_.erase({state.timer_ms, state.customer_id});
@@ -369,7 +513,7 @@ void ChurnProjection::Raise(ChurnState& state, std::vector<Finding> findings, in
 }
 
 void ChurnProjection::Clear(ChurnState& state, const std::vector<std::string>& ids, int64_t at_ms,
-                            const std::string& trigger) {
+                            const std::string& trigger, const std::string& cleared_by) {
   for (const std::string& id : ids) {
     AlertEvent alert;
     alert.kind = AlertKind::kCleared;
@@ -377,7 +521,7 @@ void ChurnProjection::Clear(ChurnState& state, const std::vector<std::string>& i
     alert.customer_id = state.customer_id;
     alert.at_ms = at_ms;
     alert.triggering_event_id = trigger;
-    alert.cleared_by = "purchase";
+    alert.cleared_by = cleared_by;
     Produce(state, std::move(alert));
   }
 }
@@ -429,7 +573,11 @@ Status ChurnProjection::Release(const PendingKey& key, AlertEvent alert) {
       const int64_t refresh_ms = std::max<int64_t>(1, settings_.value.ranking_refresh_hours) * 3'600'000;
       RAPPORT_RETURN_IF_ERROR(RebuildRanking(at - (at % refresh_ms + refresh_ms) % refresh_ms));
     }
-    auto loaded = cache_.Load(customer);
+    // A duplicate merged since: its purchases are the survivor's now.
+    CachedStates<ChurnState> states(cache_);
+    auto holder = ResolveSurvivorIn(states, customer);
+    if (!holder.ok()) return holder.status();
+    auto loaded = cache_.Load(*holder);
     if (!loaded.ok()) return loaded.status();
     const ValueInputs inputs = InputsOf(customer, (*loaded)->purchases, at, snapshot_->params);
     alert.tier = TierOf(inputs, *snapshot_);
@@ -465,6 +613,9 @@ Status ChurnProjection::Release(const PendingKey& key, AlertEvent alert) {
 
 Status ChurnProjection::ForEachState(const std::function<void(const ChurnState&)>& fn) const {
   cache_.ForEachCached([&](const std::string&, const ChurnState& state) { fn(state); });
+  // Rankings and monthly rates scan every customer; walking a store whose every
+  // state is cached anyway was most of a replay's time.
+  if (cache_complete_) return Status::Ok();
   auto it = store_.NewIterator(Family::kState);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (cache_.Cached(it->key().ToString())) continue;
@@ -482,7 +633,7 @@ Status ChurnProjection::RebuildRanking(int64_t as_of_ms) {
   std::vector<ValueInputs> inputs;
   // Only what had happened by as_of: customers seen by then, purchases up to then.
   RAPPORT_RETURN_IF_ERROR(ForEachState([&](const ChurnState& state) {
-    if (state.customer_id.empty() || state.first_seen_ms > as_of_ms) return;
+    if (state.customer_id.empty() || state.is_pointer() || state.first_seen_ms > as_of_ms) return;
     inputs.push_back(InputsOf(state.customer_id, HistoryUpTo(state.purchases, as_of_ms), as_of_ms, params));
   }));
   snapshot_ = BuildValueSnapshot(inputs, as_of_ms, params);
@@ -495,7 +646,7 @@ Status ChurnProjection::ComputeMonth(int64_t start_ms, int64_t end_ms) {
   std::vector<ValueInputs> inputs;
   std::vector<std::pair<ValueInputs, bool>> current;  // customers current at the start: lost in the month?
   RAPPORT_RETURN_IF_ERROR(ForEachState([&](const ChurnState& state) {
-    if (state.customer_id.empty() || state.first_seen_ms > start_ms) return;
+    if (state.customer_id.empty() || state.is_pointer() || state.first_seen_ms > start_ms) return;
     const PurchaseHistory before = HistoryUpTo(state.purchases, start_ms);
     ValueInputs in = InputsOf(state.customer_id, before, start_ms, params);
     inputs.push_back(in);
@@ -522,6 +673,11 @@ Status ChurnProjection::ComputeMonth(int64_t start_ms, int64_t end_ms) {
 
 Status ChurnProjection::Checkpoint(rocksdb::WriteBatch& batch) {
   RAPPORT_RETURN_IF_ERROR(Start());
+  if (cache_complete_) {
+    size_t existing = 0;  // every state the store will hold, all of them cached
+    cache_.ForEachCached([&](const std::string&, const ChurnState&) { ++existing; });
+    states_written_ = existing;
+  }
   cache_.Checkpoint(batch);
   auto* index = store_.handle(Family::kIndex);
   for (const auto& [key, value] : index_writes_) {
@@ -544,12 +700,20 @@ Status ChurnProjection::Checkpoint(rocksdb::WriteBatch& batch) {
 
 void ChurnProjection::Committed() {
   cache_.Committed();
+  if (cache_complete_) {
+    // The cache may have let entries go (it bounds itself): then scans read the store.
+    size_t cached = 0;
+    cache_.ForEachCached([&](const std::string&, const ChurnState&) { ++cached; });
+    if (cached < states_written_) cache_complete_ = false;
+  }
   index_writes_.clear();
+  fits_polled_ = false;
 }
 
 void ChurnProjection::DropCache() {
   // Timers, pending alerts and the clock are re-read from the store with the states.
   cache_.DropAll();
+  cache_complete_ = false;
   started_ = false;
 }
 
@@ -559,6 +723,7 @@ Status ChurnProjection::Idle() {
   if (now - last_tick_ < std::chrono::seconds(settings_.churn.wall_tick_seconds)) return Status::Ok();
   last_tick_ = now;
   RAPPORT_RETURN_IF_ERROR(Start());
+  RAPPORT_RETURN_IF_ERROR(IngestFits());
   const int64_t wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
@@ -665,6 +830,18 @@ Result<std::vector<ChurnPeriod>> ReadChurnPeriods(const Store& store) {
     out.push_back(std::move(period).value());
   }
   if (!it->status().ok()) return FromRocks(it->status(), "churn periods");
+  return out;
+}
+
+Result<std::vector<ModelParameters>> ReadChurnFits(const Store& store) {
+  std::vector<ModelParameters> out;
+  auto it = store.NewIterator(Family::kIndex);
+  for (it->Seek(kFitPrefix); it->Valid() && StartsWith(it->key(), kFitPrefix); it->Next()) {
+    auto fit = DecodeModelParameters(std::string_view(it->value().data(), it->value().size()));
+    if (!fit.ok()) return fit.status().WithContext("stored churn fit " + it->key().ToString());
+    out.push_back(std::move(fit).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read churn fits");
   return out;
 }
 

@@ -28,11 +28,17 @@
 // outbox to the alert topic in the live service. Without a drainer (a replay) the
 // outbox just grows: no publisher is needed here.
 //
+// The P(alive) half of `overdue` uses the BG/NBD fit in effect at each evaluation
+// time (projections/churn_fit_book.h): fits come from ChurnDeps::fits and are kept
+// in the index family (`fit/<as_of>`) with the inputs.
+// customers_merged folds the duplicate's inputs into the survivor, retires the
+// duplicate's alerts and timer, and leaves a pointer (projections/churn_merge.h).
 // Churn and retention per month and tier are computed when E passes a month's end.
 // Threading: as projections/projection.h; the readers below are thread-safe.
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -43,6 +49,7 @@
 #include <vector>
 
 #include "projections/churn_alert.h"
+#include "projections/churn_fit_book.h"
 #include "projections/churn_rules.h"
 #include "projections/domain_settings.h"
 #include "projections/projection.h"
@@ -56,7 +63,12 @@ namespace rapport::projections {
 struct ChurnDeps {
   int partitions = 1;                       // interactions partitions whose watermarks make event time
   bool wall_clock = false;                  // tick on idle (live service only, never in replays)
-  const PAliveProvider* p_alive = nullptr;  // the BG/NBD half of `overdue`; absent by default
+  // The published BG/NBD fits (the P(alive) half of `overdue`): every fit known so
+  // far, polled at start, before the first event after each commit and on the
+  // wall-clock tick; may repeat fits already given.
+  // Each new one is kept in the store with the inputs. Absent: only the fits the
+  // store already holds (none by default).
+  std::function<std::vector<ModelParameters>()> fits;
 };
 
 class ChurnProjection final : public Projection {
@@ -95,7 +107,11 @@ class ChurnProjection final : public Projection {
   void Reschedule(ChurnState& state, int64_t after_ms);
   void Raise(ChurnState& state, std::vector<Finding> findings, int64_t at_ms, const std::string& trigger);
   void Clear(ChurnState& state, const std::vector<std::string>& ids, int64_t at_ms,
-             const std::string& trigger);
+             const std::string& trigger, const std::string& cleared_by = "purchase");
+  // customers_merged: fires both timers up to the merge, retires the duplicate's
+  // alerts and timer, folds its inputs into the survivor and leaves a pointer.
+  Status MergeCustomer(const std::string& survivor_id, const std::string& duplicate_id,
+                       const events::Event& event);
   void Produce(ChurnState& state, AlertEvent alert);
   Status Release(const PendingKey& key, AlertEvent alert);
   Status RebuildRanking(int64_t as_of_ms);
@@ -108,13 +124,20 @@ class ChurnProjection final : public Projection {
   void DeleteIndex(std::string key) { index_writes_[std::move(key)] = std::nullopt; }
   Result<std::optional<std::string>> GetIndex(const std::string& key) const;
 
-  ChurnRules rules() const { return ChurnRules{settings_.churn, settings_.lifecycle, deps_.p_alive}; }
+  ChurnRules rules() const { return ChurnRules{settings_.churn, settings_.lifecycle, &book_}; }
+  // Takes in fits the source has and the book has not; moves the timers a new fit
+  // may change to its effective time (projections/churn_fit_book.h).
+  Status IngestFits();
+  void SetTimer(ChurnState& state, int64_t deadline);
 
   Store& store_;
   DomainSettings settings_;
   ChurnDeps deps_;
   StateCache<ChurnState> cache_;
   bool started_ = false;
+  bool fits_polled_ = false;     // deps_.fits asked since the last commit
+  bool cache_complete_ = false;  // every stored state is in cache_ (ForEachState skips the store)
+  size_t states_written_ = 0;    // with cache_complete_: states in the store after the last checkpoint
 
   std::vector<int64_t> watermarks_;  // per partition
   int64_t event_time_ms_ = 0;
@@ -125,6 +148,7 @@ class ChurnProjection final : public Projection {
   std::map<PendingKey, AlertEvent> pending_;
   std::map<std::string, std::optional<std::string>> index_writes_;
 
+  ChurnFitBook book_;
   RankingSchedule schedule_;
   std::optional<ValueSnapshot> snapshot_;
   std::chrono::steady_clock::time_point last_tick_{};
@@ -163,6 +187,9 @@ struct ChurnPeriod {
   bool operator==(const ChurnPeriod&) const = default;
 };
 Result<std::vector<ChurnPeriod>> ReadChurnPeriods(const Store& store);
+
+// The BG/NBD fits the projection has taken in, by as_of.
+Result<std::vector<ModelParameters>> ReadChurnFits(const Store& store);
 
 // The projection's event time at the last checkpoint.
 Result<int64_t> ReadChurnEventTime(const Store& store);

@@ -7,11 +7,12 @@
 #include "events/time_format.h"
 #include "projections/binary_codec.h"
 #include "projections/customer_lifecycle.h"
+#include "projections/model_inputs.h"
 
 namespace rapport::projections {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+constexpr uint8_t kFormatVersion = 2;  // 2 added last_event_ms, merged_into, merged_at_ms
 constexpr double kDayMs = static_cast<double>(events::kMillisPerDay);
 
 uint8_t Bit(ChurnReason reason) { return static_cast<uint8_t>(1u << static_cast<int>(reason)); }
@@ -61,16 +62,23 @@ std::optional<Finding> Overdue(const ChurnState& state, int64_t at_ms, const Chu
       return f;
     }
   }
-  if (rules.p_alive) {
-    const std::optional<double> p = rules.p_alive->PAlive(purchases, at_ms);
-    if (p && *p < s.overdue_p_alive_below) {
-      char text[64];
-      std::snprintf(text, sizeof(text), "P(alive) %.2f below %.2f", *p, s.overdue_p_alive_below);
-      Finding f;
-      f.reason = {ChurnReason::kOverdue, text, *p, s.overdue_p_alive_below};
-      f.strength = Strength(s.overdue_p_alive_below - *p, s.overdue_p_alive_below);
-      f.trigger_event_id = state.last_purchase_event_id;
-      return f;
+  // The P(alive) half: under the fit in effect at at_ms (none: not applied), and
+  // only after the last purchase (the purchase itself is evidence of life).
+  if (rules.fits && purchases.count() >= 2 && at_ms > purchases.last_ms()) {
+    if (const auto fit = rules.fits->InEffectAt(at_ms)) {
+      const std::optional<double> p = PAliveAt(fit->params, purchases, at_ms);
+      if (p && *p < s.overdue_p_alive_below) {
+        char text[128];
+        // Truncated, not rounded: a P(alive) just below 0.5 reads 0.49, not 0.50.
+        std::snprintf(text, sizeof(text), "P(alive) %.2f below %.2f under the fit of %s, %lld days since last purchase",
+                      std::floor(*p * 100.0) / 100.0, s.overdue_p_alive_below, events::FormatRfc3339(fit->as_of_ms).substr(0, 10).c_str(),
+                      static_cast<long long>(WholeDaysBetween(purchases.last_ms(), at_ms)));
+        Finding f;
+        f.reason = {ChurnReason::kOverdue, text, *p, s.overdue_p_alive_below};
+        f.strength = Strength(s.overdue_p_alive_below - *p, s.overdue_p_alive_below);
+        f.trigger_event_id = state.last_purchase_event_id;
+        return f;
+      }
     }
   }
   return std::nullopt;
@@ -123,6 +131,7 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
     state.first_seen_ms = t;
   }
   state.first_seen_ms = std::min(state.first_seen_ms, t);
+  state.last_event_ms = std::max(state.last_event_ms, t);
   std::vector<Finding> findings;
 
   if (const auto* purchase = std::get_if<events::Purchase>(&event.payload)) {
@@ -200,6 +209,20 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
   return findings;
 }
 
+std::optional<std::string> AlertVoidedByResolution(const ChurnState& state, const events::ComplaintResolved& resolved,
+                                                   int64_t at_ms, const ChurnRules& rules) {
+  const OpenAlert& open = state.open_alerts[static_cast<size_t>(ChurnReason::kComplaints)];
+  if (open.alert_id.empty()) return std::nullopt;
+  for (const OpenComplaint& c : state.open_complaints) {
+    if (c.complaint_id != resolved.complaint_id || !c.alerted) continue;
+    const int64_t deadline = FirstInstantPast(c.opened_ms, rules.churn.complaint_open_days);
+    // The open alert is this complaint's (raised at its deadline), and it was
+    // resolved before that deadline.
+    if (open.raised_ms == deadline && at_ms < deadline) return open.alert_id;
+  }
+  return std::nullopt;
+}
+
 std::vector<Finding> EvaluateTimeRules(ChurnState& state, int64_t at_ms, const ChurnRules& rules) {
   std::vector<Finding> started;
   auto edge = [&](ChurnReason reason, std::optional<Finding> finding) {
@@ -269,6 +292,15 @@ int64_t NextDeadline(const ChurnState& state, int64_t after_ms, const ChurnRules
       consider(FirstInstantPast(c.opened_ms, rules.churn.complaint_open_days));
     }
   }
+  // The P(alive) half: its crossing under the fit in effect, and the next fit (which
+  // may move the crossing either way). Only while `overdue` does not hold: once it
+  // holds, neither half can raise it again until a purchase.
+  if (rules.fits && !rules.fits->empty() && purchases.count() >= 2 && (state.held & Bit(ChurnReason::kOverdue)) == 0) {
+    if (const auto fit = rules.fits->InEffectAt(after_ms)) {
+      consider(PAliveCrossingMs(fit->params, purchases, rules.churn.overdue_p_alive_below));
+    }
+    consider(rules.fits->NextEffectiveAfter(after_ms));
+  }
   return next;
 }
 
@@ -302,6 +334,9 @@ std::string EncodeChurnState(const ChurnState& state) {
   w.PutU8(state.held);
   w.PutSigned(state.timer_ms);
   w.PutSigned(state.emitted);
+  w.PutSigned(state.last_event_ms);
+  w.PutString(state.merged_into);
+  w.PutSigned(state.merged_at_ms);
   return w.Release();
 }
 
@@ -309,7 +344,7 @@ Result<ChurnState> DecodeChurnState(std::string_view bytes) {
   BinaryReader r(bytes);
   ChurnState state;
   uint8_t version = 0;
-  if (!r.GetU8(&version) || version != kFormatVersion)
+  if (!r.GetU8(&version) || version < 1 || version > kFormatVersion)
     return Status::Corruption("churn state: unknown format");
   r.GetString(&state.customer_id);
   r.GetSigned(&state.first_seen_ms);
@@ -347,6 +382,11 @@ Result<ChurnState> DecodeChurnState(std::string_view bytes) {
   r.GetU8(&state.held);
   r.GetSigned(&state.timer_ms);
   r.GetSigned(&state.emitted);
+  if (version >= 2) {
+    r.GetSigned(&state.last_event_ms);
+    r.GetString(&state.merged_into);
+    r.GetSigned(&state.merged_at_ms);
+  }
   if (!r.ok() || !r.at_end()) return Status::Corruption("churn state: truncated or malformed");
   return state;
 }
@@ -379,6 +419,7 @@ Status CheckChurnSettings(const ChurnSettings& s) {
   if (s.webhook_backoff_max_ms < s.webhook_backoff_ms)
     return bad("webhooks.backoff_max_ms", "must be >= webhooks.backoff_ms");
   if (s.outbox_batch < 1) return bad("outbox_batch", "must be >= 1");
+  if (s.p_alive_fit_delay_hours < 0) return bad("p_alive_fit_delay_hours", "must be >= 0");
   size_t start = 0;
   while (start <= s.webhook_urls.size() && !s.webhook_urls.empty()) {
     size_t end = s.webhook_urls.find(',', start);

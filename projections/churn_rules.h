@@ -25,21 +25,12 @@
 #include "events/event.h"
 #include "events/status.h"
 #include "projections/churn_alert.h"
+#include "projections/churn_fit_book.h"
 #include "projections/decayed_average.h"
 #include "projections/domain_settings.h"
 #include "projections/purchase_history.h"
 
 namespace rapport::projections {
-
-// The P(alive) half of `overdue` (BG/NBD, projections/bgnbd.h). Absent by default:
-// then only the interval half applies. An implementation must be pure (same
-// history and time, same answer) to keep alerts deterministic.
-class PAliveProvider {
- public:
-  virtual ~PAliveProvider() = default;
-  // nullopt when the model cannot say (no fitted parameters yet).
-  virtual std::optional<double> PAlive(const PurchaseHistory& purchases, int64_t as_of_ms) const = 0;
-};
 
 struct OpenComplaint {
   std::string complaint_id;
@@ -69,6 +60,12 @@ struct ChurnState {
   uint8_t held = 0;      // time rules that held at the last evaluation (bit per reason)
   int64_t timer_ms = 0;  // the deadline in the timer index; 0 = none
   int64_t emitted = 0;   // alert events produced so far (orders them within one time)
+  int64_t last_event_ms = 0;  // the newest event time folded (how far this customer's own time got)
+  // customers_merged: the survivor this id was merged into (empty: not merged). A
+  // pointer keeps no inputs; later events of the id are folded into the survivor.
+  std::string merged_into;
+  int64_t merged_at_ms = 0;
+  bool is_pointer() const { return !merged_into.empty(); }
   bool operator==(const ChurnState&) const = default;
 };
 
@@ -86,7 +83,9 @@ struct Finding {
 struct ChurnRules {
   const ChurnSettings& churn;
   const LifecycleSettings& lifecycle;
-  const PAliveProvider* p_alive = nullptr;
+  // The fitted BG/NBD parameters by event time (the P(alive) half of `overdue`,
+  // projections/churn_fit_book.h); null or empty: only the interval half applies.
+  const ChurnFitBook* fits = nullptr;
 };
 
 // Folds `event` into the inputs. Returns the event rules that hold at it; a purchase
@@ -94,12 +93,21 @@ struct ChurnRules {
 std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& event, const ChurnRules& rules,
                                      std::vector<std::string>* cleared);
 
+// A late resolution: `resolved` (at `at_ms`) closes a severe complaint whose
+// "open too long" alert is open, but the resolution came before that alert's
+// deadline, so the alert should never have been raised. Returns that alert's id.
+// Call before ApplyChurnEvent folds the resolution.
+std::optional<std::string> AlertVoidedByResolution(const ChurnState& state, const events::ComplaintResolved& resolved,
+                                                   int64_t at_ms, const ChurnRules& rules);
+
 // Evaluates the time rules as of `at_ms` and records which hold; returns those that
 // started to hold since the last evaluation.
 std::vector<Finding> EvaluateTimeRules(ChurnState& state, int64_t at_ms, const ChurnRules& rules);
 
 // The earliest time after `after_ms` at which a time rule may start or stop holding
-// without a new event; 0 when none can.
+// without a new event; 0 when none can. With fits: the instant P(alive) crosses the
+// threshold under the fit in effect, and the next fit's effective time (while
+// `overdue` does not hold and the customer has >= 2 purchases).
 int64_t NextDeadline(const ChurnState& state, int64_t after_ms, const ChurnRules& rules);
 
 // Checks every churn setting; the error names it ("domain.churn.complaint_count").

@@ -12,7 +12,10 @@ struct ChurnSettings {
   // overdue: days since last purchase > factor x median inter-purchase interval...
   double overdue_interval_factor = 2.0;
   int overdue_min_purchases = 2;       // ... which needs at least this many purchases
-  double overdue_p_alive_below = 0.5;  // ... or P(alive) below this (when a BG/NBD provider is set)
+  double overdue_p_alive_below = 0.5;  // ... or P(alive) below this (under a published BG/NBD fit)
+  // A fit as of event time t applies from t + this (projections/churn_fit_book.h):
+  // time for the live service to learn of it before event time gets there.
+  int p_alive_fit_delay_hours = 24;
 
   // satisfaction_drop: the gap EWMA fell by at least this many points within the window...
   double satisfaction_half_life_days = 30.0;

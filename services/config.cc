@@ -95,6 +95,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("domain.churn.overdue_interval_factor", &churn.overdue_interval_factor);
   b.Bind("domain.churn.overdue_min_purchases", &churn.overdue_min_purchases);
   b.Bind("domain.churn.overdue_p_alive_below", &churn.overdue_p_alive_below);
+  b.Bind("domain.churn.p_alive_fit_delay_hours", &churn.p_alive_fit_delay_hours);
   b.Bind("domain.churn.satisfaction_half_life_days", &churn.satisfaction_half_life_days);
   b.Bind("domain.churn.satisfaction_drop_points", &churn.satisfaction_drop_points);
   b.Bind("domain.churn.satisfaction_drop_window_days", &churn.satisfaction_drop_window_days);

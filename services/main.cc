@@ -222,7 +222,7 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
   if (!publisher.ok()) return Fail(publisher.status().WithContext("--brokers"));
   Status published = PublishModelParameters(**publisher, config->kafka.topics, p);
   if (!published.ok()) return Fail(published.WithContext("publish to " + config->kafka.topics.model_parameters));
-  std::printf("  published to %s (key %s)\n", config->kafka.topics.model_parameters.c_str(), p.model.c_str());
+  std::printf("  published to %s (key %s)\n", config->kafka.topics.model_parameters.c_str(), ModelParametersKey(p).c_str());
   return 0;
 }
 

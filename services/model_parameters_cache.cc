@@ -24,13 +24,19 @@ std::shared_ptr<const projections::ModelParameters> ModelParametersCache::Latest
   return latest_;
 }
 
+std::vector<projections::ModelParameters> ModelParametersCache::History() const {
+  std::lock_guard lock(mutex_);
+  return history_;
+}
+
 Status ModelParametersCache::Refresh() {
-  auto read = ReadLatestModelParameters(kafka_, projections::kClvModelName, std::chrono::seconds(10));
+  auto read = ReadModelParameterHistory(kafka_, projections::kClvModelName, std::chrono::seconds(10));
   if (!read.ok()) return read.status();
-  if (read->has_value()) {
-    auto fresh = std::make_shared<const projections::ModelParameters>(std::move(**read));
+  if (!read->empty()) {
+    auto fresh = std::make_shared<const projections::ModelParameters>(read->back());
     std::lock_guard lock(mutex_);
     latest_ = std::move(fresh);
+    history_ = std::move(read).value();
   }
   return Status::Ok();
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "events/kafka_settings.h"
 #include "events/status.h"
@@ -30,6 +31,8 @@ class ModelParametersCache {
 
   // The latest parameters of the "clv" model; null until one was read.
   std::shared_ptr<const projections::ModelParameters> Latest() const;
+  // Every fit of the "clv" model read so far, by as_of (the churn projection's).
+  std::vector<projections::ModelParameters> History() const;
   // Reads the topic now (the refresh thread calls it; tests may too).
   Status Refresh();
   void Stop();
@@ -43,6 +46,7 @@ class ModelParametersCache {
   ModelSettings settings_;
   mutable std::mutex mutex_;
   std::shared_ptr<const projections::ModelParameters> latest_;
+  std::vector<projections::ModelParameters> history_;
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;

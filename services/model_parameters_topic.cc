@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -29,14 +31,29 @@ Status PublishModelParameters(events::Publisher& publisher, const events::TopicN
                               const projections::ModelParameters& parameters) {
   events::OutgoingMessage message;
   message.topic = topics.model_parameters;
-  message.key = parameters.model;
+  // One key per fit (model @ as_of): compaction keeps every fit, which the churn
+  // projection needs to apply the one in effect at each event time.
+  message.key = ModelParametersKey(parameters);
   message.value = projections::EncodeModelParameters(parameters);
   message.headers = {{"rapport-schema-version", std::to_string(projections::kModelSchemaVersion)}};
   return publisher.PublishAndWait({&message, 1});
 }
 
+std::string ModelParametersKey(const projections::ModelParameters& parameters) {
+  return parameters.model + "@" + std::to_string(parameters.as_of_ms);
+}
+
 Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
     const events::KafkaSettings& settings, std::string_view model, std::chrono::milliseconds timeout) {
+  auto history = ReadModelParameterHistory(settings, model, timeout);
+  if (!history.ok()) return history.status();
+  if (history->empty()) return std::optional<projections::ModelParameters>();
+  return std::optional<projections::ModelParameters>(history->back());
+}
+
+Result<std::vector<projections::ModelParameters>> ReadModelParameterHistory(
+    const events::KafkaSettings& settings, std::string_view model, std::chrono::milliseconds timeout) {
+  using History = std::vector<projections::ModelParameters>;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const std::string& topic = settings.topics.model_parameters;
   auto conf = events::MakeConsumerConf(settings, "rapport-model-parameters-reader", "rapport-model-reader");
@@ -71,7 +88,7 @@ Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
     }
     rd_kafka_metadata_destroy(metadata);
   }
-  if (partitions == 0) return std::optional<projections::ModelParameters>();
+  if (partitions == 0) return History();
 
   // Each partition from its low to its high watermark at this moment.
   std::map<int32_t, int64_t> end;  // partition -> high watermark still to reach
@@ -85,11 +102,11 @@ Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
     end[p] = high;
     rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = low;
   }
-  if (end.empty()) return std::optional<projections::ModelParameters>();
+  if (end.empty()) return History();
   rd_kafka_resp_err_t assigned = rd_kafka_assign(consumer.get(), assignment.get());
   if (assigned != RD_KAFKA_RESP_ERR_NO_ERROR) return events::FromKafka(assigned, "assign " + topic);
 
-  std::map<int32_t, Candidate> latest;
+  std::vector<Candidate> found;
   Status failure = Status::Ok();
   while (!end.empty()) {
     if (std::chrono::steady_clock::now() >= deadline) {
@@ -110,15 +127,15 @@ Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
     const int32_t partition = message->partition;
     const int64_t offset = message->offset;
     const std::string_view key(static_cast<const char*>(message->key), message->key_len);
-    if (key == model) {
+    const std::string prefix = std::string(model) + "@";
+    if (key == model || key.substr(0, prefix.size()) == prefix) {  // bare model: before per-fit keys
       auto decoded = projections::DecodeModelParameters(
           std::string_view(static_cast<const char*>(message->payload), message->len));
       if (!decoded.ok()) {
         spdlog::warn("{} partition {} offset {}: skipped: {}", topic, partition, offset,
                      decoded.status().ToString());
-      } else if (decoded->model == model && offset > latest[partition].offset) {
-        latest[partition] = {offset, rd_kafka_message_timestamp(message.get(), nullptr),
-                             std::move(decoded).value()};
+      } else if (decoded->model == model) {
+        found.push_back({offset, rd_kafka_message_timestamp(message.get(), nullptr), std::move(decoded).value()});
       }
     }
     auto it = end.find(partition);
@@ -127,13 +144,17 @@ Result<std::optional<projections::ModelParameters>> ReadLatestModelParameters(
   rd_kafka_consumer_close(consumer.get());
   if (!failure.ok()) return failure;
 
-  const Candidate* best = nullptr;
-  for (const auto& [partition, candidate] : latest) {
-    if (candidate.offset < 0) continue;
-    if (best == nullptr || candidate.timestamp_ms > best->timestamp_ms) best = &candidate;
+  // By as_of; one fit per as_of, the latest fitted (then the newest message).
+  std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.parameters.as_of_ms, a.parameters.fitted_at_ms, a.timestamp_ms, a.offset) <
+           std::tie(b.parameters.as_of_ms, b.parameters.fitted_at_ms, b.timestamp_ms, b.offset);
+  });
+  History history;
+  for (Candidate& candidate : found) {
+    if (!history.empty() && history.back().as_of_ms == candidate.parameters.as_of_ms) history.pop_back();
+    history.push_back(std::move(candidate.parameters));
   }
-  if (best == nullptr) return std::optional<projections::ModelParameters>();
-  return std::optional<projections::ModelParameters>(best->parameters);
+  return history;
 }
 
 }  // namespace rapport::services

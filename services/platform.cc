@@ -128,6 +128,14 @@ Status Platform::StartProjection(const std::string& name) {
   ProjectionDeps deps;
   deps.partitions = config_.kafka.partitions;
   deps.live = true;
+  if (name == "churn" && !config_.brokers.empty()) {
+    // The churn projection's own reader of the model fits; it lives as long as the
+    // projection that polls it.
+    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
+    if (!cache.ok()) return cache.status();
+    std::shared_ptr<ModelParametersCache> fits = std::move(cache).value();
+    deps.model_fits = [fits] { return fits->History(); };
+  }
   auto projection = MakeProjection(name, *running->store, config_.domain, deps);
   if (!projection.ok()) return projection.status();
   running->projection = std::move(projection).value();

@@ -36,6 +36,7 @@ Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view
                        : deps.partitions > 0         ? deps.partitions
                                                      : events::KafkaSettings{}.partitions;
     churn.wall_clock = deps.live;
+    churn.fits = deps.model_fits;
     auto projection = projections::ChurnProjection::Create(store, settings, churn);
     if (!projection.ok()) return projection.status();
     return std::unique_ptr<projections::Projection>(std::move(projection).value());

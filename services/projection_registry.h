@@ -2,6 +2,7 @@
 // The projections a rapport process can run, by name ("customer-view", ...). Each
 // has its own consumer group and its own store folder under the data directory.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "events/status.h"
 #include "projections/domain_settings.h"
+#include "projections/model_parameters.h"
 #include "projections/projection.h"
 #include "projections/store.h"
 
@@ -37,6 +39,9 @@ struct ProjectionDeps {
   // one). domain.churn.partitions, when set, wins; 0: the default topic's 12.
   int partitions = 0;
   bool live = false;  // the live service: the churn projection may tick on the wall clock
+  // The published model fits (services/model_parameters_topic.h), for the churn
+  // projection's P(alive) rule; absent: only those its store already holds.
+  std::function<std::vector<projections::ModelParameters>()> model_fits;
 };
 Result<std::unique_ptr<projections::Projection>> MakeProjection(std::string_view name, projections::Store& store,
                                                                 const projections::DomainSettings& settings,

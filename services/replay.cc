@@ -14,9 +14,11 @@
 #include "events/time_format.h"
 #include "events/wire_codec.h"
 #include "projections/batch_applier.h"
+#include "projections/churn_projection.h"
 #include "projections/journal.h"
 #include "projections/journal_merge.h"
 #include "projections/offsets.h"
+#include "services/churn_fits.h"
 #include "services/projection_registry.h"
 
 namespace rapport::services {
@@ -425,6 +427,12 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   // for every partition's watermark).
   ProjectionDeps deps;
   deps.partitions = request.config.kafka.partitions;
+  if (request.projection == projections::ChurnProjection::kName) {
+    // The fits the live service applied: the P(alive) half gives the same alerts.
+    auto fits = KnownChurnFits(request.config, request.data_dir);
+    if (!fits.ok()) return fits.status();
+    deps.model_fits = [fits = std::move(fits).value()] { return fits; };
+  }
   auto projection = MakeProjection(request.projection, store, request.config.domain, deps);
   if (!projection.ok()) return projection.status();
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut));

@@ -1,0 +1,117 @@
+// Late events in the churn projection (event time below what the customer or the
+// clock had reached): what they invalidate is cleared, and a clear never goes out
+// before the alert it clears.
+
+#include <catch2/catch.hpp>
+
+#include "projections/churn_projection.h"
+#include "tests/support/event_builders.h"
+#include "tests/support/temp_dir.h"
+
+namespace rapport {
+namespace {
+
+using namespace projections;
+using testing::Day;
+
+struct Fixture {
+  explicit Fixture(int partitions) {
+    auto opened = Store::Open(dir.path() / "churn", OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    auto created = ChurnProjection::Create(*store, settings, ChurnDeps{partitions, false, nullptr});
+    REQUIRE(created.ok());
+    projection = std::move(created).value();
+  }
+  void Apply(const events::Event& e, int partition = 0) {
+    REQUIRE(projection->Apply(e, EventSource{Partition(partition), Offset(0)}).ok());
+  }
+  void Commit() {
+    rocksdb::WriteBatch batch;
+    REQUIRE(projection->Checkpoint(batch).ok());
+    REQUIRE(store->Write(batch).ok());
+    projection->Committed();
+  }
+  std::vector<AlertEvent> Of(const std::string& customer) {
+    auto log = ReadAlertLog(*store, 0, 1000);
+    REQUIRE(log.ok());
+    std::vector<AlertEvent> out;
+    for (auto& a : *log)
+      if (a.customer_id == customer) out.push_back(a);
+    return out;
+  }
+  std::string Status(const std::string& customer, size_t i = 0) {
+    auto records = CustomerAlerts(*store, customer);
+    REQUIRE(records.ok());
+    REQUIRE(records->size() > i);
+    return (*records)[i]["status"];
+  }
+  testing::TempDir dir;
+  DomainSettings settings;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ChurnProjection> projection;
+};
+
+events::Event Complaint(const std::string& customer, int64_t at, const std::string& id, int severity) {
+  return testing::Base(customer, at, events::Complaint{id, events::ComplaintCategory::kService, severity, "late"});
+}
+
+events::Event Resolved(const std::string& customer, int64_t at, const std::string& id) {
+  return testing::Base(customer, at, events::ComplaintResolved{id, true});
+}
+
+TEST_CASE("churn late resolution: a complaint resolved before its deadline clears the alert it raised",
+          "[churn][late]") {
+  for (const bool in_time : {true, false}) {
+    Fixture f(1);
+    f.Apply(Complaint("c", Day(0), "k", 5));
+    f.Apply(Complaint("other", Day(0), "o", 5));
+    for (int d = 1; d <= 10; ++d) f.Apply(testing::Purchase("busy", Day(d), 100));
+    f.Commit();
+    REQUIRE(f.Of("c").size() == 1);  // open more than 7 days by event time
+    CHECK(f.Of("c")[0].at_ms == Day(7) + 1);
+    // Resolutions arrive late; c's was resolved on day 3 (in time), other's on day 8.
+    f.Apply(Resolved("c", in_time ? Day(3) : Day(8), "k"));
+    f.Apply(Resolved("other", Day(8), "o"));
+    f.Apply(testing::Purchase("busy", Day(11), 100));
+    f.Commit();
+    const auto c = f.Of("c");
+    if (in_time) {
+      REQUIRE(c.size() == 2);
+      CHECK(c[1].kind == AlertKind::kCleared);
+      CHECK(c[1].alert_id == c[0].alert_id);
+      CHECK(c[1].cleared_by == "complaint_resolved: resolved before the alert's deadline");
+      CHECK(c[1].at_ms == c[0].at_ms);  // not before the alert it clears
+      CHECK(f.Status("c") == "cleared");
+    } else {
+      CHECK(c.size() == 1);
+      CHECK(f.Status("c") == "open");
+    }
+    CHECK(f.Of("other").size() == 1);  // resolved after its deadline: the alert stands
+  }
+}
+
+TEST_CASE("churn late purchase: its clear is released after the pending alert it clears", "[churn][late]") {
+  Fixture f(2);
+  f.Apply(testing::Purchase("c", Day(0), 100), 0);
+  f.Apply(testing::Purchase("c", Day(10), 100), 0);
+  f.Apply(Complaint("c", Day(35), "k", 1), 0);       // fires c's own overdue timer (day 30): pending, E is low
+  f.Apply(testing::Purchase("c", Day(25), 100), 0);  // published late, dated before the alert
+  f.Apply(testing::Purchase("slow", Day(5), 100), 1);
+  f.Commit();
+  CHECK(f.Of("c").empty());  // E = day 5: nothing released yet
+  f.Apply(testing::Purchase("slow", Day(50), 100), 1);
+  f.Commit();
+  const auto c = f.Of("c");
+  REQUIRE(c.size() >= 2);
+  CHECK(c[0].kind == AlertKind::kRaised);
+  CHECK(c[0].at_ms == Day(30) + 1);
+  CHECK(c[1].kind == AlertKind::kCleared);
+  CHECK(c[1].alert_id == c[0].alert_id);
+  CHECK(c[1].at_ms == c[0].at_ms);
+  CHECK(c[0].sequence < c[1].sequence);
+  CHECK(f.Status("c") == "cleared");  // the record saw the raise, then the clear
+}
+
+}  // namespace
+}  // namespace rapport
