@@ -1,6 +1,7 @@
 // In-process fold rates with a real RocksDB store, no Kafka:
 //   - each registered projection folding decoded events (checkpoint every 10,000);
-//   - a full rebuild from the event journal: scan, verify + decode, fold, write;
+//   - a full rebuild from the event journal: scan, verify + decode, dedupe, fold,
+//     checkpoints ingested as sorted SST files (projections/bulk_ingest.h);
 //   - the same rebuild through `rapport replay` (services/replay.h): the journal as a
 //     secondary, partitions merged in event time, decode on a reader thread, the
 //     projector's own fold (dedupe reads, offsets, resumable checkpoints);
@@ -13,6 +14,7 @@
 
 #include "bench/bench_util.h"
 #include "events/wire_codec.h"
+#include "projections/batch_applier.h"
 #include "projections/journal.h"
 #include "projections/projector.h"
 #include "services/gateway.h"
@@ -51,6 +53,65 @@ Result<double> FoldInto(const std::string& name, const std::filesystem::path& di
   return bench::SecondsSince(start);
 }
 
+// A full rebuild from the journal, as one thread does it: scan partition by
+// partition, verify + decode, dedupe, fold (projections/batch_applier.h) in batches
+// of 20,000; with kIngest, checkpoints of 500,000 records ingested as sorted SST
+// files, else a WriteBatch per batch; then the projection's final work (rankings).
+Result<int64_t> Rebuild(const std::string& name, const projections::Journal& journal, const std::filesystem::path& dir,
+                        projections::WriteMode mode) {
+  constexpr size_t kFoldBatch = 20'000;
+  const size_t checkpoint_every = mode == projections::WriteMode::kIngest ? 500'000 : kFoldBatch;
+  auto store = projections::Store::Open(dir, projections::OpenMode::kReadWrite);
+  if (!store.ok()) return store.status();
+  auto projection = services::MakeProjection(name, **store, projections::DomainSettings{});
+  if (!projection.ok()) return projection.status();
+  projections::BatchApplier applier(**store, **projection, {}, mode);
+  const std::string topic = "rapport.interactions";
+  std::vector<projections::JournalEntry> entries;
+  std::vector<events::Record> records;
+  projections::FoldedBatch pending;
+  size_t pending_records = 0;
+  int64_t applied = 0;
+  auto fold = [&]() -> Status {
+    records.clear();
+    for (const auto& e : entries) {
+      records.push_back({topic, e.partition, e.offset, e.key, e.value, e.timestamp_ms, e.value.empty()});
+    }
+    RAPPORT_RETURN_IF_ERROR(applier.FoldInto(pending, records));
+    pending_records += records.size();
+    entries.clear();
+    if (pending_records < checkpoint_every) return Status::Ok();
+    applied += pending.applied;
+    RAPPORT_RETURN_IF_ERROR(applier.Checkpoint(pending));
+    pending = {};
+    pending_records = 0;
+    return Status::Ok();
+  };
+  RAPPORT_RETURN_IF_ERROR(journal.ScanAll([&](const projections::JournalEntry& entry) -> Status {
+    entries.push_back(entry);
+    return entries.size() == kFoldBatch ? fold() : Status::Ok();
+  }));
+  RAPPORT_RETURN_IF_ERROR(fold());
+  if (pending_records > 0) {
+    applied += pending.applied;
+    RAPPORT_RETURN_IF_ERROR(applier.Checkpoint(pending));
+  }
+  RAPPORT_RETURN_IF_ERROR((*projection)->Finish());
+  return applied;
+}
+
+// BENCH_ONLY=fold,rebuild,replay,raw runs only those parts (all by default);
+// BENCH_PROJECTION=NAME only that projection. For profiling one part.
+bool Wanted(const std::string& part) {
+  const char* only = std::getenv("BENCH_ONLY");
+  return only == nullptr || ("," + std::string(only) + ",").find("," + part + ",") != std::string::npos;
+}
+std::vector<std::string> Projections() {
+  const char* only = std::getenv("BENCH_PROJECTION");
+  if (only == nullptr) return services::ProjectionNames();
+  return {only};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,7 +123,7 @@ int main(int argc, char** argv) {
   testing::TempDir dir;
   std::printf("fold over %zu events, %d customers\n", history.size(), sample.customers);
 
-  for (const std::string& name : services::ProjectionNames()) {
+  for (const std::string& name : Wanted("fold") ? Projections() : std::vector<std::string>{}) {
     std::vector<double> rates;
     for (int round = 0; round < bench::Repeats(); ++round) {
       auto seconds = FoldInto(name, dir.path() / ("fold-" + name + std::to_string(round)), history.size(),
@@ -90,28 +151,29 @@ int main(int argc, char** argv) {
     }
     if (!(*journal)->Append(entries, false).ok()) return 1;
   }
-  for (const std::string& name : services::ProjectionNames()) {
-    std::vector<projections::JournalEntry> entries;
-    entries.reserve(history.size());
+  for (const std::string& name : Wanted("rebuild") ? Projections() : std::vector<std::string>{}) {
     auto start = bench::Clock::now();
-    Status scanned = (*journal)->ScanAll([&](const projections::JournalEntry& entry) {
-      entries.push_back(entry);
-      return Status::Ok();
-    });
-    if (!scanned.ok()) return 1;
-    auto seconds = FoldInto(name, dir.path() / ("rebuild-" + name), entries.size(),
-                            [&](size_t i) { return events::DecodeWire(entries[i].value); });
-    if (!seconds.ok()) return std::fprintf(stderr, "%s\n", seconds.status().ToString().c_str()), 1;
+    auto rebuilt = Rebuild(name, **journal, dir.path() / ("rebuild-" + name), projections::WriteMode::kIngest);
+    if (!rebuilt.ok()) return std::fprintf(stderr, "%s\n", rebuilt.status().ToString().c_str()), 1;
     const double total = bench::SecondsSince(start);
-    bench::Result("rebuild_" + name + "_events_per_s", n / total, "events/s", "journal scan + decode + fold + write");
+    bench::Result("rebuild_" + name + "_events_per_s", n / total, "events/s",
+                  "journal scan + decode + dedupe + fold + ingest");
     if (name == services::ProjectionNames().front()) {
       bench::Result("rebuild_seconds", total, "s", "full rebuild of the customer view from the journal");
       bench::Result("rebuild_events", n, "events", "");
+      if (std::getenv("BENCH_REBUILD_WRITEBATCH") != nullptr) {
+        // The same rebuild checkpointing WriteBatches every 20,000 events: what bulk ingest saves.
+        start = bench::Clock::now();
+        rebuilt = Rebuild(name, **journal, dir.path() / ("rebuild-wb-" + name), projections::WriteMode::kWriteBatch);
+        if (!rebuilt.ok()) return std::fprintf(stderr, "%s\n", rebuilt.status().ToString().c_str()), 1;
+        bench::Result("rebuild_writebatch_seconds", bench::SecondsSince(start), "s",
+                      "the same, WriteBatch checkpoints every 20,000 events");
+      }
     }
   }
 
   // The analysts' replay path, end to end (what `rapport replay NAME` does).
-  for (const std::string& name : services::ProjectionNames()) {
+  for (const std::string& name : Wanted("replay") ? Projections() : std::vector<std::string>{}) {
     services::ReplayRequest request;
     request.projection = name;
     request.data_dir = dir.path();
@@ -120,14 +182,23 @@ int main(int argc, char** argv) {
     if (!summary.ok()) return std::fprintf(stderr, "%s\n", summary.status().ToString().c_str()), 1;
     bench::Result("replay_" + name + "_events_per_s",
                   static_cast<double>(summary->read_this_run) / summary->seconds_this_run, "events/s",
-                  "rapport replay: secondary journal, merged partitions, dedupe, checkpoints, final ranking");
+                  "rapport replay: secondary journal, merged partitions, dedupe, ingested checkpoints, ranking");
+    if (std::getenv("BENCH_REPLAY_WRITEBATCH") != nullptr) {
+      request.bulk_ingest = false;  // WriteBatch checkpoints every 20,000 records, as before bulk ingest
+      request.into = dir.path() / ("replay-wb-" + name);
+      summary = services::RunReplay(request);
+      if (!summary.ok()) return std::fprintf(stderr, "%s\n", summary.status().ToString().c_str()), 1;
+      bench::Result("replay_" + name + "_writebatch_events_per_s",
+                    static_cast<double>(summary->read_this_run) / summary->seconds_this_run, "events/s",
+                    "the same, WriteBatch checkpoints");
+    }
   }
 
   // Raw storage limit: the same number of writes (one dedupe key and one state
   // value per event), the same sizes, no fold.
   std::vector<double> raw_rates;
   const std::string value(200, 'v');
-  for (int round = 0; round < bench::Repeats(); ++round) {
+  for (int round = 0; round < (Wanted("raw") ? bench::Repeats() : 0); ++round) {
     auto store = projections::Store::Open(dir.path() / ("raw" + std::to_string(round)), projections::OpenMode::kReadWrite);
     if (!store.ok()) return 1;
     rocksdb::WriteBatch batch;
@@ -142,7 +213,7 @@ int main(int argc, char** argv) {
     }
     raw_rates.push_back(n / bench::SecondsSince(start));
   }
-  bench::Result("rocksdb_raw_writes_per_s", bench::Median(raw_rates), "events/s",
+  if (!raw_rates.empty()) bench::Result("rocksdb_raw_writes_per_s", bench::Median(raw_rates), "events/s",
                 "WriteBatch of 2 puts per event, 10,000 events a batch");
   return 0;
 }

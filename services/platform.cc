@@ -22,6 +22,8 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
+  // Every store this process opens shares one memory budget (storage.*).
+  RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
 
   if (platform->config_.brokers.empty()) {
     if (roles.embedded_broker) {
