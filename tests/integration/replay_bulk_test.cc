@@ -54,15 +54,21 @@ void WriteJournal(const std::filesystem::path& data_dir) {
   REQUIRE((*journal)->Append(entries, false).ok());
 }
 
+// Checkpoints every 1,000 records either way: bulk folds 4 batches of 250 and
+// ingests them (several ingestions, each overlapping the ones before); ordinary
+// writes a WriteBatch per batch of 1,000. Same boundaries, because the satisfaction
+// fold reads the tier ranking rebuilt at checkpoints; with ranking_time_share 1 the
+// wall clock never postpones a rebuild, so two runs rank at the same points.
 services::ReplayRequest Request(const std::filesystem::path& data_dir, const std::string& projection,
                                 const std::filesystem::path& into, bool bulk) {
   services::ReplayRequest request;
   request.projection = projection;
   request.data_dir = data_dir;
   request.into = into;
-  request.batch_events = 250;
+  request.batch_events = bulk ? 250 : 1000;
   request.bulk_ingest = bulk;
-  request.ingest_events = 1000;  // several ingestions, each overlapping the ones before
+  request.ingest_events = 1000;
+  request.config.domain.value.ranking_time_share = 1.0;
   return request;
 }
 

@@ -32,9 +32,9 @@ TEST_CASE("store memory: stores opened after configuring share one cache and one
     }
     // Writes to either store are counted in the one budget.
     const size_t before = memory->write_buffers->memory_usage();
-    REQUIRE((*a)->Put(Family::kState, "k", std::string(100'000, 'x')).ok());
-    REQUIRE((*b)->Put(Family::kState, "k", std::string(100'000, 'y')).ok());
-    CHECK(memory->write_buffers->memory_usage() >= before + 200'000);
+    REQUIRE((*a)->Put(Family::kState, "k", std::string(1'000'000, 'x')).ok());
+    REQUIRE((*b)->Put(Family::kState, "k", std::string(1'000'000, 'y')).ok());
+    CHECK(memory->write_buffers->memory_usage() >= before + 2'000'000);
   }
   REQUIRE(ConfigureStoreMemory(StorageSettings{}).ok());  // the defaults again, for other tests
   CHECK(StateCacheEntries() == 100'000);
