@@ -100,6 +100,12 @@ Result<KafkaConfPtr> MakeConsumerConf(const KafkaSettings& settings, const std::
   RAPPORT_RETURN_IF_ERROR(
       SetProperty(c, "heartbeat.interval.ms", std::to_string(std::max(100, settings.session_timeout_ms / 5))));
   RAPPORT_RETURN_IF_ERROR(SetProperty(c, "fetch.wait.max.ms", "50"));
+  if (settings.consumer_queue_kbytes < 1 || settings.consumer_queue_kbytes > 2'097'151) {
+    return Status::InvalidArgument("kafka.consumer_queue_kbytes", "must be between 1 and 2097151, got " +
+                                                                      std::to_string(settings.consumer_queue_kbytes));
+  }
+  RAPPORT_RETURN_IF_ERROR(
+      SetProperty(c, "queued.max.messages.kbytes", std::to_string(settings.consumer_queue_kbytes)));
   RAPPORT_RETURN_IF_ERROR(ApplyClientProperties(c, settings));
   return conf;
 }

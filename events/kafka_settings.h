@@ -27,6 +27,9 @@ struct KafkaSettings {
   int replication_factor = 3;
   int session_timeout_ms = 10'000;
   int delivery_timeout_ms = 30'000;  // a publish not acknowledged by then fails
+  // Pre-fetched messages a consumer keeps queued (librdkafka queued.max.messages.kbytes,
+  // whose own default is 64 MiB): `rapport up` runs five consumers.
+  int consumer_queue_kbytes = 8192;
   // Extra librdkafka properties (security.protocol, sasl.*, ...) applied last.
   std::map<std::string, std::string> client_properties;
 };

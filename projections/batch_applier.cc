@@ -1,8 +1,10 @@
 #include "projections/batch_applier.h"
 
 #include <cassert>
+#include <vector>
 
 #include "events/wire_codec.h"
+#include "projections/bulk_ingest.h"
 #include "projections/offsets.h"
 #include "projections/projector.h"
 
@@ -10,12 +12,30 @@ namespace rapport::projections {
 
 Result<FoldedBatch> BatchApplier::Fold(std::span<const events::Record> records,
                                        std::span<Result<events::Event>> decoded) {
-  assert(decoded.empty() || decoded.size() == records.size());
   FoldedBatch out;
+  RAPPORT_RETURN_IF_ERROR(FoldInto(out, records, decoded));
+  return out;
+}
+
+Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> records,
+                              std::span<Result<events::Event>> decoded) {
+  assert(decoded.empty() || decoded.size() == records.size());
+  // The next-offset slot of each partition of the first topic, found once (map
+  // nodes stay put): a replay interleaves partitions at almost every record.
+  std::string_view slots_topic = records.empty() ? std::string_view() : records.front().topic;
+  std::vector<Offset*> slots;
   for (size_t i = 0; i < records.size(); ++i) {
     const events::Record& record = records[i];
-    events::TopicPartition tp{std::string(record.topic), record.partition};
-    out.next_offsets[tp] = Offset(record.offset.value() + 1);
+    const auto p = static_cast<size_t>(record.partition.value());
+    Offset* slot = record.topic == slots_topic && p < slots.size() ? slots[p] : nullptr;
+    if (slot == nullptr) {
+      slot = &out.next_offsets[events::TopicPartition{std::string(record.topic), record.partition}];
+      if (record.topic == slots_topic && p < 4096) {
+        if (p >= slots.size()) slots.resize(p + 1, nullptr);
+        slots[p] = slot;
+      }
+    }
+    *slot = Offset(record.offset.value() + 1);
     if (record.filler) continue;
     Result<events::Event> event = decoded.empty() ? events::DecodeWire(record.value) : std::move(decoded[i]);
     if (!event.ok()) {
@@ -45,7 +65,7 @@ Result<FoldedBatch> BatchApplier::Fold(std::span<const events::Record> records,
     out.dedupe_keys.insert(std::move(key));
     ++out.applied;
   }
-  return out;
+  return Status::Ok();
 }
 
 Status BatchApplier::Checkpoint(const FoldedBatch& folded, const std::function<void(rocksdb::WriteBatch&)>& extra) {
@@ -58,7 +78,7 @@ Status BatchApplier::Checkpoint(const FoldedBatch& folded, const std::function<v
   for (const std::string& key : folded.dedupe_keys) batch.Put(store_.handle(Family::kDedupe), key, "");
   for (const auto& [tp, next] : folded.next_offsets) PutNextOffset(batch, store_, tp, next);
   if (extra) extra(batch);
-  Status written = store_.Write(batch);
+  Status written = mode_ == WriteMode::kIngest ? IngestBatch(store_, batch) : store_.Write(batch);
   if (!written.ok()) {
     projection_.DropCache();
     return written;

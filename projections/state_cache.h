@@ -14,6 +14,7 @@
 
 #include "events/status.h"
 #include "projections/store.h"
+#include "projections/store_memory.h"
 
 namespace rapport::projections {
 
@@ -23,7 +24,8 @@ class StateCache {
   using Encoder = std::function<std::string(const State&)>;
   using Decoder = std::function<Result<State>(std::string_view)>;
 
-  StateCache(Store& store, Family family, Encoder encode, Decoder decode, size_t max_entries = 200'000)
+  // `max_entries`: clean entries kept after a checkpoint (storage.state_cache_entries).
+  StateCache(Store& store, Family family, Encoder encode, Decoder decode, size_t max_entries = StateCacheEntries())
       : store_(store), family_(family), encode_(std::move(encode)), decode_(std::move(decode)),
         max_entries_(max_entries) {}
 

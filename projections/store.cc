@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+
+#include "projections/store_memory.h"
 
 namespace rapport::projections {
 namespace {
@@ -13,9 +16,11 @@ namespace {
 const char* const kFamilyNames[kFamilyCount] = {"default", "meta",
                                                     "index", "dedupe"};
 
-rocksdb::ColumnFamilyOptions FamilyOptions() {
+rocksdb::ColumnFamilyOptions FamilyOptions(const StoreMemory& memory) {
   rocksdb::ColumnFamilyOptions options;
   rocksdb::BlockBasedTableOptions table;
+  // One block cache for every family of every store (projections/store_memory.h).
+  table.block_cache = memory.block_cache;
   // Point lookups dominate (state by customer, dedupe misses): a bloom filter makes
   // a miss cost no disk read.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
@@ -26,6 +31,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.02;
   options.compression = rocksdb::kLZ4Compression;
+  // The shared write buffer manager flushes when all memtables together pass their
+  // share; a family's own memtable stays within a quarter of it as well.
+  options.write_buffer_size = std::clamp<size_t>(memory.write_buffers->buffer_size() / 4, size_t{4} << 20,
+                                                 options.write_buffer_size);
   return options;
 }
 
@@ -59,9 +68,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir, Ope
   options.IncreaseParallelism(2);
   options.max_open_files = mode == OpenMode::kSecondary ? -1 : 512;
   options.keep_log_file_num = 3;
+  const auto memory = SharedStoreMemory();
+  options.write_buffer_manager = memory->write_buffers;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions());
+  for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(*memory));
 
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;

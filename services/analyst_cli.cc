@@ -105,8 +105,12 @@ AnalystCommands::AnalystCommands(CLI::App& app) {
   replay_->add_option("--as-happened-by", happened_by_, "only events that occurred by T");
   replay_->add_option("--to-offsets", to_offsets_, "only offsets below these: partition:offset,...");
   replay_->add_option("--into", into_, "output directory (default: <data-dir>/replays/<name>)");
-  replay_->add_option("--batch", batch_events_, "events per checkpoint (default 20000)")
+  replay_->add_option("--batch", batch_events_, "events per fold batch (default 20000)")
       ->check(CLI::Range(1, 10'000'000));
+  replay_->add_option("--ingest-every", ingest_events_,
+                      "events per checkpoint, ingested as sorted SST files (default 500000); "
+                      "0: a WriteBatch checkpoint every --batch events")
+      ->check(CLI::Range(0, 100'000'000));
 
   diff_ = app.add_subcommand("diff", "customers whose state differs between two data directories, field by field");
   AddCommon(*diff_, diff_common_.config_file, diff_common_.data_dir, diff_common_.log_level);
@@ -141,6 +145,8 @@ int AnalystCommands::Replay() {
   request.into = into_;
   request.config = *config;
   request.batch_events = batch_events_;
+  request.bulk_ingest = ingest_events_ > 0;
+  if (ingest_events_ > 0) request.ingest_events = ingest_events_;
   if (!known_at_.empty()) {
     auto t = ParseTimeFlag(known_at_, "--as-known-at");
     if (!t.ok()) return Fail(t.status());

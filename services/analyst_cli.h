@@ -40,6 +40,7 @@ class AnalystCommands {
   std::string projection_;
   std::string known_at_, happened_by_, to_offsets_, into_;
   size_t batch_events_ = 20'000;
+  size_t ingest_events_ = 500'000;
 
   std::string left_dir_, right_dir_, diff_projection_;
 

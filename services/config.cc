@@ -24,6 +24,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("kafka.replication_factor", &c.kafka.replication_factor);
   b.Bind("kafka.session_timeout_ms", &c.kafka.session_timeout_ms);
   b.Bind("kafka.delivery_timeout_ms", &c.kafka.delivery_timeout_ms);
+  b.Bind("kafka.consumer_queue_kbytes", &c.kafka.consumer_queue_kbytes);
 
   b.Bind("gateway.max_body_bytes", &c.gateway.max_body_bytes);
   b.Bind("gateway.max_batch_events", &c.gateway.max_batch_events);
@@ -35,6 +36,10 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("gateway.outbox.retry_ms", &c.gateway.outbox.retry_ms);
 
   b.Bind("model.refresh_seconds", &c.model.refresh_seconds);
+
+  b.Bind("storage.memory_budget_mb", &c.storage.memory_budget_mb);
+  b.Bind("storage.write_buffer_share", &c.storage.write_buffer_share);
+  b.Bind("storage.state_cache_entries", &c.storage.state_cache_entries);
 
   b.Bind("cluster.advertise", &c.cluster.advertise);
   b.Bind("cluster.instance_id", &c.cluster.instance_id);

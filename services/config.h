@@ -10,6 +10,7 @@
 #include "events/kafka_settings.h"
 #include "events/status.h"
 #include "projections/domain_settings.h"
+#include "projections/store_memory.h"
 #include "services/model_settings.h"
 #include "services/outbox_settings.h"
 #include "services/settings_binder.h"
@@ -45,6 +46,7 @@ struct Config {
   projections::DomainSettings domain;
   ModelSettings model;  // services/model_settings.h
   ClusterSettings cluster;
+  projections::StorageSettings storage;  // the RocksDB memory budget (projections/store_memory.h)
 };
 
 // Binds every field of `config` under its dotted name.

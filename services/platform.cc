@@ -24,6 +24,8 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
   RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.background_nice, "background_nice"));
+  // Every store this process opens shares one memory budget (storage.*).
+  RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
 
   if (platform->config_.brokers.empty()) {
     if (roles.embedded_broker) {

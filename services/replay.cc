@@ -435,7 +435,9 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   }
   auto projection = MakeProjection(request.projection, store, request.config.domain, deps);
   if (!projection.ok()) return projection.status();
-  projections::BatchApplier applier(store, **projection, MakeFilter(request.cut));
+  projections::BatchApplier applier(store, **projection, MakeFilter(request.cut),
+                                    request.bulk_ingest ? projections::WriteMode::kIngest
+                                                        : projections::WriteMode::kWriteBatch);
 
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
@@ -470,31 +472,56 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
     queue.Close(status);
   });
 
-  Status result;
-  while (auto chunk = queue.Pop()) {
-    auto folded = applier.Fold(chunk->records, chunk->decoded);
-    if (!folded.ok()) {
-      result = folded.status();
-      break;
-    }
-    counters.read += static_cast<int64_t>(chunk->records.size());
-    counters.applied += folded->applied;
-    counters.duplicates += folded->duplicates;
-    counters.filtered += folded->filtered;
-    counters.dead_lettered += static_cast<int64_t>(folded->rejected.size());
-    summary.read_this_run += static_cast<int64_t>(chunk->records.size());
-    result = applier.Checkpoint(*folded, [&](rocksdb::WriteBatch& batch) {
-      for (const projections::RejectedRecord& rejected : folded->rejected) {
-        const events::Record& record = chunk->records[rejected.index];
-        json note = {{"customer_id", std::string(record.key)}, {"reason", rejected.reason.ToString()}};
-        batch.Put(store.handle(Family::kMeta), DeadLetterKey(record.partition, record.offset), note.dump());
-      }
+  // Records folded since the last checkpoint, with their dead letters (the chunks
+  // they came from are gone by then).
+  projections::FoldedBatch pending;
+  std::vector<std::pair<std::string, std::string>> pending_dead;  // key, note
+  size_t pending_records = 0;
+  const size_t checkpoint_every = request.bulk_ingest ? std::max(request.ingest_events, request.batch_events)
+                                                      : request.batch_events;
+  auto checkpoint = [&]() -> Status {
+    Status written = applier.Checkpoint(pending, [&](rocksdb::WriteBatch& batch) {
+      for (const auto& [key, note] : pending_dead) batch.Put(store.handle(Family::kMeta), key, note);
       batch.Put(store.handle(Family::kMeta), kCountersKey, counters.ToJson().dump());
     });
+    pending = {};
+    pending_dead.clear();
+    pending_records = 0;
+    return written;
+  };
+
+  Status result;
+  while (auto chunk = queue.Pop()) {
+    const size_t rejected_before = pending.rejected.size();
+    const int64_t applied_before = pending.applied, duplicates_before = pending.duplicates,
+                  filtered_before = pending.filtered;
+    result = applier.FoldInto(pending, chunk->records, chunk->decoded);
     if (!result.ok()) break;
+    for (size_t i = rejected_before; i < pending.rejected.size(); ++i) {
+      const projections::RejectedRecord& rejected = pending.rejected[i];
+      const events::Record& record = chunk->records[rejected.index];
+      json note = {{"customer_id", std::string(record.key)}, {"reason", rejected.reason.ToString()}};
+      pending_dead.emplace_back(DeadLetterKey(record.partition, record.offset), note.dump());
+    }
+    counters.read += static_cast<int64_t>(chunk->records.size());
+    counters.applied += pending.applied - applied_before;
+    counters.duplicates += pending.duplicates - duplicates_before;
+    counters.filtered += pending.filtered - filtered_before;
+    counters.dead_lettered += static_cast<int64_t>(pending.rejected.size() - rejected_before);
+    summary.read_this_run += static_cast<int64_t>(chunk->records.size());
+    pending_records += chunk->records.size();
+    const bool stopping = control.stop && *control.stop;
+    if (pending_records >= checkpoint_every || stopping) {
+      result = checkpoint();
+      if (!result.ok()) break;
+    }
     if (control.on_progress) control.on_progress({counters.read, total, summary.read_this_run, seconds()});
-    if (control.stop && *control.stop) break;
+    if (control.stop && *control.stop) {
+      if (pending_records > 0) result = checkpoint();  // set by on_progress
+      break;
+    }
   }
+  if (result.ok() && pending_records > 0) result = checkpoint();
   reader_stop = true;
   queue.Cancel();
   reader.join();

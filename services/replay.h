@@ -13,7 +13,7 @@
 // merged in event-time order (projections/journal_merge.h).
 //
 // Resumable: the next offset of every partition, the counters and the dead letters
-// travel in the same WriteBatch as the state they produced, and the end of every
+// travel in the same WriteBatch (or atomic ingestion) as the state they produced, and the end of every
 // partition is fixed at the first start, so a replay stopped at any point (stop
 // flag, SIGKILL) and run again with the same request ends equal to one run. A
 // request that differs from the one the output was made with is refused, naming
@@ -48,7 +48,13 @@ struct ReplayRequest {
   std::filesystem::path data_dir;  // the live platform's directory: <data_dir>/journal is read
   std::filesystem::path into;      // the output directory; the store is <into>/<projection>
   Config config;                   // domain settings (what-if) and topic names
-  size_t batch_events = 20'000;    // records per checkpoint
+  size_t batch_events = 20'000;    // records per checkpoint (per fold, with bulk_ingest)
+  // Checkpoints as sorted SST files ingested into the output (projections/
+  // bulk_ingest.h), every `ingest_events` records: the same store, written at a
+  // fraction of the cost. The fold's memory grows with ingest_events (the dedupe keys
+  // and the states changed since the last checkpoint).
+  bool bulk_ingest = true;
+  size_t ingest_events = 500'000;
 };
 
 struct ReplayProgress {
@@ -60,7 +66,7 @@ struct ReplayProgress {
 
 struct ReplayControl {
   const std::atomic<bool>* stop = nullptr;  // set: finish the current batch and return
-  std::function<void(const ReplayProgress&)> on_progress;  // after every checkpoint
+  std::function<void(const ReplayProgress&)> on_progress;  // after every batch folded
 };
 
 struct ReplayDeadLetter {

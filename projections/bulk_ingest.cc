@@ -1,0 +1,132 @@
+#include "projections/bulk_ingest.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <rocksdb/sst_file_writer.h>
+
+namespace rapport::projections {
+namespace {
+
+struct Operation {
+  rocksdb::Slice key;
+  rocksdb::Slice value;
+  bool is_delete = false;
+};
+
+// Sorts the batch's operations into one list per family; views into the batch.
+class Collector final : public rocksdb::WriteBatch::Handler {
+ public:
+  explicit Collector(const Store& store) {
+    for (int i = 0; i < kFamilyCount; ++i) ids_[i] = store.handle(static_cast<Family>(i))->GetID();
+  }
+
+  rocksdb::Status PutCF(uint32_t id, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
+    return Add(id, {key, value, false});
+  }
+  rocksdb::Status DeleteCF(uint32_t id, const rocksdb::Slice& key) override { return Add(id, {key, {}, true}); }
+  // Anything else: the caller writes the batch the ordinary way.
+  rocksdb::Status SingleDeleteCF(uint32_t, const rocksdb::Slice&) override { return Unsupported(); }
+  rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return Unsupported();
+  }
+  rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return Unsupported(); }
+  rocksdb::Status PutBlobIndexCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return Unsupported();
+  }
+
+  bool supported() const { return supported_; }
+  std::vector<Operation>& operations(int family) { return operations_[family]; }
+
+ private:
+  rocksdb::Status Add(uint32_t id, Operation operation) {
+    for (int i = 0; i < kFamilyCount; ++i) {
+      if (ids_[i] == id) {
+        operations_[i].push_back(operation);
+        return rocksdb::Status::OK();
+      }
+    }
+    return Unsupported();
+  }
+  rocksdb::Status Unsupported() {
+    supported_ = false;
+    return rocksdb::Status::NotSupported("bulk ingest");
+  }
+
+  uint32_t ids_[kFamilyCount] = {};
+  std::vector<Operation> operations_[kFamilyCount];
+  bool supported_ = true;
+};
+
+// Key order; of equal keys the batch's last operation, as a WriteBatch applies them.
+void SortNewestLast(std::vector<Operation>& operations) {
+  std::stable_sort(operations.begin(), operations.end(),
+                   [](const Operation& a, const Operation& b) { return a.key.compare(b.key) < 0; });
+  size_t kept = 0;
+  for (size_t i = 0; i < operations.size(); ++i) {
+    if (i + 1 < operations.size() && operations[i + 1].key == operations[i].key) continue;
+    operations[kept++] = operations[i];
+  }
+  operations.resize(kept);
+}
+
+// Removes the staging folder, whatever happened.
+struct Staging {
+  std::filesystem::path dir;
+  ~Staging() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+};
+
+}  // namespace
+
+Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch) {
+  if (batch.Count() == 0) return Status::Ok();
+  Collector collector(store);
+  rocksdb::Status parsed = batch.Iterate(&collector);
+  if (!collector.supported()) {
+    rocksdb::WriteBatch copy(batch);  // Store::Write takes a mutable batch
+    return store.Write(copy);
+  }
+  if (!parsed.ok()) return FromRocks(parsed, "read write batch");
+
+  static std::atomic<uint64_t> sequence{0};
+  Staging staging{store.dir() / (".ingest-" + std::to_string(::getpid()) + "-" + std::to_string(sequence++))};
+  std::error_code ec;
+  std::filesystem::create_directories(staging.dir, ec);
+  if (ec) return Status::Unavailable("cannot create " + staging.dir.string() + ": " + ec.message());
+
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (int i = 0; i < kFamilyCount; ++i) {
+    std::vector<Operation>& operations = collector.operations(i);
+    if (operations.empty()) continue;
+    SortNewestLast(operations);
+    rocksdb::ColumnFamilyHandle* family = store.handle(static_cast<Family>(i));
+    const rocksdb::Options options(store.db()->GetDBOptions(), store.db()->GetOptions(family));
+    // Keep the pages cached: a rebuild reads states and dedupe keys back soon.
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, family, /*invalidate_page_cache=*/false);
+    const std::string path = (staging.dir / (std::to_string(i) + ".sst")).string();
+    RAPPORT_RETURN_IF_ERROR(FromRocks(writer.Open(path), "open " + path));
+    for (const Operation& operation : operations) {
+      rocksdb::Status written = operation.is_delete ? writer.Delete(operation.key) : writer.Put(operation.key, operation.value);
+      RAPPORT_RETURN_IF_ERROR(FromRocks(written, "write " + path));
+    }
+    RAPPORT_RETURN_IF_ERROR(FromRocks(writer.Finish(), "finish " + path));
+
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = family;
+    arg.external_files.push_back(path);
+    arg.options.move_files = true;          // hard links, no copy
+    arg.options.write_global_seqno = false;  // the sequence number lives in the MANIFEST
+    args.push_back(std::move(arg));
+  }
+  return FromRocks(store.db()->IngestExternalFiles(args), "ingest into " + store.dir().string());
+}
+
+}  // namespace rapport::projections

@@ -1,0 +1,28 @@
+#pragma once
+// Writes a WriteBatch into a store as sorted SST files, one per column family,
+// ingested in one atomic step (rocksdb::SstFileWriter + DB::IngestExternalFiles),
+// instead of through the write-ahead log and the memtable. For the large batches of
+// random keys a rebuild checkpoints (hundreds of thousands of states and dedupe
+// keys), the memtable insert is the dominant cost of the write; building a sorted
+// file costs a fraction of it and leaves nothing to flush or compact.
+//
+// The outcome is the same as Store::Write(batch): for each key the batch's last
+// operation wins; the ingested data is newer than everything already in the store;
+// every family or none (a crash leaves the store as it was). Durable when it
+// returns (the files are synced and recorded in the MANIFEST).
+//
+// Puts and deletes only; a batch holding any other operation (merge, single or range
+// delete) is written with Store::Write. Not for concurrent writers of the same keys:
+// the live projector keeps using WriteBatches. Files are staged under
+// <store>/.ingest and moved (hard-linked) into the database.
+
+#include <rocksdb/write_batch.h>
+
+#include "events/status.h"
+#include "projections/store.h"
+
+namespace rapport::projections {
+
+Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch);
+
+}  // namespace rapport::projections
