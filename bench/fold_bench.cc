@@ -136,14 +136,6 @@ Result<int64_t> RebuildFrom(const std::string& name, const projections::Journal&
   return applied;
 }
 
-// CPU seconds of the whole process (every thread: RocksDB's flushes and compactions
-// too): on a shared machine a steadier figure than the wall time.
-double CpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
 // Rebuilds NAME from <data_dir>/journal into `into` with ingested checkpoints.
 // Returns {events, wall seconds, CPU seconds}.
 struct Rebuilt {

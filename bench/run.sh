@@ -22,6 +22,7 @@ case "${BENCH_SCALE:-default}" in
     export BENCH_E2E_SECONDS=${BENCH_E2E_SECONDS:-0}
     ndjson_seconds=${BENCH_NDJSON_SECONDS:-0}
     side_customers=$customers
+    rss_customers=${BENCH_RSS_CUSTOMERS:-$customers}
     ;;
   *)
     customers=${BENCH_CUSTOMERS:-180000}  # ~11.4 events a customer: ~2,050,000 events
@@ -29,6 +30,7 @@ case "${BENCH_SCALE:-default}" in
     export BENCH_E2E_SECONDS=${BENCH_E2E_SECONDS:-120}
     ndjson_seconds=${BENCH_NDJSON_SECONDS:-60}
     side_customers=$((customers / 8))  # stages 2b and 2d
+    rss_customers=${BENCH_RSS_CUSTOMERS:-1000000}  # the peak-RSS target's population
     ;;
 esac
 export BENCH_E2E_DRAIN_SECONDS=${BENCH_E2E_DRAIN_SECONDS:-90}
@@ -155,6 +157,12 @@ if want 5_7_http; then
   fi
 fi
 
+if want 7b_rss; then
+  # Peak RSS at the target's population: its own `rapport up`, 2 events a customer.
+  stage 7b_rss "7b. peak RSS of rapport up at ${rss_customers} customers (bench/up_rss_bench)"
+  run "$build/bench/up_rss_bench" "$build/services/rapport" "$rss_customers" 2
+fi
+
 if want pg; then
   stage pg "the PostgreSQL 15 peer (at most ${pg_seconds} s)"
   pg_bin=/usr/lib/postgresql/15/bin
@@ -251,7 +259,8 @@ printf '%-60s %s\n' \
   "rapport replay customer-view, whole history" "$(f replay_seconds '%.1f s')" \
   "query p99 at ${query_rate}/s while ingesting (< 2 ms)" "$(f query_p99_ms '%.2f ms')" \
   "gateway NDJSON (>= 100,000 events/s)" "$(f gateway_ndjson_events_per_s '%.0f events/s')" \
-  "peak RSS of rapport up ($(printf %.0f "$(figure gateway_ndjson_customers)") customers; 1M: separate tool)" "$(f peak_rss_mib '%s MiB')" \
+  "peak RSS of rapport up ($(printf %.0f "$(figure gateway_ndjson_customers)") customers, stage 5-7)" "$(f peak_rss_mib '%s MiB')" \
+  "peak RSS of rapport up at $(f up_rss_customers '%.0f') customers (< 1 GiB at 1M)" "$(f up_peak_rss_mib '%.0f MiB')" \
   "whole run" "$(f bench_seconds '%.0f s')"
 echo "figures: $json"
 if [ ${#failed_stages[@]} -gt 0 ]; then
