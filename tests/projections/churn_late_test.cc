@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "projections/churn_projection.h"
+#include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -14,42 +15,14 @@ namespace {
 using namespace projections;
 using testing::Day;
 
-struct Fixture {
-  explicit Fixture(int partitions) {
-    auto opened = Store::Open(dir.path() / "churn", OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-    auto created = ChurnProjection::Create(*store, settings, ChurnDeps{partitions, false, nullptr});
-    REQUIRE(created.ok());
-    projection = std::move(created).value();
-  }
-  void Apply(const events::Event& e, int partition = 0) {
-    REQUIRE(projection->Apply(e, EventSource{Partition(partition), Offset(0)}).ok());
-  }
-  void Commit() {
-    rocksdb::WriteBatch batch;
-    REQUIRE(projection->Checkpoint(batch).ok());
-    REQUIRE(store->Write(batch).ok());
-    projection->Committed();
-  }
-  std::vector<AlertEvent> Of(const std::string& customer) {
-    auto log = ReadAlertLog(*store, 0, 1000);
-    REQUIRE(log.ok());
-    std::vector<AlertEvent> out;
-    for (auto& a : *log)
-      if (a.customer_id == customer) out.push_back(a);
-    return out;
-  }
+struct Fixture : testing::ChurnHarness {
+  using ChurnHarness::ChurnHarness;
   std::string Status(const std::string& customer, size_t i = 0) {
     auto records = CustomerAlerts(*store, customer);
     REQUIRE(records.ok());
     REQUIRE(records->size() > i);
     return (*records)[i]["status"];
   }
-  testing::TempDir dir;
-  DomainSettings settings;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ChurnProjection> projection;
 };
 
 events::Event Complaint(const std::string& customer, int64_t at, const std::string& id, int severity) {

@@ -7,6 +7,7 @@
 
 #include "projections/churn_merge.h"
 #include "projections/churn_projection.h"
+#include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -20,39 +21,7 @@ events::Event Complaint(const std::string& customer, int64_t at, const std::stri
   return testing::Base(customer, at, events::Complaint{id, events::ComplaintCategory::kService, severity, "late"});
 }
 
-struct Fixture {
-  Fixture() {
-    auto opened = Store::Open(dir.path() / "churn", OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-    auto created = ChurnProjection::Create(*store, settings, ChurnDeps{1, false, nullptr});
-    REQUIRE(created.ok());
-    projection = std::move(created).value();
-  }
-  Status TryApply(const events::Event& e) { return projection->Apply(e, EventSource{Partition(0), Offset(0)}); }
-  void Apply(const events::Event& e) { REQUIRE(TryApply(e).ok()); }
-  void Commit() {
-    rocksdb::WriteBatch batch;
-    REQUIRE(projection->Checkpoint(batch).ok());
-    REQUIRE(store->Write(batch).ok());
-    projection->Committed();
-  }
-  std::vector<AlertEvent> Log() {
-    auto log = ReadAlertLog(*store, 0, 1000);
-    REQUIRE(log.ok());
-    return *log;
-  }
-  std::vector<AlertEvent> Of(const std::string& customer) {
-    std::vector<AlertEvent> out;
-    for (auto& a : Log())
-      if (a.customer_id == customer) out.push_back(a);
-    return out;
-  }
-  testing::TempDir dir;
-  DomainSettings settings;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ChurnProjection> projection;
-};
+using Fixture = testing::ChurnHarness;
 
 TEST_CASE("churn merge: purchases and complaints fold into the survivor, once", "[churn][merge]") {
   ChurnState survivor, duplicate;

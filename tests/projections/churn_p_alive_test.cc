@@ -9,6 +9,7 @@
 #include "projections/churn_projection.h"
 #include "projections/churn_rules.h"
 #include "projections/customer_lifecycle.h"
+#include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -181,33 +182,13 @@ TEST_CASE("churn overdue by P(alive): not applied before a fit is in effect, and
 
 // ---- Determinism: learned mid-history (live) = known from the start (replay) ----------
 
-struct Run {
-  explicit Run(const std::vector<ModelParameters>* fits) {
-    auto opened = Store::Open(dir.path() / "churn", OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-    ChurnDeps deps{1, false, nullptr};
-    if (fits) deps.fits = [fits] { return *fits; };
-    auto created = ChurnProjection::Create(*store, settings, deps);
-    REQUIRE(created.ok());
-    projection = std::move(created).value();
-  }
+struct Run : testing::ChurnHarness {
+  explicit Run(const std::vector<ModelParameters>* fits)
+      : ChurnHarness(1, fits ? std::function<std::vector<ModelParameters>()>([fits] { return *fits; }) : nullptr) {}
   void Feed(const std::vector<events::Event>& events) {
-    for (const auto& e : events) REQUIRE(projection->Apply(e, EventSource{Partition(0), Offset(0)}).ok());
-    rocksdb::WriteBatch batch;
-    REQUIRE(projection->Checkpoint(batch).ok());
-    REQUIRE(store->Write(batch).ok());
-    projection->Committed();
+    for (const auto& e : events) Apply(e);
+    Commit();
   }
-  std::vector<AlertEvent> Log() {
-    auto log = ReadAlertLog(*store, 0, 1000);
-    REQUIRE(log.ok());
-    return *log;
-  }
-  testing::TempDir dir;
-  DomainSettings settings;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ChurnProjection> projection;
 };
 
 std::vector<std::string> Bytes(const std::vector<AlertEvent>& log) {

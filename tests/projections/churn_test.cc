@@ -5,6 +5,7 @@
 
 #include "projections/churn_projection.h"
 #include "projections/churn_rules.h"
+#include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -229,37 +230,8 @@ TEST_CASE("churn settings are checked and errors name the setting", "[churn]") {
 
 // ---- The projection ---------------------------------------------------------------
 
-struct Fixture {
-  Fixture(int partitions = 2) {
-    auto opened = Store::Open(dir.path() / "churn", OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-    Reopen(partitions);
-  }
-  void Reopen(int partitions = 2) {
-    projection.reset();
-    auto created = ChurnProjection::Create(*store, settings, ChurnDeps{partitions, false, nullptr});
-    REQUIRE(created.ok());
-    projection = std::move(created).value();
-  }
-  void Apply(const events::Event& e, int partition) {
-    REQUIRE(projection->Apply(e, EventSource{Partition(partition), Offset(0)}).ok());
-  }
-  void Commit() {
-    rocksdb::WriteBatch batch;
-    REQUIRE(projection->Checkpoint(batch).ok());
-    REQUIRE(store->Write(batch).ok());
-    projection->Committed();
-  }
-  std::vector<AlertEvent> Log() {
-    auto log = ReadAlertLog(*store, 0, 1000);
-    REQUIRE(log.ok());
-    return *log;
-  }
-  testing::TempDir dir;
-  DomainSettings settings;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ChurnProjection> projection;
+struct Fixture : testing::ChurnHarness {
+  explicit Fixture(int partitions = 2) : ChurnHarness(partitions) {}
 };
 
 TEST_CASE("event time is the lowest partition watermark", "[churn]") {
@@ -348,7 +320,7 @@ TEST_CASE("a restart in the middle gives the same alert log as one run", "[churn
     Fixture f(1);
     for (const auto& e : first) f.Apply(e, 0);
     f.Commit();
-    if (restart) f.Reopen(1);
+    if (restart) f.Reopen();
     for (const auto& e : second) f.Apply(e, 0);
     f.Commit();
     std::vector<std::string> bytes;
