@@ -131,12 +131,11 @@ Status Platform::StartProjection(const std::string& name) {
   deps.partitions = config_.kafka.partitions;
   deps.live = true;
   if (name == "churn" && !config_.brokers.empty()) {
-    // The churn projection's own reader of the model fits; it lives as long as the
+    // The model fits for the P(alive) rule; the reader lives as long as the
     // projection that polls it.
-    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
-    if (!cache.ok()) return cache.status();
-    std::shared_ptr<ModelParametersCache> fits = std::move(cache).value();
-    deps.model_fits = [fits] { return fits->History(); };
+    auto fits = ModelCache();
+    if (!fits.ok()) return fits.status();
+    deps.model_fits = [fits = *fits] { return fits->History(); };
   }
   auto projection = MakeProjection(name, *running->store, config_.domain, deps);
   if (!projection.ok()) return projection.status();
@@ -166,6 +165,15 @@ Status Platform::StartProjection(const std::string& name) {
   return Status::Ok();
 }
 
+Result<std::shared_ptr<ModelParametersCache>> Platform::ModelCache() {
+  if (!model_cache_) {
+    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
+    if (!cache.ok()) return cache.status();
+    model_cache_ = std::move(cache).value();
+  }
+  return model_cache_;
+}
+
 Status Platform::StartQuery() {
   auto store_for = [&](const std::string& name) -> Result<const projections::Store*> {
     for (const auto& running : running_) {
@@ -183,10 +191,9 @@ Status Platform::StartQuery() {
   if (!customer_view.ok()) return customer_view.status();
   stores.customer_view = *customer_view;
   if (!config_.brokers.empty()) {
-    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
+    auto cache = ModelCache();
     if (!cache.ok()) return cache.status();
-    model_cache_ = std::move(cache).value();
-    stores.model_parameters = model_cache_.get();
+    stores.model_parameters = cache->get();
   }
   auto satisfaction = store_for("satisfaction");
   if (!satisfaction.ok()) return satisfaction.status();

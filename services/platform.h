@@ -83,6 +83,9 @@ class Platform {
   Status StartArchiver();
   Status StartProjection(const std::string& name);
   Status StartQuery();
+  // The process's one reader of the model parameters topic (when Kafka is known),
+  // shared by the query API and the churn projection; started on first use.
+  Result<std::shared_ptr<ModelParametersCache>> ModelCache();
   Status StartHttp(const Roles& roles);
   void CatchUpLoop();
   // services/platform_cluster.cc
@@ -99,7 +102,7 @@ class Platform {
   std::unique_ptr<Gateway> gateway_;
   std::vector<std::unique_ptr<RunningProjection>> running_;
   std::vector<std::unique_ptr<projections::Store>> followers_;  // secondary stores for `serve`
-  std::unique_ptr<ModelParametersCache> model_cache_;  // for query_, when Kafka is known
+  std::shared_ptr<ModelParametersCache> model_cache_;  // see ModelCache()
   std::unique_ptr<QueryService> query_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<InstanceRegistry> registry_;  // scale-out only
