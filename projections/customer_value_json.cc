@@ -52,13 +52,6 @@ nlohmann::json CustomerValueToJson(const CustomerValue& value) {
   };
 }
 
-nlohmann::json MergePointerToJson(const CustomerView& pointer, const std::string& survivor_id) {
-  return {{"customer_id", pointer.customer_id},
-          {"merged_into", survivor_id},
-          {"merged_at", TimeOrNull(pointer.merged_at_ms)},
-          {"location", "/v1/customers/" + survivor_id}};
-}
-
 nlohmann::json CustomerSummaryToJson(const CustomerView& view, const CustomerValue& value) {
   return {{"customer_id", view.customer_id},
           {"state", Name(value.state)},

@@ -15,9 +15,6 @@ namespace rapport::projections {
 // The derived fields GET /v1/customers/{id} adds to CustomerViewToJson.
 nlohmann::json CustomerValueToJson(const CustomerValue& value);
 
-// What GET /v1/customers/{id} answers for a merged duplicate: where its history is.
-nlohmann::json MergePointerToJson(const CustomerView& pointer, const std::string& survivor_id);
-
 // One line of GET /v1/customers?tier=...
 nlohmann::json CustomerSummaryToJson(const CustomerView& view, const CustomerValue& value);
 
