@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include "services/gateway.h"
+#include "services/ingest_pool.h"
 #include "services/query_service.h"
 
 namespace rapport::services {
@@ -12,7 +13,8 @@ namespace rapport::services {
 class Platform;
 
 void AddHealthRoutes(httplib::Server& server, const Platform& platform);   // /healthz, /readyz
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway);          // POST /v1/events
+// POST /v1/events; the work runs on `pool` (services/ingest_pool.h).
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway, IngestPool& pool);
 void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // GET /v1/...
 
 }  // namespace rapport::services
