@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "projections/customer_view_projection.h"
+#include "services/customer_queries.h"
 #include "services/sample_data.h"
 #include "tests/support/temp_dir.h"
 
@@ -25,7 +27,7 @@ struct Run {
   int rebuilds = 0;
 };
 
-Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refresh_hours) {
+Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refresh_hours, int customers) {
   testing::TempDir dir;
   auto store = projections::Store::Open(dir.path() / "db", projections::OpenMode::kReadWrite);
   if (!store.ok()) std::abort();
@@ -50,6 +52,20 @@ Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refre
   const auto rebuild_start = Clock::now();
   if (!(*projection)->RefreshRanking().ok()) std::abort();
   std::printf("  one rebuild over the final store:      %8.1f ms\n", Seconds(rebuild_start) * 1000);
+  // What GET /v1/customers/{id} costs without HTTP or contention: the handler itself
+  // (read, decode, JSON), for random customers of the final store. Beside stage 6's
+  // percentiles it tells the query's own cost from the waiting.
+  constexpr int kReads = 20'000;
+  std::mt19937 random(7);
+  size_t bytes = 0;
+  const auto read_start = Clock::now();
+  for (int i = 0; i < kReads; ++i) {
+    const auto id = "c-" + std::to_string(1 + random() % static_cast<unsigned>(std::max(1, customers)));
+    bytes += services::GetCustomerWithValue(**store, id, settings, nullptr).body.size();
+  }
+  const double read_us = Seconds(read_start) * 1e6 / kReads;
+  std::printf("  one customer's view (the GET handler): %8.1f us (%zu bytes an answer)\n", read_us, bytes / kReads);
+  std::printf("RESULT query_handler_us %.1f\n", read_us);
   return run;
 }
 
@@ -63,10 +79,10 @@ int main(int argc, char** argv) {
   const auto history = services::GenerateSampleHistory(sample);
   std::printf("value rankings: %d customers, %zu events over %d days, batches of %zu\n", sample.customers,
               history.size(), sample.days, batch);
-  const Run daily = Fold(history, batch, 24);
+  const Run daily = Fold(history, batch, 24, sample.customers);
   std::printf("  fold, rankings every 24 h event time:  %8.0f events/s (%d rebuilds, %.1f s)\n",
               static_cast<double>(history.size()) / daily.seconds, daily.rebuilds, daily.seconds);
-  const Run never = Fold(history, batch, 1'000'000);
+  const Run never = Fold(history, batch, 1'000'000, sample.customers);
   std::printf("  fold, no rebuild during the run:       %8.0f events/s (%d rebuilds, %.1f s)\n",
               static_cast<double>(history.size()) / never.seconds, never.rebuilds, never.seconds);
   return 0;

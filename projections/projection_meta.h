@@ -6,6 +6,7 @@
 // rebuild over every state of the store. See projections/customer_view_projection.h.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,11 @@ std::string SnapshotKey(std::string_view projection);
 Result<int64_t> ReadWatermarkOf(const Store& store, std::string_view projection);
 // nullopt before the first rebuild.
 Result<std::optional<ValueSnapshot>> ReadSnapshotOf(const Store& store, std::string_view projection);
+// The same for readers that ask on every request (the query API): never null, an
+// empty snapshot before the first rebuild. Decoding costs more than the rest of a
+// customer read and the snapshot changes once a ranking refresh, so each thread
+// keeps what it decoded last and decodes again only when the stored bytes differ.
+Result<std::shared_ptr<const ValueSnapshot>> ReadSharedSnapshotOf(const Store& store, std::string_view projection);
 
 // Ranks every customer of the store's state family as of `as_of_ms`: the cached
 // (newest) states first, then the rest of the store. `history_of(state)` returns the

@@ -9,6 +9,7 @@
 #include "projections/customer_view_json.h"
 #include "projections/customer_view_projection.h"
 #include "projections/model_prediction_json.h"
+#include "projections/projection_meta.h"
 #include "services/merge_pointer_answer.h"
 
 namespace rapport::services {
@@ -23,7 +24,7 @@ constexpr size_t kMaxIdLength = 64;
 // What a customer is evaluated with: the watermark and the latest snapshot.
 struct ValueContext {
   int64_t as_of_ms = 0;
-  projections::ValueSnapshot snapshot;  // empty (everyone D, no RFM) before the first rebuild
+  std::shared_ptr<const projections::ValueSnapshot> snapshot;  // empty (everyone D, no RFM) before the first rebuild
 };
 
 Result<ValueContext> ReadContext(const Store& store) {
@@ -31,9 +32,9 @@ Result<ValueContext> ReadContext(const Store& store) {
   auto watermark = projections::ReadWatermark(store);
   if (!watermark.ok()) return watermark.status();
   context.as_of_ms = *watermark;
-  auto snapshot = projections::ReadValueSnapshot(store);
+  auto snapshot = projections::ReadSharedSnapshotOf(store, projections::CustomerViewProjection::kName);
   if (!snapshot.ok()) return snapshot.status();
-  if (snapshot->has_value()) context.snapshot = std::move(**snapshot);
+  context.snapshot = std::move(snapshot).value();
   return context;
 }
 
@@ -97,7 +98,7 @@ HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_
   if (found.is_pointer()) return PointerAnswer(projections::ReadCustomerView, store, found, "");
   auto context = ReadContext(store);
   if (!context.ok()) return ErrorResponse(context.status());
-  const CustomerValue value = projections::EvaluateCustomer(found, context->as_of_ms, context->snapshot, settings);
+  const CustomerValue value = projections::EvaluateCustomer(found, context->as_of_ms, *context->snapshot, settings);
   nlohmann::json out = projections::CustomerViewToJson(found);
   out.update(projections::CustomerValueToJson(value));
   out.update(projections::ModelPredictionToJson(found, context->as_of_ms, model, settings.value));
@@ -121,7 +122,7 @@ HttpResponse ListCustomers(const Store& store, const CustomerListQuery& query,
     auto view = projections::DecodeCustomerView(std::string_view(it->value().data(), it->value().size()));
     if (!view.ok()) return ErrorResponse(view.status().WithContext("stored state of " + it->key().ToString()));
     if (view->is_pointer()) continue;
-    const CustomerValue value = projections::EvaluateCustomer(*view, context->as_of_ms, context->snapshot, settings);
+    const CustomerValue value = projections::EvaluateCustomer(*view, context->as_of_ms, *context->snapshot, settings);
     if (!Matches(query, value)) continue;
     customers.push_back(projections::CustomerSummaryToJson(*view, value));
     last = view->customer_id;
@@ -131,19 +132,19 @@ HttpResponse ListCustomers(const Store& store, const CustomerListQuery& query,
   return JsonResponse(200, {{"customers", customers},
                             {"next_cursor", full ? nlohmann::json(last) : nlohmann::json(nullptr)},
                             {"as_of", TimeOrNull(context->as_of_ms)},
-                            {"ranking_as_of", TimeOrNull(context->snapshot.as_of_ms)}});
+                            {"ranking_as_of", TimeOrNull(context->snapshot->as_of_ms)}});
 }
 
 HttpResponse GetPyramid(const Store& store) {
   auto context = ReadContext(store);
   if (!context.ok()) return ErrorResponse(context.status());
-  return JsonResponse(200, projections::PyramidToJson(context->snapshot));
+  return JsonResponse(200, projections::PyramidToJson(*context->snapshot));
 }
 
 HttpResponse GetRfmSegments(const Store& store) {
   auto context = ReadContext(store);
   if (!context.ok()) return ErrorResponse(context.status());
-  return JsonResponse(200, projections::RfmCellsToJson(context->snapshot));
+  return JsonResponse(200, projections::RfmCellsToJson(*context->snapshot));
 }
 
 }  // namespace rapport::services

@@ -35,9 +35,9 @@ HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_vie
   if (s.is_pointer()) return PointerAnswer(projections::ReadCustomerLoyalty, store, s, "/loyalty");
   auto watermark = projections::ReadWatermarkOf(store, kProjection);
   if (!watermark.ok()) return ErrorResponse(watermark.status());
-  auto ranking = projections::ReadSnapshotOf(store, kProjection);
+  auto ranking = projections::ReadSharedSnapshotOf(store, kProjection);
   if (!ranking.ok()) return ErrorResponse(ranking.status());
-  const projections::ValueSnapshot snapshot = ranking->value_or(projections::ValueSnapshot{});
+  const projections::ValueSnapshot& snapshot = **ranking;
   const projections::LoyaltyValue v = projections::EvaluateLoyalty(s, *watermark, snapshot, settings);
   const projections::LoyaltyIndicators& in = v.indicators;
 
@@ -84,9 +84,9 @@ HttpResponse GetLoyaltySegments(const projections::Store& store,
                                 const projections::DomainSettings& settings) {
   auto watermark = projections::ReadWatermarkOf(store, kProjection);
   if (!watermark.ok()) return ErrorResponse(watermark.status());
-  auto ranking = projections::ReadSnapshotOf(store, kProjection);
+  auto ranking = projections::ReadSharedSnapshotOf(store, kProjection);
   if (!ranking.ok()) return ErrorResponse(ranking.status());
-  const projections::ValueSnapshot snapshot = ranking->value_or(projections::ValueSnapshot{});
+  const projections::ValueSnapshot& snapshot = **ranking;
   constexpr projections::Quadrant kQuadrants[] = {
       projections::Quadrant::kCore, projections::Quadrant::kAtRiskOfPoaching, projections::Quadrant::kSteady,
       projections::Quadrant::kTransactional};

@@ -135,9 +135,9 @@ HttpResponse GetCustomerSatisfaction(const projections::Store& store, std::strin
   if (s.is_pointer()) return PointerAnswer(projections::ReadCustomerSatisfaction, store, s, "/satisfaction");
   auto watermark = projections::ReadWatermarkOf(store, kProjection);
   if (!watermark.ok()) return ErrorResponse(watermark.status());
-  auto ranking = projections::ReadSnapshotOf(store, kProjection);
+  auto ranking = projections::ReadSharedSnapshotOf(store, kProjection);
   if (!ranking.ok()) return ErrorResponse(ranking.status());
-  const projections::ValueSnapshot snapshot = ranking->value_or(projections::ValueSnapshot{});
+  const projections::ValueSnapshot& snapshot = **ranking;
 
   json out = {{"customer_id", s.customer_id}};
   const auto ewma = s.gap_ewma.value();

@@ -193,6 +193,10 @@ TEST_CASE("time: RFC 3339 with offsets and fractions, formatted back in UTC", "[
   CHECK(ParseRfc3339("nonsense", "occurred_at").status().field() == "occurred_at");
   CHECK(FormatRfc3339(1772360100000) == "2026-03-01T10:15:00Z");
   CHECK(FormatRfc3339(1772360100250) == "2026-03-01T10:15:00.250Z");
+  CHECK(FormatRfc3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(FormatRfc3339(-1) == "1969-12-31T23:59:59.999Z");             // before the epoch
+  CHECK(FormatRfc3339(946689234007) == "2000-01-01T01:13:54.007Z");   // zero-padded fields
+  CHECK(FormatRfc3339(253402300799000) == "9999-12-31T23:59:59Z");    // the last four-digit year
   for (int64_t ms : {int64_t{0}, int64_t{951782400000}, int64_t{4102444799999}}) {
     CHECK(ParseRfc3339(FormatRfc3339(ms), "t").value() == ms);
   }
