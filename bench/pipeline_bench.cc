@@ -10,7 +10,8 @@
 // BENCH_WINDOW_SECONDS (default 120) and report the rate so far; the end-to-end
 // publisher stops after BENCH_E2E_SECONDS (default: no limit) and every projection
 // gets BENCH_E2E_DRAIN_SECONDS (default 120) after that to catch up, else its rate
-// so far is reported with `end_to_end_<name>_caught_up` 0.
+// so far is reported with `end_to_end_<name>_caught_up` 0. BENCH_PROJECTIONS (names,
+// space-separated) limits the window's projectors to those, e.g. under a profiler.
 //   pipeline_bench [customers] [window_events]
 
 #include <atomic>
@@ -140,7 +141,10 @@ int RunWindow(const std::vector<events::Event>& history, size_t window, const te
   const double consume_only = bench::Median(consume_rates);
   bench::Result("consume_only_events_per_s", consume_only, "events/s", "librdkafka consumer discarding messages");
 
+  // BENCH_PROJECTIONS="customer-view churn" limits the window to those (profiling).
+  const char* only = std::getenv("BENCH_PROJECTIONS");
   for (const std::string& name : services::ProjectionNames()) {
+    if (only != nullptr && std::string_view(only).find(name) == std::string_view::npos) continue;
     std::vector<double> rates;
     // The headline (customer view) is a median; the others are single runs.
     const int repeats = name == "customer-view" ? bench::Repeats() : bench::ExpensiveRepeats();

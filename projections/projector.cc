@@ -123,8 +123,10 @@ Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages
   std::vector<events::Record> records;
   records.reserve(messages.size());
   bool reached_end = false;
+  events::TopicPartition tp;  // reused: assign() keeps its buffer, no allocation a message
   for (events::ConsumedMessage& message : messages) {
-    events::TopicPartition tp{std::string(message.topic()), message.partition()};
+    tp.topic.assign(message.topic());
+    tp.partition = message.partition();
     switch (message.error()) {
       case RD_KAFKA_RESP_ERR_NO_ERROR:
         if (assigned_.contains(tp)) records.push_back(events::FromConsumed(message));
