@@ -1,6 +1,7 @@
 #include "projections/batch_applier.h"
 
 #include <cassert>
+#include <optional>
 #include <vector>
 
 #include "events/wire_codec.h"
@@ -37,7 +38,10 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
     }
     *slot = Offset(record.offset.value() + 1);
     if (record.filler) continue;
-    Result<events::Event> event = decoded.empty() ? events::DecodeWire(record.value) : std::move(decoded[i]);
+    // Decoded elsewhere: used in place, not moved (an Event is a dozen strings).
+    std::optional<Result<events::Event>> decoded_here;
+    const Result<events::Event>& event = decoded.empty() ? decoded_here.emplace(events::DecodeWire(record.value))
+                                                         : decoded[i];
     if (!event.ok()) {
       out.rejected.push_back({i, event.status()});
       continue;
@@ -47,24 +51,35 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
       continue;
     }
     std::string key = DedupeKey(*event);
-    if (out.dedupe_keys.contains(key)) {
-      ++out.duplicates;
-      continue;
-    }
-    auto seen = store_.Get(Family::kDedupe, key);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) {
-      ++out.duplicates;
-      continue;
+    // The filter holds every key of the store and of `out`: a miss is certainly new.
+    if (!filter_ || filter_->MayContain(key)) {
+      if (out.dedupe_keys.contains(key)) {
+        ++out.duplicates;
+        continue;
+      }
+      auto seen = store_.Get(Family::kDedupe, key);
+      if (!seen.ok()) return seen.status();
+      if (seen->has_value()) {
+        ++out.duplicates;
+        continue;
+      }
     }
     Status applied = projection_.Apply(*event, EventSource{record.partition, record.offset});
     if (!applied.ok()) {
       out.rejected.push_back({i, applied});
       continue;
     }
+    if (filter_) filter_->Add(key);  // before a checkpoint writes it: a failed one only costs reads
     out.dedupe_keys.insert(std::move(key));
     ++out.applied;
   }
+  return Status::Ok();
+}
+
+Status BatchApplier::UseDedupeFilter() {
+  auto filter = DedupeFilter::Load(store_);
+  if (!filter.ok()) return filter.status();
+  filter_ = std::move(filter).value();
   return Status::Ok();
 }
 

@@ -438,6 +438,9 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut),
                                     request.bulk_ingest ? projections::WriteMode::kIngest
                                                         : projections::WriteMode::kWriteBatch);
+  // The output is this replay's own (never the live directory, see above): no other
+  // writer, so the dedupe reads can go through an in-memory filter of its keys.
+  RAPPORT_RETURN_IF_ERROR(applier.UseDedupeFilter());
 
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
