@@ -90,10 +90,17 @@ Status BatchApplier::Checkpoint(const FoldedBatch& folded, const std::function<v
     projection_.DropCache();
     return checkpoint;
   }
-  for (const std::string& key : folded.dedupe_keys) batch.Put(store_.handle(Family::kDedupe), key, "");
+  // Ingesting, the dedupe keys go straight into their sorted file, not through the batch.
+  if (mode_ == WriteMode::kWriteBatch) {
+    for (const std::string& key : folded.dedupe_keys) batch.Put(store_.handle(Family::kDedupe), key, "");
+  }
   for (const auto& [tp, next] : folded.next_offsets) PutNextOffset(batch, store_, tp, next);
   if (extra) extra(batch);
-  Status written = mode_ == WriteMode::kIngest ? IngestBatch(store_, batch) : store_.Write(batch);
+  Status written =
+      mode_ == WriteMode::kIngest
+          ? IngestBatch(store_, batch, Family::kDedupe,
+                        std::vector<std::string_view>(folded.dedupe_keys.begin(), folded.dedupe_keys.end()))
+          : store_.Write(batch);
   if (!written.ok()) {
     projection_.DropCache();
     return written;
