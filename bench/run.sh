@@ -255,8 +255,8 @@ printf '%-60s %s\n' \
   "customer view / min(consume-only, raw RocksDB) (>= 0.5)" "$(f customer_view_share_of_limit '%.2f')" \
   "satisfaction / loyalty / churn share of that limit (>= 0.5)" \
   "$(f projection_satisfaction_share_of_limit '%.2f') / $(f projection_loyalty_share_of_limit '%.2f') / $(f projection_churn_share_of_limit '%.2f')" \
-  "rebuild of $(f rebuild_events '%.0f') events (2M in < 10 s)" "$(f rebuild_seconds '%.1f s')" \
-  "rapport replay customer-view, whole history" "$(f replay_seconds '%.1f s')" \
+  "rebuild (rapport replay) of $(f rebuild_events '%.0f') events (2M in < 10 s)" "$(f rebuild_seconds '%.1f s')" \
+  "  its CPU time, all threads" "$(f rebuild_cpu_seconds '%.1f s')" \
   "query p99 at ${query_rate}/s while ingesting (< 2 ms)" "$(f query_p99_ms '%.2f ms')" \
   "gateway NDJSON (>= 100,000 events/s)" "$(f gateway_ndjson_events_per_s '%.0f events/s')" \
   "peak RSS of rapport up ($(printf %.0f "$(figure gateway_ndjson_customers)") customers, stage 5-7)" "$(f peak_rss_mib '%s MiB')" \

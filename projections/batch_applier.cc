@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 #include <vector>
 
 #include "events/wire_codec.h"
@@ -39,7 +40,10 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
     }
     *slot = Offset(record.offset.value() + 1);
     if (record.filler) continue;
-    Result<events::Event> event = decoded.empty() ? events::DecodeWire(record.value) : std::move(decoded[i]);
+    // Decoded elsewhere: used in place, not moved (an Event is a dozen strings).
+    std::optional<Result<events::Event>> decoded_here;
+    const Result<events::Event>& event = decoded.empty() ? decoded_here.emplace(events::DecodeWire(record.value))
+                                                         : decoded[i];
     if (!event.ok()) {
       out.rejected.push_back({i, event.status()});
       continue;
@@ -49,24 +53,35 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
       continue;
     }
     std::string key = DedupeKey(*event);
-    if (out.dedupe_keys.contains(key)) {
-      ++out.duplicates;
-      continue;
-    }
-    auto seen = store_.Get(Family::kDedupe, key);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) {
-      ++out.duplicates;
-      continue;
+    // The filter holds every key of the store and of `out`: a miss is certainly new.
+    if (!filter_ || filter_->MayContain(key)) {
+      if (out.dedupe_keys.contains(key)) {
+        ++out.duplicates;
+        continue;
+      }
+      auto seen = store_.Get(Family::kDedupe, key);
+      if (!seen.ok()) return seen.status();
+      if (seen->has_value()) {
+        ++out.duplicates;
+        continue;
+      }
     }
     Status applied = projection_.Apply(*event, EventSource{record.partition, record.offset});
     if (!applied.ok()) {
       out.rejected.push_back({i, applied});
       continue;
     }
+    if (filter_) filter_->Add(key);  // before a checkpoint writes it: a failed one only costs reads
     out.dedupe_keys.insert(std::move(key));
     ++out.applied;
   }
+  return Status::Ok();
+}
+
+Status BatchApplier::UseDedupeFilter() {
+  auto filter = DedupeFilter::Load(store_);
+  if (!filter.ok()) return filter.status();
+  filter_ = std::move(filter).value();
   return Status::Ok();
 }
 
@@ -77,6 +92,8 @@ Status BatchApplier::Checkpoint(const FoldedBatch& folded, const std::function<v
     projection_.DropCache();
     return checkpoint;
   }
+  // Ingesting, the dedupe keys go straight into their sorted file (IngestBatch
+  // below), not through the batch.
   if (mode_ == WriteMode::kWriteBatch) {
     // Each family's keys in order make the memtable inserts cheap (sorted_batch.h):
     // the projection's part is re-sorted, the dedupe keys are put in order.
@@ -86,12 +103,14 @@ Status BatchApplier::Checkpoint(const FoldedBatch& folded, const std::function<v
     for (const std::string& key : folded.dedupe_keys) keys.push_back(&key);
     std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
     for (const std::string* key : keys) batch.Put(store_.handle(Family::kDedupe), *key, "");
-  } else {
-    for (const std::string& key : folded.dedupe_keys) batch.Put(store_.handle(Family::kDedupe), key, "");
   }
   for (const auto& [tp, next] : folded.next_offsets) PutNextOffset(batch, store_, tp, next);
   if (extra) extra(batch);
-  Status written = mode_ == WriteMode::kIngest ? IngestBatch(store_, batch) : store_.Write(batch);
+  Status written =
+      mode_ == WriteMode::kIngest
+          ? IngestBatch(store_, batch, Family::kDedupe,
+                        std::vector<std::string_view>(folded.dedupe_keys.begin(), folded.dedupe_keys.end()))
+          : store_.Write(batch);
   if (!written.ok()) {
     projection_.DropCache();
     return written;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -28,6 +29,7 @@
 #include "events/event.h"
 #include "events/record.h"
 #include "events/status.h"
+#include "projections/dedupe_filter.h"
 #include "projections/projection.h"
 #include "projections/store.h"
 
@@ -77,11 +79,19 @@ class BatchApplier {
   // success the projection is told Committed(); on failure its cache is dropped.
   Status Checkpoint(const FoldedBatch& folded, const std::function<void(rocksdb::WriteBatch&)>& extra = {});
 
+  // For a store only this applier writes (a rebuild or replay output): loads the
+  // store's dedupe keys into a DedupeFilter, after which Fold looks a key up (in the
+  // batch, then in the store) only when the filter may hold it. Same results, ~2 M
+  // fewer reads for a rebuild of 2 M events. Call before folding; not for the live
+  // store (other instances may write it).
+  Status UseDedupeFilter();
+
  private:
   Store& store_;
   Projection& projection_;
   EventFilter keep_;
   WriteMode mode_;
+  std::optional<DedupeFilter> filter_;
 };
 
 }  // namespace rapport::projections

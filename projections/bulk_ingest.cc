@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <rocksdb/sst_file_writer.h>
+#include <rocksdb/write_batch.h>
 
 namespace rapport::projections {
 namespace {
@@ -84,17 +87,49 @@ struct Staging {
   }
 };
 
-}  // namespace
+// Writes one family's operations (sorted here) into a new SST file at `path`.
+Status WriteFile(const Store& store, Family family, std::vector<Operation>& operations, bool presorted,
+                 const std::string& path) {
+  if (presorted) {
+    // Distinct keys, none from the batch: any order of equal keys is the same.
+    std::sort(operations.begin(), operations.end(),
+              [](const Operation& a, const Operation& b) { return a.key.compare(b.key) < 0; });
+  } else {
+    SortNewestLast(operations);
+  }
+  rocksdb::ColumnFamilyHandle* handle = store.handle(family);
+  const rocksdb::Options options(store.db()->GetDBOptions(), store.db()->GetOptions(handle));
+  // Keep the pages cached: a rebuild reads states and dedupe keys back soon.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, handle, /*invalidate_page_cache=*/false);
+  RAPPORT_RETURN_IF_ERROR(FromRocks(writer.Open(path), "open " + path));
+  for (const Operation& operation : operations) {
+    rocksdb::Status written = operation.is_delete ? writer.Delete(operation.key) : writer.Put(operation.key, operation.value);
+    RAPPORT_RETURN_IF_ERROR(FromRocks(written, "write " + path));
+  }
+  return FromRocks(writer.Finish(), "finish " + path);
+}
 
-Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch) {
-  if (batch.Count() == 0) return Status::Ok();
+Status Ingest(Store& store, const rocksdb::WriteBatch& batch, std::optional<Family> keys_family,
+              std::vector<std::string_view> keys) {
+  if (batch.Count() == 0 && keys.empty()) return Status::Ok();
   Collector collector(store);
   rocksdb::Status parsed = batch.Iterate(&collector);
   if (!collector.supported()) {
     rocksdb::WriteBatch copy(batch);  // Store::Write takes a mutable batch
+    for (std::string_view key : keys) copy.Put(store.handle(*keys_family), key, "");
     return store.Write(copy);
   }
   if (!parsed.ok()) return FromRocks(parsed, "read write batch");
+  bool presorted[kFamilyCount] = {};
+  if (keys_family) {
+    std::vector<Operation>& operations = collector.operations(static_cast<int>(*keys_family));
+    presorted[static_cast<int>(*keys_family)] = operations.empty();
+    std::vector<Operation> with_keys;
+    with_keys.reserve(keys.size() + operations.size());
+    for (std::string_view key : keys) with_keys.push_back({key, rocksdb::Slice(), false});
+    with_keys.insert(with_keys.end(), operations.begin(), operations.end());
+    operations = std::move(with_keys);
+  }
 
   static std::atomic<uint64_t> sequence{0};
   Staging staging{store.dir() / (".ingest-" + std::to_string(::getpid()) + "-" + std::to_string(sequence++))};
@@ -102,31 +137,46 @@ Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch) {
   std::filesystem::create_directories(staging.dir, ec);
   if (ec) return Status::Unavailable("cannot create " + staging.dir.string() + ": " + ec.message());
 
+  // The largest family's file on a second thread, the others on this one: a
+  // rebuild's checkpoint is two big families (states, dedupe keys) of similar cost.
+  int largest = -1;
+  for (int i = 0; i < kFamilyCount; ++i) {
+    if (!collector.operations(i).empty() &&
+        (largest < 0 || collector.operations(i).size() > collector.operations(largest).size())) {
+      largest = i;
+    }
+  }
   std::vector<rocksdb::IngestExternalFileArg> args;
+  Status statuses[kFamilyCount];
+  std::thread helper;
   for (int i = 0; i < kFamilyCount; ++i) {
     std::vector<Operation>& operations = collector.operations(i);
     if (operations.empty()) continue;
-    SortNewestLast(operations);
-    rocksdb::ColumnFamilyHandle* family = store.handle(static_cast<Family>(i));
-    const rocksdb::Options options(store.db()->GetDBOptions(), store.db()->GetOptions(family));
-    // Keep the pages cached: a rebuild reads states and dedupe keys back soon.
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, family, /*invalidate_page_cache=*/false);
     const std::string path = (staging.dir / (std::to_string(i) + ".sst")).string();
-    RAPPORT_RETURN_IF_ERROR(FromRocks(writer.Open(path), "open " + path));
-    for (const Operation& operation : operations) {
-      rocksdb::Status written = operation.is_delete ? writer.Delete(operation.key) : writer.Put(operation.key, operation.value);
-      RAPPORT_RETURN_IF_ERROR(FromRocks(written, "write " + path));
+    const auto family = static_cast<Family>(i);
+    if (i == largest) {
+      helper = std::thread([&, i, family, path] { statuses[i] = WriteFile(store, family, operations, presorted[i], path); });
+    } else {
+      statuses[i] = WriteFile(store, family, operations, presorted[i], path);
     }
-    RAPPORT_RETURN_IF_ERROR(FromRocks(writer.Finish(), "finish " + path));
-
     rocksdb::IngestExternalFileArg arg;
-    arg.column_family = family;
+    arg.column_family = store.handle(family);
     arg.external_files.push_back(path);
     arg.options.move_files = true;          // hard links, no copy
     arg.options.write_global_seqno = false;  // the sequence number lives in the MANIFEST
     args.push_back(std::move(arg));
   }
+  if (helper.joinable()) helper.join();
+  for (const Status& status : statuses) RAPPORT_RETURN_IF_ERROR(status);
   return FromRocks(store.db()->IngestExternalFiles(args), "ingest into " + store.dir().string());
+}
+
+}  // namespace
+
+Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch) { return Ingest(store, batch, std::nullopt, {}); }
+
+Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch, Family family, std::vector<std::string_view> keys) {
+  return Ingest(store, batch, family, std::move(keys));
 }
 
 }  // namespace rapport::projections

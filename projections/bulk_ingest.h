@@ -16,6 +16,9 @@
 // the live projector keeps using WriteBatches. Files are staged under
 // <store>/.ingest and moved (hard-linked) into the database.
 
+#include <string_view>
+#include <vector>
+
 #include <rocksdb/write_batch.h>
 
 #include "events/status.h"
@@ -24,5 +27,10 @@
 namespace rapport::projections {
 
 Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch);
+
+// The same, plus `keys` put into `family` with empty values (a checkpoint's dedupe
+// keys) without going through the batch: sorted here, views not copied. None of
+// them may be in the batch. The files of the families are built on two threads.
+Status IngestBatch(Store& store, const rocksdb::WriteBatch& batch, Family family, std::vector<std::string_view> keys);
 
 }  // namespace rapport::projections

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -177,6 +178,14 @@ class ChunkQueue {
   Status status() {
     std::lock_guard lock(mutex_);
     return status_;
+  }
+  // Takes every chunk queued, without waiting.
+  std::deque<std::unique_ptr<Chunk>> TakeAll() {
+    std::lock_guard lock(mutex_);
+    std::deque<std::unique_ptr<Chunk>> out;
+    out.swap(chunks_);
+    changed_.notify_all();
+    return out;
   }
 
  private:
@@ -438,16 +447,24 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut),
                                     request.bulk_ingest ? projections::WriteMode::kIngest
                                                         : projections::WriteMode::kWriteBatch);
+  // The output is this replay's own (never the live directory, see above): no other
+  // writer, so the dedupe reads can go through an in-memory filter of its keys.
+  RAPPORT_RETURN_IF_ERROR(applier.UseDedupeFilter());
 
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   ChunkQueue queue(3);
+  // Folded chunks go back to the reader, which frees them: a chunk is ~5 heap blocks
+  // a record (the entry's bytes, the decoded event's strings), work the folding
+  // thread, the bottleneck, need not do.
+  ChunkQueue spent(std::numeric_limits<size_t>::max());
   std::atomic<bool> reader_stop{false};
   std::atomic<bool> exhausted{false};  // the reader reached the end of every range
   std::thread reader([&] {
     projections::JournalMerge merge(**journal, *ranges);
     Status status;
     while (!reader_stop && !(control.stop && *control.stop)) {
+      spent.TakeAll();  // freed here
       auto chunk = std::make_unique<Chunk>();
       auto more = merge.Next(request.batch_events, chunk->entries);
       if (!more.ok()) {
@@ -516,6 +533,7 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
       if (!result.ok()) break;
     }
     if (control.on_progress) control.on_progress({counters.read, total, summary.read_this_run, seconds()});
+    spent.Push(std::move(chunk));
     if (control.stop && *control.stop) {
       if (pending_records > 0) result = checkpoint();  // set by on_progress
       break;
