@@ -29,7 +29,7 @@ TEST_CASE("process memory: malloc.* are bound by their dotted names", "[process_
   std::ofstream(path) << "malloc:\n  arenas: 4\n  mmap_threshold_kb: 1024\n  trim_interval_ms: 250\n";
   Config config;
   CHECK(config.malloc_tuning.arenas == 0);
-  CHECK(config.malloc_tuning.mmap_threshold_kb == 256);
+  CHECK(config.malloc_tuning.mmap_threshold_kb == 0);
   CHECK(config.malloc_tuning.trim_interval_ms == 1000);
   REQUIRE(LoadConfigFile(path, config).ok());
   CHECK(config.malloc_tuning.arenas == 4);
