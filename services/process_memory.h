@@ -2,9 +2,9 @@
 // How a long-running rapport process uses glibc malloc. `rapport up` runs ~110
 // threads (HTTP workers, librdkafka brokers and consumers, RocksDB, projectors):
 // left alone, glibc gives them up to 8 arenas per core and keeps what they free,
-// and its mmap threshold grows to 32 MiB once a large buffer (a Kafka fetch
-// response) is freed, so later ones land in the arenas too. At 1,000,000 customers
-// that held-but-free memory was about half of the peak RSS (bench/up_rss_bench).
+// and its mmap threshold grows to 32 MiB once a large buffer is freed, so later
+// ones can land in the arenas too. At 1,000,000 customers
+// that held-but-free memory was about a third of the peak RSS (bench/up_rss_bench).
 // Hence a background malloc_trim(0) that returns free pages from inside every arena
 // (1,106 -> 722 MiB peak at 1M customers, the same end-to-end rate), and optionally
 // a fixed mmap threshold (big buffers mapped and given back on free) or fewer arenas.
