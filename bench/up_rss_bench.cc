@@ -145,6 +145,8 @@ int main(int argc, char** argv) {
   const auto start = bench::Clock::now();
   std::atomic<int> next_batch{0};
   std::atomic<int64_t> failures{0};
+  std::atomic<int> posters_left{2};
+  std::atomic<int64_t> posted_ms{0};  // when the last poster finished: the gateway's rate
   const int per_batch = std::max(1, 1000 / events_each);  // customers a batch: ~1,000 events
   const int batches = (customers + per_batch - 1) / per_batch;
   std::vector<std::thread> posters;
@@ -158,6 +160,7 @@ int main(int argc, char** argv) {
         auto response = client.Post("/v1/events", body, "application/x-ndjson");
         if (!response || response->status != 202) ++failures;
       }
+      if (--posters_left == 0) posted_ms = static_cast<int64_t>(bench::SecondsSince(start) * 1000);
     });
   }
   auto last_print = bench::Clock::now();
@@ -186,6 +189,10 @@ int main(int argc, char** argv) {
   bench::Result("up_rss_customers", customers, "customers", "");
   bench::Result("up_rss_events_per_s", static_cast<double>(total) / seconds, "events/s",
                 "posted and applied by every projector");
+  bench::Result("up_rss_gateway_events_per_s", static_cast<double>(total) * 1000 / std::max<int64_t>(1, posted_ms),
+                "events/s", "accepted (202) by the gateway while the projectors ran");
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3) std::printf("load average at the end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
   ::kill(child.pid, SIGTERM);
   ::waitpid(child.pid, nullptr, 0);
   child.pid = -1;

@@ -42,6 +42,10 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("storage.write_buffer_share", &c.storage.write_buffer_share);
   b.Bind("storage.state_cache_entries", &c.storage.state_cache_entries);
 
+  b.Bind("malloc.arenas", &c.malloc_tuning.arenas);
+  b.Bind("malloc.mmap_threshold_kb", &c.malloc_tuning.mmap_threshold_kb);
+  b.Bind("malloc.trim_interval_ms", &c.malloc_tuning.trim_interval_ms);
+
   b.Bind("cluster.advertise", &c.cluster.advertise);
   b.Bind("cluster.instance_id", &c.cluster.instance_id);
   b.Bind("cluster.forward_patience_ms", &c.cluster.forward_patience_ms);

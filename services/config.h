@@ -13,6 +13,7 @@
 #include "projections/store_memory.h"
 #include "services/model_settings.h"
 #include "services/outbox_settings.h"
+#include "services/process_memory.h"
 #include "services/settings_binder.h"
 
 namespace rapport::services {
@@ -48,6 +49,7 @@ struct Config {
   ModelSettings model;  // services/model_settings.h
   ClusterSettings cluster;
   projections::StorageSettings storage;  // the RocksDB memory budget (projections/store_memory.h)
+  MallocSettings malloc_tuning;          // glibc malloc of the process (services/process_memory.h)
 };
 
 // Binds every field of `config` under its dotted name.

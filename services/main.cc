@@ -33,6 +33,7 @@
 #include "services/model_parameters_topic.h"
 #include "services/dead_letter_command.h"
 #include "services/platform.h"
+#include "services/process_memory.h"
 #include "services/projection_registry.h"
 #include "services/sample_data.h"
 
@@ -108,6 +109,9 @@ int PrintConfig(const CommonOptions& options) {
 int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* sample) {
   auto config = BuildConfig(options);
   if (!config.ok()) return Fail(config.status());
+  // glibc malloc for a long run of many threads, before they start (malloc.*).
+  if (Status tuned = ApplyMallocSettings(config->malloc_tuning); !tuned.ok()) return Fail(tuned);
+  MallocTrimmer trimmer(std::chrono::milliseconds(config->malloc_tuning.trim_interval_ms));
   // A sibling `rapport up` on the same data dir publishes its embedded broker.
   if (!roles.embedded_broker) ResolveBrokers(*config);
   config->kafka.bootstrap_servers = config->brokers;
