@@ -30,7 +30,6 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("gateway.max_batch_events", &c.gateway.max_batch_events);
   b.Bind("gateway.threads", &c.gateway.threads);
   b.Bind("gateway.max_pending_connections", &c.gateway.max_pending_connections);
-  b.Bind("gateway.ingest_nice", &c.gateway.ingest_nice);
   b.Bind("gateway.outbox.max_events", &c.gateway.outbox.max_events);
   b.Bind("gateway.outbox.publish_timeout_ms", &c.gateway.outbox.publish_timeout_ms);
   b.Bind("gateway.outbox.drain_batch", &c.gateway.outbox.drain_batch);

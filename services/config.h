@@ -23,7 +23,6 @@ struct GatewayLimits {
   int max_batch_events = 10'000;      // NDJSON lines per request
   int threads = 64;                   // HTTP worker threads: one per open keep-alive connection
   int max_pending_connections = 256;  // accepted connections waiting for a worker; then accept waits
-  int ingest_nice = 5;                // nice of the threads doing POST /v1/events work (services/ingest_pool.h)
   OutboxSettings outbox;              // with a real cluster: where events wait while Kafka is away
 };
 

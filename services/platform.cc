@@ -24,7 +24,6 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
   RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.background_nice, "background_nice"));
-  RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.gateway.ingest_nice, "gateway.ingest_nice"));
   // Every store this process opens shares one memory budget (storage.*).
   RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
 
@@ -231,11 +230,7 @@ Status Platform::StartHttp(const Roles& roles) {
   }
   http_ = std::make_unique<HttpServer>(config_.gateway);
   AddHealthRoutes(http_->raw(), *this);
-  if (roles.gateway) {
-    ingest_pool_ = std::make_unique<IngestPool>(static_cast<size_t>(std::max(2, config_.gateway.threads)),
-                                                config_.gateway.ingest_nice);
-    AddGatewayRoutes(http_->raw(), *gateway_, *ingest_pool_);
-  }
+  if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
   if (registry_ && query_) {
     router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
                                                std::chrono::milliseconds(config_.cluster.forward_patience_ms));

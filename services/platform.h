@@ -28,7 +28,6 @@
 #include "services/instance_registry.h"
 #include "services/gateway.h"
 #include "services/http_server.h"
-#include "services/ingest_pool.h"
 #include "services/query_service.h"
 
 namespace rapport::services {
@@ -105,7 +104,6 @@ class Platform {
   std::vector<std::unique_ptr<projections::Store>> followers_;  // secondary stores for `serve`
   std::shared_ptr<ModelParametersCache> model_cache_;  // see ModelCache()
   std::unique_ptr<QueryService> query_;
-  std::unique_ptr<IngestPool> ingest_pool_;  // before http_: its workers wait on the pool
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<InstanceRegistry> registry_;  // scale-out only
   std::unique_ptr<CustomerRouter> router_;

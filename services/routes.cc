@@ -14,11 +14,9 @@ void AddHealthRoutes(httplib::Server& server, const Platform& platform) {
   });
 }
 
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway, IngestPool& pool) {
-  server.Post("/v1/events", [&gateway, &pool](const httplib::Request& request, httplib::Response& response) {
-    HttpResponse answer;
-    pool.Run([&] { answer = gateway.Accept(request.body, request.get_header_value("Content-Type")); });
-    Send(response, answer);
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway) {
+  server.Post("/v1/events", [&gateway](const httplib::Request& request, httplib::Response& response) {
+    Send(response, gateway.Accept(request.body, request.get_header_value("Content-Type")));
   });
 }
 

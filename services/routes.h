@@ -5,7 +5,6 @@
 #include <httplib.h>
 
 #include "services/gateway.h"
-#include "services/ingest_pool.h"
 #include "services/query_service.h"
 
 namespace rapport::services {
@@ -13,8 +12,7 @@ namespace rapport::services {
 class Platform;
 
 void AddHealthRoutes(httplib::Server& server, const Platform& platform);   // /healthz, /readyz
-// POST /v1/events; the work runs on `pool` (services/ingest_pool.h).
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway, IngestPool& pool);
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway);          // POST /v1/events
 void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // GET /v1/...
 
 }  // namespace rapport::services
