@@ -32,10 +32,11 @@ inline int64_t ProjectorsDone(httplib::Client& client, const std::string& projec
   return least;
 }
 
-// Waits until `projector`'s count has not moved for `quiet` (it has caught up with
-// what was published), for at most `limit`. Returns whether it caught up.
+// Waits until `projector` has finished with at least `at_least` records and its
+// count has not moved for `quiet` (a pause alone can be a ranking rebuild), for at
+// most `limit`. Returns whether it caught up.
 inline bool WaitUntilCaughtUp(httplib::Client& client, const std::string& projector, std::chrono::seconds limit,
-                              std::chrono::milliseconds quiet = std::chrono::milliseconds(1500)) {
+                              int64_t at_least, std::chrono::milliseconds quiet = std::chrono::milliseconds(1500)) {
   const auto start = Clock::now();
   int64_t last = ProjectorsDone(client, projector);
   auto unchanged_since = Clock::now();
@@ -45,7 +46,7 @@ inline bool WaitUntilCaughtUp(httplib::Client& client, const std::string& projec
     if (now != last) {
       last = now;
       unchanged_since = Clock::now();
-    } else if (now >= 0 && Clock::now() - unchanged_since >= quiet) {
+    } else if (now >= at_least && Clock::now() - unchanged_since >= quiet) {
       return true;
     }
   }

@@ -139,7 +139,8 @@ if want 5_7_http; then
   else
     run "$build/bench/http_load" ndjson 127.0.0.1 "$port" "$customers" "$ndjson_seconds"
     run "$build/bench/http_load" single 127.0.0.1 "$port" "$single_count" "$single_seconds"
-    run "$build/bench/http_load" query 127.0.0.1 "$port" "$query_rate" "$query_seconds" "$customers"
+    BENCH_QUERY_EXPECT_EVENTS=$(figure gateway_ndjson_events) \
+      run "$build/bench/http_load" query 127.0.0.1 "$port" "$query_rate" "$query_seconds" "$customers"
     rss_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$rapport_pid/status")
     kill -TERM "$rapport_pid"
     for _ in $(seq 1 300); do kill -0 "$rapport_pid" 2>/dev/null || break; sleep 0.2; done
