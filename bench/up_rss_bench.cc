@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "bench/platform_status.h"
 #include "events/json_codec.h"
 #include "events/time_format.h"
 #include "tests/support/temp_dir.h"
@@ -128,19 +129,7 @@ int main(int argc, char** argv) {
 
   // The peak is the kernel's VmHWM; a progress line every 10 s.
   httplib::Client status_client("127.0.0.1", port);
-  auto applied_min = [&]() -> int64_t {
-    auto response = status_client.Get("/readyz");
-    if (!response) return -1;
-    auto body = nlohmann::json::parse(response->body, nullptr, false);
-    if (body.is_discarded() || !body.contains("projectors")) return -1;
-    int64_t least = -1;
-    for (const auto& [name, p] : body["projectors"].items()) {
-      const int64_t n = p.value("applied", int64_t{0}) + p.value("duplicates", int64_t{0}) +
-                        p.value("dead_lettered", int64_t{0});
-      least = least < 0 ? n : std::min(least, n);
-    }
-    return least;
-  };
+  auto applied_min = [&] { return bench::ProjectorsDone(status_client); };
 
   const auto start = bench::Clock::now();
   std::atomic<int> next_batch{0};
