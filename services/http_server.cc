@@ -1,5 +1,10 @@
 #include "services/http_server.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <spdlog/spdlog.h>
 
 #include "services/bounded_task_queue.h"
@@ -23,6 +28,15 @@ HttpServer::HttpServer(const GatewayLimits& limits) {
   // every keep-alive request.
   server_.set_tcp_nodelay(true);
   server_.set_read_timeout(30, 0);
+  // Debian's cpp-httplib listens with a backlog of 5. A burst of new connections
+  // (16 clients connecting at once) overflowed it, and each dropped handshake waited
+  // for the kernel's 1 s SYN retransmission (TcpExtListenOverflows): the ~1 s p999
+  // of bench/http_load's query run. The listening socket is noted here and Start
+  // listens on it again with a deeper backlog (Linux updates it in place).
+  server_.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
   server_.set_exception_handler([](const httplib::Request& request, httplib::Response& response,
                                    std::exception_ptr error) {
     std::string what = "unexpected error";
@@ -56,6 +70,10 @@ Status HttpServer::Start(const HostPort& address) {
   }
   if (port_ <= 0) {
     return Status::Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port));
+  }
+  constexpr int kListenBacklog = 1024;  // the kernel caps it at net.core.somaxconn
+  if (listen_socket_ >= 0 && ::listen(listen_socket_, kListenBacklog) != 0) {
+    spdlog::warn("http: cannot deepen the listen backlog: {}", std::strerror(errno));
   }
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   return Status::Ok();

@@ -32,6 +32,7 @@ class HttpServer {
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_socket_ = -1;  // set while binding (see the constructor)
 };
 
 void Send(httplib::Response& out, const HttpResponse& response);
