@@ -14,20 +14,16 @@
 #include "services/replay.h"
 #include "services/sample_data.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/store_contents.h"
 
 namespace rapport {
 namespace {
 
+using testing::Contents;
+using testing::RequireSameStores;
+
 using projections::Family;
 using projections::Store;
-
-std::map<std::string, std::string> Contents(const Store& store, Family family) {
-  std::map<std::string, std::string> out;
-  auto it = store.NewIterator(family);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
-  REQUIRE(it->status().ok());
-  return out;
-}
 
 // The sample population (merges, erasures, surveys, every type) journaled as the
 // gateway does, 4 partitions by customer, plus one record that does not decode.
@@ -70,25 +66,6 @@ services::ReplayRequest Request(const std::filesystem::path& data_dir, const std
   request.ingest_events = 1000;
   request.config.domain.value.ranking_time_share = 1.0;
   return request;
-}
-
-void RequireSameStores(const std::filesystem::path& a_dir, const std::filesystem::path& b_dir) {
-  auto a = Store::Open(a_dir, projections::OpenMode::kReadOnly);
-  auto b = Store::Open(b_dir, projections::OpenMode::kReadOnly);
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
-  for (Family family : {Family::kState, Family::kMeta, Family::kIndex, Family::kDedupe}) {
-    INFO("family " << static_cast<int>(family));
-    const auto expected = Contents(**a, family);
-    const auto got = Contents(**b, family);
-    CHECK(got.size() == expected.size());
-    for (const auto& [key, value] : expected) {
-      INFO("key " << key);
-      auto it = got.find(key);
-      REQUIRE(it != got.end());
-      CHECK(it->second == value);
-    }
-  }
 }
 
 TEST_CASE("a bulk-ingested replay equals an ordinary one, byte for byte per key", "[integration][replay][bulk]") {

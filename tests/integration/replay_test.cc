@@ -24,9 +24,12 @@
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
+#include "tests/support/store_contents.h"
 
 namespace rapport {
 namespace {
+
+using testing::Contents;
 
 using events::Event;
 using projections::Family;
@@ -66,14 +69,6 @@ class JournalWriter {
   std::unique_ptr<projections::Journal> journal_;
   std::map<int32_t, int64_t> next_;
 };
-
-std::map<std::string, std::string> Contents(const Store& store, Family family) {
-  std::map<std::string, std::string> out;
-  auto it = store.NewIterator(family);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
-  REQUIRE(it->status().ok());
-  return out;
-}
 
 std::unique_ptr<Store> Open(const std::filesystem::path& dir, projections::OpenMode mode = projections::OpenMode::kReadOnly) {
   auto store = Store::Open(dir, mode);

@@ -9,9 +9,12 @@
 #include "projections/bulk_ingest.h"
 #include "projections/store.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/store_contents.h"
 
 namespace rapport::projections {
 namespace {
+
+using testing::Contents;
 
 constexpr Family kFamilies[] = {Family::kState, Family::kMeta, Family::kIndex, Family::kDedupe};
 
@@ -19,14 +22,6 @@ std::unique_ptr<Store> OpenStore(const std::filesystem::path& dir) {
   auto store = Store::Open(dir, OpenMode::kReadWrite);
   REQUIRE(store.ok());
   return std::move(store).value();
-}
-
-std::map<std::string, std::string> Contents(const Store& store, Family family) {
-  std::map<std::string, std::string> out;
-  auto it = store.NewIterator(family);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
-  REQUIRE(it->status().ok());
-  return out;
 }
 
 // The same operations, in the same order, into any store: puts of random keys in

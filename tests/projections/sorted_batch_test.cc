@@ -9,23 +9,17 @@
 #include "projections/sorted_batch.h"
 #include "projections/store.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/store_contents.h"
 
 namespace rapport::projections {
 namespace {
+
+using testing::Contents;
 
 std::unique_ptr<Store> OpenStore(const testing::TempDir& dir, const std::string& name) {
   auto store = Store::Open(dir.path() / name, OpenMode::kReadWrite);
   REQUIRE(store.ok());
   return std::move(store).value();
-}
-
-// Every key and value of one family, in key order.
-std::map<std::string, std::string> Contents(const Store& store, Family family) {
-  std::map<std::string, std::string> out;
-  auto it = store.NewIterator(family);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
-  REQUIRE(it->status().ok());
-  return out;
 }
 
 // The (family, key) of each entry, in batch order.
