@@ -7,6 +7,7 @@
 
 #include "projections/churn_alert.h"
 #include "projections/churn_projection.h"
+#include "services/thread_name.h"
 
 namespace rapport::services {
 
@@ -20,7 +21,10 @@ Status AlertOutbox::DrainOnce(int* published) {
   std::vector<std::string> keys;
   auto it = store_.NewIterator(projections::Family::kIndex);
   const std::string_view prefix = projections::kOutboxPrefix;
-  for (it->Seek(prefix); it->Valid() && static_cast<int>(messages.size()) < batch_; it->Next()) {
+  // From the cursor, not the prefix: every delivered entry is a tombstone until a
+  // compaction drops it, and a seek from the prefix stepped over all of them on every
+  // drain (CPU use growing with the alerts ever sent, even with nothing to send).
+  for (it->Seek(resume_from_.empty() ? std::string(prefix) : resume_from_); it->Valid() && static_cast<int>(messages.size()) < batch_; it->Next()) {
     const std::string key = it->key().ToString();
     if (key.compare(0, prefix.size(), prefix) != 0) break;
     const std::string sequence = key.substr(prefix.size());
@@ -47,12 +51,16 @@ Status AlertOutbox::DrainOnce(int* published) {
   rocksdb::WriteBatch batch;
   for (const std::string& key : keys) batch.Delete(store_.handle(projections::Family::kIndex), key);
   RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
+  // Sequences only grow (the projection persists the next one), so nothing is ever
+  // added below the last entry sent: the next drain starts just after it.
+  resume_from_ = keys.back() + '\0';
   *published = static_cast<int>(messages.size());
   return Status::Ok();
 }
 
 void AlertOutbox::Start() {
   thread_ = std::thread([this] {
+    NameThisThread("alert-outbox");
     auto backoff = std::chrono::milliseconds(100);
     while (!stopping_) {
       int published = 0;

@@ -35,6 +35,7 @@ class AlertOutbox {
   events::Publisher& publisher_;
   std::string topic_;
   int batch_;
+  std::string resume_from_;  // just after the last entry delivered; empty: the outbox's start
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
