@@ -8,6 +8,7 @@
 
 #include "events/time_format.h"
 #include "projections/churn_projection.h"
+#include "services/thread_name.h"
 
 namespace rapport::services {
 namespace {
@@ -57,7 +58,10 @@ AlertWebhooks::AlertWebhooks(projections::Store& store, std::vector<WebhookUrl> 
     : store_(store), urls_(std::move(urls)), settings_(std::move(settings)) {}
 
 void AlertWebhooks::Start() {
-  for (const WebhookUrl& url : urls_) threads_.emplace_back([this, &url] { Deliver(url); });
+  for (const WebhookUrl& url : urls_) threads_.emplace_back([this, &url] {
+    NameThisThread("alert-webhook");
+    Deliver(url);
+  });
 }
 
 void AlertWebhooks::Stop() {

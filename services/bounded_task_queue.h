@@ -17,12 +17,17 @@
 
 #include <httplib.h>
 
+#include "services/thread_name.h"
+
 namespace rapport::services {
 
 class BoundedTaskQueue final : public httplib::TaskQueue {
  public:
   BoundedTaskQueue(size_t workers, size_t max_pending) : max_pending_(max_pending) {
-    for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+    for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] {
+      NameThisThread("http-worker");
+      Work();
+    });
   }
   ~BoundedTaskQueue() override { shutdown(); }
 

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/bounded_task_queue.h"
+#include "services/thread_name.h"
 
 namespace rapport::services {
 
@@ -75,7 +76,10 @@ Status HttpServer::Start(const HostPort& address) {
   if (listen_socket_ >= 0 && ::listen(listen_socket_, kListenBacklog) != 0) {
     spdlog::warn("http: cannot deepen the listen backlog: {}", std::strerror(errno));
   }
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  thread_ = std::thread([this] {
+    NameThisThread("http-accept");
+    server_.listen_after_bind();
+  });
   return Status::Ok();
 }
 

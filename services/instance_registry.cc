@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/thread_name.h"
+
 namespace rapport::services {
 
 Partition PartitionOfKey(std::string_view key, int32_t partitions) {
@@ -87,7 +89,10 @@ Result<std::unique_ptr<InstanceRegistry>> InstanceRegistry::Start(const events::
   if (!consumer.ok()) return consumer.status();
   registry->consumer_ = std::move(consumer).value();
   RAPPORT_RETURN_IF_ERROR(registry->consumer_->Subscribe({registry->topic_}));
-  registry->thread_ = std::thread([r = registry.get()] { r->Run(); });
+  registry->thread_ = std::thread([r = registry.get()] {
+    NameThisThread("registry");
+    r->Run();
+  });
   return registry;
 }
 

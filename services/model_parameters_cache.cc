@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/model_parameters_topic.h"
+#include "services/thread_name.h"
 
 namespace rapport::services {
 
@@ -13,7 +14,10 @@ Result<std::unique_ptr<ModelParametersCache>> ModelParametersCache::Start(const 
                                    "must be > 0, got " + std::to_string(settings.refresh_seconds));
   }
   std::unique_ptr<ModelParametersCache> cache(new ModelParametersCache(kafka, settings));
-  cache->thread_ = std::thread([c = cache.get()] { c->Loop(); });
+  cache->thread_ = std::thread([c = cache.get()] {
+    NameThisThread("model-cache");
+    c->Loop();
+  });
   return cache;
 }
 

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "projections/store.h"
+#include "services/thread_name.h"
 
 namespace rapport::services {
 namespace {
@@ -134,7 +135,10 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::filesystem::path& dir, c
   if (it->Valid()) outbox->next_sequence_ = KeySequence(it->key().ToStringView()) + 1;
   outbox->size_ = size;
   if (size > 0) spdlog::warn("outbox: {} event(s) from a previous run wait for Kafka", size);
-  outbox->drainer_ = std::thread([o = outbox.get()] { o->DrainLoop(); });
+  outbox->drainer_ = std::thread([o = outbox.get()] {
+    NameThisThread("outbox-drain");
+    o->DrainLoop();
+  });
   return outbox;
 }
 

@@ -10,6 +10,7 @@
 #include "services/journal_restore.h"
 #include "services/projection_registry.h"
 #include "services/routes.h"
+#include "services/thread_name.h"
 #include "services/thread_priority.h"
 
 namespace rapport::services {
@@ -113,6 +114,7 @@ Status Platform::StartArchiver() {
   if (!archiver.ok()) return archiver.status();
   archiver_ = std::move(archiver).value();
   archiver_thread_ = std::thread([this] {
+    NameThisThread("archiver");
     SetThisThreadNice(config_.background_nice);
     Status result = archiver_->Run();
     if (!result.ok()) spdlog::error("archive stopped: {}", result.ToString());
@@ -145,6 +147,7 @@ Status Platform::StartProjection(const std::string& name) {
   if (!projector.ok()) return projector.status();
   running->projector = std::move(projector).value();
   running->thread = std::thread([r = running.get(), nice = config_.background_nice] {
+    NameThisThread("p:" + r->name);
     SetThisThreadNice(nice);
     Status result = r->projector->Run();
     if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
@@ -208,7 +211,10 @@ Status Platform::StartQuery() {
   if (!churn.ok()) return churn.status();
   churn_store_ = *churn;
   query_ = std::make_unique<QueryService>(stores, config_.domain);
-  if (!followers_.empty()) catch_up_ = std::thread([this] { CatchUpLoop(); });
+  if (!followers_.empty()) catch_up_ = std::thread([this] {
+    NameThisThread("catch-up");
+    CatchUpLoop();
+  });
   return Status::Ok();
 }
 

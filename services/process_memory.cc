@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "services/thread_name.h"
+
 namespace rapport::services {
 
 Status CheckMallocSettings(const MallocSettings& settings) {
@@ -38,7 +40,10 @@ Status ApplyMallocSettings(const MallocSettings& settings) {
 }
 
 MallocTrimmer::MallocTrimmer(std::chrono::milliseconds interval) {
-  if (interval.count() > 0) thread_ = std::thread([this, interval] { Loop(interval); });
+  if (interval.count() > 0) thread_ = std::thread([this, interval] {
+    NameThisThread("malloc-trim");
+    Loop(interval);
+  });
 }
 
 MallocTrimmer::~MallocTrimmer() {
