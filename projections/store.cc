@@ -75,6 +75,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir, Ope
   options.IncreaseParallelism(2);
   options.max_open_files = mode == OpenMode::kSecondary ? -1 : 512;
   options.keep_log_file_num = 3;
+  // Concurrent memtable inserts ignore the families' insert hints (FamilyOptions):
+  // each searches the skiplist from the top. With the journal's writers (gateway
+  // threads) grouped, that search was most of the gateway's CPU (perf, issue #7);
+  // the group's leader now inserts every batch of the group itself, each from
+  // where the previous key went.
+  options.allow_concurrent_memtable_write = false;
   const auto memory = SharedStoreMemory();
   options.write_buffer_manager = memory->write_buffers;
 
