@@ -44,6 +44,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("malloc.arenas", &c.malloc_tuning.arenas);
   b.Bind("malloc.mmap_threshold_kb", &c.malloc_tuning.mmap_threshold_kb);
   b.Bind("malloc.trim_interval_ms", &c.malloc_tuning.trim_interval_ms);
+  b.Bind("malloc.fastbin_max_bytes", &c.malloc_tuning.fastbin_max_bytes);
 
   b.Bind("cluster.advertise", &c.cluster.advertise);
   b.Bind("cluster.instance_id", &c.cluster.instance_id);

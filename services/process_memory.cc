@@ -18,6 +18,12 @@ Status CheckMallocSettings(const MallocSettings& settings) {
     return Status::InvalidArgument("malloc.mmap_threshold_kb", "must be between 0 (glibc's default) and 32768, got " +
                                                                    std::to_string(settings.mmap_threshold_kb));
   }
+  constexpr int kMaxFastbinBytes = 80 * sizeof(size_t) / 4;  // glibc's MAX_FAST_SIZE
+  if (settings.fastbin_max_bytes < 0 || settings.fastbin_max_bytes > kMaxFastbinBytes) {
+    return Status::InvalidArgument("malloc.fastbin_max_bytes", "must be between 0 (no fastbins) and " +
+                                                                   std::to_string(kMaxFastbinBytes) + ", got " +
+                                                                   std::to_string(settings.fastbin_max_bytes));
+  }
   if (settings.trim_interval_ms < 0 || (settings.trim_interval_ms > 0 && settings.trim_interval_ms < 10)) {
     return Status::InvalidArgument("malloc.trim_interval_ms",
                                    "must be 0 (never) or at least 10, got " + std::to_string(settings.trim_interval_ms));
@@ -29,6 +35,9 @@ Status ApplyMallocSettings(const MallocSettings& settings) {
   RAPPORT_RETURN_IF_ERROR(CheckMallocSettings(settings));
   if (settings.arenas > 0 && mallopt(M_ARENA_MAX, settings.arenas) != 1) {
     return Status::Internal("mallopt(M_ARENA_MAX, " + std::to_string(settings.arenas) + ") failed");
+  }
+  if (mallopt(M_MXFAST, settings.fastbin_max_bytes) != 1) {
+    return Status::Internal("mallopt(M_MXFAST, " + std::to_string(settings.fastbin_max_bytes) + ") failed");
   }
   if (settings.mmap_threshold_kb > 0) {
     const int bytes = static_cast<int>(settings.mmap_threshold_kb * 1024);

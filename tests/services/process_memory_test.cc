@@ -26,21 +26,25 @@ long ResidentBytes() {
 TEST_CASE("process memory: malloc.* are bound by their dotted names", "[process_memory]") {
   testing::TempDir dir;
   const auto path = dir.path() / "config.yaml";
-  std::ofstream(path) << "malloc:\n  arenas: 4\n  mmap_threshold_kb: 1024\n  trim_interval_ms: 250\n";
+  std::ofstream(path) << "malloc:\n  arenas: 4\n  mmap_threshold_kb: 1024\n  trim_interval_ms: 250\n"
+                          "  fastbin_max_bytes: 64\n";
   Config config;
   CHECK(config.malloc_tuning.arenas == 0);
   CHECK(config.malloc_tuning.mmap_threshold_kb == 0);
   CHECK(config.malloc_tuning.trim_interval_ms == 1000);
+  CHECK(config.malloc_tuning.fastbin_max_bytes == 0);
   REQUIRE(LoadConfigFile(path, config).ok());
   CHECK(config.malloc_tuning.arenas == 4);
   CHECK(config.malloc_tuning.mmap_threshold_kb == 1024);
   CHECK(config.malloc_tuning.trim_interval_ms == 250);
+  CHECK(config.malloc_tuning.fastbin_max_bytes == 64);
 }
 
 TEST_CASE("process memory: an invalid malloc setting is an error naming it, and nothing is applied",
           "[process_memory]") {
   CHECK(CheckMallocSettings(MallocSettings{}).ok());
   CHECK(CheckMallocSettings(MallocSettings{.arenas = 0, .mmap_threshold_kb = 0, .trim_interval_ms = 0}).ok());
+  CHECK(CheckMallocSettings(MallocSettings{.fastbin_max_bytes = 160}).ok());
   struct Case {
     MallocSettings settings;
     const char* field;
@@ -49,7 +53,9 @@ TEST_CASE("process memory: an invalid malloc setting is an error naming it, and 
                         Case{{.mmap_threshold_kb = -1}, "malloc.mmap_threshold_kb"},
                         Case{{.mmap_threshold_kb = 32 * 1024 + 1}, "malloc.mmap_threshold_kb"},
                         Case{{.trim_interval_ms = -5}, "malloc.trim_interval_ms"},
-                        Case{{.trim_interval_ms = 5}, "malloc.trim_interval_ms"}}) {
+                        Case{{.trim_interval_ms = 5}, "malloc.trim_interval_ms"},
+                        Case{{.fastbin_max_bytes = -1}, "malloc.fastbin_max_bytes"},
+                        Case{{.fastbin_max_bytes = 161}, "malloc.fastbin_max_bytes"}}) {
     Status checked = CheckMallocSettings(c.settings);
     CHECK(checked.code() == StatusCode::kInvalidArgument);
     CHECK(checked.field() == c.field);
