@@ -40,16 +40,17 @@ nlohmann::json CustomerValueToJson(const CustomerValue& value) {
       rfm["score"] = nullptr;
     }
   }
-  return {
-      {"state", Name(value.state)},
-      {"lifecycle_stage", Name(value.stage)},
-      {"tier", TierName(value.tier)},
-      {"rfm", rfm},
-      {"historic_value", value.historic_value},
-      {"pyramid_value", value.inputs.pyramid_value},
-      {"as_of", TimeOrNull(value.as_of_ms)},
-      {"ranking_as_of", TimeOrNull(value.ranking_as_of_ms)},
-  };
+  // Member by member, not an initializer list (see CustomerViewToJson): no copies.
+  nlohmann::json out = nlohmann::json::object();
+  out["state"] = Name(value.state);
+  out["lifecycle_stage"] = Name(value.stage);
+  out["tier"] = TierName(value.tier);
+  out["rfm"] = std::move(rfm);
+  out["historic_value"] = value.historic_value;
+  out["pyramid_value"] = value.inputs.pyramid_value;
+  out["as_of"] = TimeOrNull(value.as_of_ms);
+  out["ranking_as_of"] = TimeOrNull(value.ranking_as_of_ms);
+  return out;
 }
 
 nlohmann::json CustomerSummaryToJson(const CustomerView& view, const CustomerValue& value) {

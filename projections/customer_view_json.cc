@@ -43,30 +43,32 @@ nlohmann::json CustomerViewToJson(const CustomerView& view) {
     if (at != 0) last_contact[std::string(events::Name(static_cast<events::Channel>(channel)))] = TimeOrNull(at);
   }
 
-  nlohmann::json out = {
-      {"customer_id", view.customer_id},
-      {"registered", view.registered},
-      {"profile", profile},
-      {"first_seen", TimeOrNull(view.first_seen_ms)},
-      {"last_seen", TimeOrNull(view.last_seen_ms)},
-      {"last_contact", last_contact},
-      {"events", view.events},
-      {"purchases", view.purchases},
-      {"revenue", view.revenue},
-      {"cost", view.cost},
-      {"profit", view.profit()},
-      {"refunds", view.refunds},
-      {"refunded_amount", view.refunded_amount},
-      {"complaints", view.complaints},
-      {"open_complaints", view.open_complaints},
-      {"visits", view.visits},
-      {"care_contacts", view.care_contacts},
-      {"referrals", view.referrals},
-      {"first_purchase", TimeOrNull(view.first_purchase_ms)},
-      {"last_purchase", TimeOrNull(view.last_purchase_ms)},
-      {"last_survey", Survey(view.last_survey, view.last_survey_ms)},
-      {"erased", view.erased},
-  };
+  // Member by member, not an initializer list: that builds every pair as a temporary
+  // array and copies it (nested objects included) into the object, a third of this
+  // function's time on every GET /v1/customers/{id}. The keys come out sorted either way.
+  nlohmann::json out = nlohmann::json::object();
+  out["customer_id"] = view.customer_id;
+  out["registered"] = view.registered;
+  out["profile"] = std::move(profile);
+  out["first_seen"] = TimeOrNull(view.first_seen_ms);
+  out["last_seen"] = TimeOrNull(view.last_seen_ms);
+  out["last_contact"] = std::move(last_contact);
+  out["events"] = view.events;
+  out["purchases"] = view.purchases;
+  out["revenue"] = view.revenue;
+  out["cost"] = view.cost;
+  out["profit"] = view.profit();
+  out["refunds"] = view.refunds;
+  out["refunded_amount"] = view.refunded_amount;
+  out["complaints"] = view.complaints;
+  out["open_complaints"] = view.open_complaints;
+  out["visits"] = view.visits;
+  out["care_contacts"] = view.care_contacts;
+  out["referrals"] = view.referrals;
+  out["first_purchase"] = TimeOrNull(view.first_purchase_ms);
+  out["last_purchase"] = TimeOrNull(view.last_purchase_ms);
+  out["last_survey"] = Survey(view.last_survey, view.last_survey_ms);
+  out["erased"] = view.erased;
   if (!view.merged_into.empty()) out["merged_into"] = view.merged_into;
   if (!view.merged_from.empty()) out["merged_from"] = view.merged_from;
   return out;
