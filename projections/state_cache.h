@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
 
 #include <rocksdb/write_batch.h>
 
@@ -56,19 +56,22 @@ class StateCache {
     auto it = entries_.find(key);
     if (it == entries_.end()) return;
     it->second.existed = true;
-    dirty_.insert(key);
+    // A flag and a list of the entries (map nodes stay put) instead of a set of
+    // keys: no second hash table to probe and no key copy per change.
+    if (!it->second.dirty) {
+      it->second.dirty = true;
+      dirty_.push_back(&*it);
+    }
   }
 
   // Writes every dirty state into `batch` and bounds the clean entries kept.
   void Checkpoint(rocksdb::WriteBatch& batch) {
-    for (const std::string& key : dirty_) {
-      const std::string value = encode_(entries_.at(key).state);
-      batch.Put(store_.handle(family_), key, value);
-    }
+    for (const auto* entry : dirty_) batch.Put(store_.handle(family_), entry->first, encode_(entry->second.state));
   }
 
   // The batch is durable: dirty entries are clean now.
   void Committed() {
+    for (auto* entry : dirty_) entry->second.dirty = false;
     dirty_.clear();
     if (entries_.size() > max_entries_) entries_.clear();  // simple, and reads refill it
   }
@@ -94,6 +97,7 @@ class StateCache {
   struct Entry {
     State state{};
     bool existed = false;
+    bool dirty = false;  // changed since the last Committed: listed in dirty_
   };
 
   Store& store_;
@@ -102,7 +106,7 @@ class StateCache {
   Decoder decode_;
   size_t max_entries_;
   std::unordered_map<std::string, Entry> entries_;
-  std::unordered_set<std::string> dirty_;
+  std::vector<std::pair<const std::string, Entry>*> dirty_;  // each once, in the order first changed
 };
 
 }  // namespace rapport::projections
