@@ -29,6 +29,9 @@ class StateCache {
       : store_(store), family_(family), encode_(std::move(encode)), decode_(std::move(decode)),
         max_entries_(max_entries) {}
 
+  // Changes the bound Committed keeps the cache within (a replay keeps every state).
+  void set_max_entries(size_t max_entries) { max_entries_ = max_entries; }
+
   // The state for `key`; a default-constructed State when the store has none
   // (`*existed` tells which, when given). The pointer is valid until the next
   // Checkpoint or DropAll.

@@ -19,6 +19,7 @@
 #include "projections/journal.h"
 #include "projections/journal_merge.h"
 #include "projections/offsets.h"
+#include "projections/store_memory.h"
 #include "services/churn_fits.h"
 #include "services/projection_registry.h"
 
@@ -309,6 +310,7 @@ Result<projections::DomainSettings> SettingsOfStore(const Store& store, const Co
 Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayControl& control) {
   ReplayRequest request = request_in;
   RAPPORT_RETURN_IF_ERROR(CheckProjectionName(request.projection));
+  RAPPORT_RETURN_IF_ERROR(projections::CheckStorageSettings(request.config.storage));
   if (request.batch_events == 0) request.batch_events = 1;
   if (request.into.empty()) request.into = DefaultReplayDir(request);
   const auto journal_dir = request.data_dir / "journal";
@@ -444,6 +446,9 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   }
   auto projection = MakeProjection(request.projection, store, request.config.domain, deps);
   if (!projection.ok()) return projection.status();
+  // Nothing else writes the output: its states can stay in memory from one checkpoint
+  // to the next, up to a bound of their own.
+  (*projection)->SetStateCacheLimit(static_cast<size_t>(request.config.storage.replay_state_cache_entries));
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut),
                                     request.bulk_ingest ? projections::WriteMode::kIngest
                                                         : projections::WriteMode::kWriteBatch);
