@@ -36,6 +36,7 @@ class StateCache {
   // (`*existed` tells which, when given). The pointer is valid until the next
   // Checkpoint or DropAll.
   Result<State*> Load(const std::string& key, bool* existed = nullptr) {
+    if (!probed_) ProbeStore();
     if (auto it = entries_.find(key); it != entries_.end()) {
       if (existed) *existed = it->second.existed;
       return &it->second.state;
@@ -76,12 +77,16 @@ class StateCache {
   void Committed() {
     for (auto* entry : dirty_) entry->second.dirty = false;
     dirty_.clear();
-    if (entries_.size() > max_entries_) entries_.clear();  // simple, and reads refill it
+    if (entries_.size() > max_entries_) {
+      entries_.clear();  // simple, and reads refill it
+      holds_every_state_ = false;
+    }
   }
 
   void DropAll() {
     entries_.clear();
     dirty_.clear();
+    holds_every_state_ = false;
   }
 
   size_t dirty_count() const { return dirty_.size(); }
@@ -95,6 +100,10 @@ class StateCache {
     }
   }
   bool Cached(const std::string& key) const { return entries_.contains(key); }
+  // True when ForEachCached sees every state the store's family holds: the family
+  // was empty at the first Load (a fresh store, such as a rebuild's) and no entry
+  // has been let go since, so a scan of the store would find nothing more.
+  bool holds_every_state() const { return holds_every_state_; }
 
  private:
   struct Entry {
@@ -103,6 +112,15 @@ class StateCache {
     bool dirty = false;  // changed since the last Committed: listed in dirty_
   };
 
+  // Before the first entry: is the family empty? (The cache writes every state of
+  // its family, so then everything the store gets is cached too.)
+  void ProbeStore() {
+    probed_ = true;
+    auto it = store_.NewIterator(family_);
+    it->SeekToFirst();
+    holds_every_state_ = it->status().ok() && !it->Valid();
+  }
+
   Store& store_;
   Family family_;
   Encoder encode_;
@@ -110,6 +128,8 @@ class StateCache {
   size_t max_entries_;
   std::unordered_map<std::string, Entry> entries_;
   std::vector<std::pair<const std::string, Entry>*> dirty_;  // each once, in the order first changed
+  bool probed_ = false;
+  bool holds_every_state_ = false;
 };
 
 }  // namespace rapport::projections
