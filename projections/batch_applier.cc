@@ -27,6 +27,7 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
   // nodes stay put): a replay interleaves partitions at almost every record.
   std::string_view slots_topic = records.empty() ? std::string_view() : records.front().topic;
   std::vector<Offset*> slots;
+  std::string key;  // each event's dedupe key, built in one reused buffer
   for (size_t i = 0; i < records.size(); ++i) {
     const events::Record& record = records[i];
     const auto p = static_cast<size_t>(record.partition.value());
@@ -52,7 +53,7 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
       ++out.filtered;
       continue;
     }
-    std::string key = DedupeKey(*event);
+    DedupeKey(*event, key);
     // The filter holds every key of the store and of `out`: a miss is certainly new.
     if (!filter_ || filter_->MayContain(key)) {
       if (out.dedupe_keys.contains(key)) {
@@ -72,7 +73,7 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
       continue;
     }
     if (filter_) filter_->Add(key);  // before a checkpoint writes it: a failed one only costs reads
-    out.dedupe_keys.insert(std::move(key));
+    out.dedupe_keys.insert(key);
     ++out.applied;
   }
   return Status::Ok();
@@ -98,18 +99,15 @@ Status BatchApplier::Checkpoint(const FoldedBatch& folded, const std::function<v
     // Each family's keys in order make the memtable inserts cheap (sorted_batch.h):
     // the projection's part is re-sorted, the dedupe keys are put in order.
     SortForMemtable(store_, batch);
-    std::vector<const std::string*> keys;
-    keys.reserve(folded.dedupe_keys.size());
-    for (const std::string& key : folded.dedupe_keys) keys.push_back(&key);
-    std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-    for (const std::string* key : keys) batch.Put(store_.handle(Family::kDedupe), *key, "");
+    std::vector<std::string_view> keys = folded.dedupe_keys.Views();
+    std::sort(keys.begin(), keys.end());
+    for (std::string_view key : keys) batch.Put(store_.handle(Family::kDedupe), key, "");
   }
   for (const auto& [tp, next] : folded.next_offsets) PutNextOffset(batch, store_, tp, next);
   if (extra) extra(batch);
   Status written =
       mode_ == WriteMode::kIngest
-          ? IngestBatch(store_, batch, Family::kDedupe,
-                        std::vector<std::string_view>(folded.dedupe_keys.begin(), folded.dedupe_keys.end()))
+          ? IngestBatch(store_, batch, Family::kDedupe, folded.dedupe_keys.Views())
           : store_.Write(batch);
   if (!written.ok()) {
     projection_.DropCache();

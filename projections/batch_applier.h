@@ -20,7 +20,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include <rocksdb/write_batch.h>
@@ -30,6 +29,7 @@
 #include "events/record.h"
 #include "events/status.h"
 #include "projections/dedupe_filter.h"
+#include "projections/dedupe_keys.h"
 #include "projections/projection.h"
 #include "projections/store.h"
 
@@ -48,7 +48,7 @@ struct FoldedBatch {
   int64_t filtered = 0;  // decoded, but the applier's filter left them out
   std::vector<RejectedRecord> rejected;
   std::map<events::TopicPartition, Offset> next_offsets;  // one past the last record of each partition
-  std::unordered_set<std::string> dedupe_keys;             // of the applied events
+  DedupeKeys dedupe_keys;                                  // of the applied events
 };
 
 // Which decoded events to fold; the others only advance the offsets (replays "as of").

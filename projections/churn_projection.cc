@@ -710,6 +710,10 @@ void ChurnProjection::Committed() {
   fits_polled_ = false;
 }
 
+void ChurnProjection::SetStateCacheLimit(size_t max_entries) {
+  cache_.set_max_entries(max_entries);
+}
+
 void ChurnProjection::DropCache() {
   // Timers, pending alerts and the clock are re-read from the store with the states.
   cache_.DropAll();

@@ -85,6 +85,7 @@ class ChurnProjection final : public Projection {
   Status Checkpoint(rocksdb::WriteBatch& batch) override;
   void Committed() override;
   void DropCache() override;
+  void SetStateCacheLimit(size_t max_entries) override;
   Status Idle() override;
 
   // Raises event time to at least `floor_ms` and does what became due (the

@@ -57,6 +57,10 @@ void CustomerViewProjection::Committed() {
   ranking_.Committed();
 }
 
+void CustomerViewProjection::SetStateCacheLimit(size_t max_entries) {
+  cache_.set_max_entries(max_entries);
+}
+
 void CustomerViewProjection::DropCache() {
   cache_.DropAll();
   ranking_.Dropped();

@@ -40,6 +40,7 @@ class CustomerViewProjection final : public Projection {
   Status Checkpoint(rocksdb::WriteBatch& batch) override;
   void Committed() override;
   void DropCache() override;
+  void SetStateCacheLimit(size_t max_entries) override;
   Status Idle() override;
   // The rankings as of the final watermark, whatever the schedule says.
   Status Finish() override { return RefreshRanking(); }

@@ -146,20 +146,19 @@ Result<std::vector<Partition>> Journal::Partitions() const {
   return out;
 }
 
-Status Journal::Scan(Partition partition, Offset from, Offset to,
-                     const std::function<Status(const JournalEntry&)>& visit) const {
+Status Journal::Scan(Partition partition, Offset from, Offset to, const Visitor& visit) const {
   const std::string end = EntryKey(partition, to);
   auto it = store_->NewIterator(Family::kState);
   for (it->Seek(EntryKey(partition, from)); it->Valid() && it->key().compare(end) < 0; it->Next()) {
     auto entry = DecodeEntry(std::string_view(it->key().data(), it->key().size()),
                              std::string_view(it->value().data(), it->value().size()));
     if (!entry.ok()) return entry.status();
-    RAPPORT_RETURN_IF_ERROR(visit(*entry));
+    RAPPORT_RETURN_IF_ERROR(visit(std::move(entry).value()));
   }
   return FromRocks(it->status(), "journal scan");
 }
 
-Status Journal::ScanAll(const std::function<Status(const JournalEntry&)>& visit) const {
+Status Journal::ScanAll(const Visitor& visit) const {
   auto partitions = Partitions();
   if (!partitions.ok()) return partitions.status();
   for (Partition partition : *partitions) {

@@ -56,11 +56,12 @@ class Journal {
   Result<std::vector<Partition>> Partitions() const;
 
   // Calls `visit` for each entry of `partition` with from <= offset < to, in offset
-  // order; stops at the first error `visit` returns.
-  Status Scan(Partition partition, Offset from, Offset to,
-              const std::function<Status(const JournalEntry&)>& visit) const;
+  // order; stops at the first error `visit` returns. Each entry is the visitor's to
+  // keep (moved in: a reader that buffers them copies nothing).
+  using Visitor = std::function<Status(JournalEntry&&)>;
+  Status Scan(Partition partition, Offset from, Offset to, const Visitor& visit) const;
   // Every entry of every partition, partition by partition.
-  Status ScanAll(const std::function<Status(const JournalEntry&)>& visit) const;
+  Status ScanAll(const Visitor& visit) const;
   // The entries of one customer with from_ms <= timestamp < to_ms, in time order.
   Status ScanCustomer(std::string_view customer_id, int64_t from_ms, int64_t to_ms,
                       const std::function<Status(const JournalEntry&)>& visit) const;

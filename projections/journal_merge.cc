@@ -16,8 +16,8 @@ Status JournalMerge::Fill(Source& source) {
   // arrives or the range is done.
   while (source.buffered.empty() && source.next < source.to) {
     const Offset end(std::min(source.to.value(), source.next.value() + static_cast<int64_t>(chunk_)));
-    RAPPORT_RETURN_IF_ERROR(journal_.Scan(source.partition, source.next, end, [&](const JournalEntry& entry) {
-      source.buffered.push_back(entry);
+    RAPPORT_RETURN_IF_ERROR(journal_.Scan(source.partition, source.next, end, [&](JournalEntry&& entry) {
+      source.buffered.push_back(std::move(entry));
       return Status::Ok();
     }));
     source.next = end;

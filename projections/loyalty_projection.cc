@@ -47,6 +47,10 @@ void LoyaltyProjection::Committed() {
   ranking_.Committed();
 }
 
+void LoyaltyProjection::SetStateCacheLimit(size_t max_entries) {
+  customers_.set_max_entries(max_entries);
+}
+
 void LoyaltyProjection::DropCache() {
   customers_.DropAll();
   ranking_.Dropped();

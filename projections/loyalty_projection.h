@@ -37,6 +37,7 @@ class LoyaltyProjection final : public Projection {
   Status Checkpoint(rocksdb::WriteBatch& batch) override;
   void Committed() override;
   void DropCache() override;
+  void SetStateCacheLimit(size_t max_entries) override;
   Status Idle() override;
 
   // Rebuilds the ranking now, as of the watermark, and writes it alone.

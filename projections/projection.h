@@ -9,6 +9,7 @@
 // Determinism: Apply must depend only on the stored state and the event (event
 // time, never the wall clock), so a replay gives the same answers.
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -46,6 +47,12 @@ class Projection {
   // Forgets in-memory state so that the next read comes from the store (after a
   // failed write, or when partitions are revoked and may move to another instance).
   virtual void DropCache() = 0;
+
+  // The most clean states each of the projection's state caches keeps after a
+  // checkpoint (projections/state_cache.h; storage.state_cache_entries unless set).
+  // A replay raises it so that no checkpoint throws its states away. Default: a
+  // projection without a state cache ignores it.
+  virtual void SetStateCacheLimit(size_t /*max_entries*/) {}
 
   // The last poll brought nothing: the projection has caught up with its
   // partitions. Work deferred while catching up (rankings) may run here; nothing is

@@ -44,6 +44,8 @@ Result<ValueSnapshot> RankStates(const Store& store, const StateCache<State>& ca
     if (history != nullptr) inputs.push_back(InputsOf(state.customer_id, *history, as_of_ms, params));
   };
   cache.ForEachCached([&](const std::string&, const State& state) { add(state); });
+  // A rebuild caches every state it writes: walking the store would only skip them.
+  if (cache.holds_every_state()) return BuildValueSnapshot(inputs, as_of_ms, params);
   auto it = store.NewIterator(Family::kState);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (cache.Cached(it->key().ToString())) continue;

@@ -9,10 +9,15 @@
 namespace rapport::projections {
 
 std::string DedupeKey(const events::Event& event) {
-  std::string key = event.customer_id.str();
-  key.push_back('\0');  // ids are printable, so NUL cannot occur inside them
-  key += event.event_id.str();
+  std::string key;
+  DedupeKey(event, key);
   return key;
+}
+
+void DedupeKey(const events::Event& event, std::string& out) {
+  out.assign(event.customer_id.str());
+  out.push_back('\0');  // ids are printable, so NUL cannot occur inside them
+  out += event.event_id.str();
 }
 
 Projector::Projector(const events::KafkaSettings& kafka, ProjectorOptions options, Store& store,

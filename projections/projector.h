@@ -113,5 +113,7 @@ class Projector final : private events::RebalanceListener {
 
 // "customer <id> event <id>", the de-duplication key of one event.
 std::string DedupeKey(const events::Event& event);
+// The same into `out` (replacing what it held): a loop reuses one buffer.
+void DedupeKey(const events::Event& event, std::string& out);
 
 }  // namespace rapport::projections

@@ -103,6 +103,11 @@ void SatisfactionProjection::Committed() {
   ranking_.Committed();
 }
 
+void SatisfactionProjection::SetStateCacheLimit(size_t max_entries) {
+  customers_.set_max_entries(max_entries);
+  cells_.set_max_entries(max_entries);
+}
+
 void SatisfactionProjection::DropCache() {
   customers_.DropAll();
   cells_.DropAll();

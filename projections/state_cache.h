@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
 
 #include <rocksdb/write_batch.h>
 
@@ -29,10 +29,14 @@ class StateCache {
       : store_(store), family_(family), encode_(std::move(encode)), decode_(std::move(decode)),
         max_entries_(max_entries) {}
 
+  // Changes the bound Committed keeps the cache within (a replay keeps every state).
+  void set_max_entries(size_t max_entries) { max_entries_ = max_entries; }
+
   // The state for `key`; a default-constructed State when the store has none
   // (`*existed` tells which, when given). The pointer is valid until the next
   // Checkpoint or DropAll.
   Result<State*> Load(const std::string& key, bool* existed = nullptr) {
+    if (!probed_) ProbeStore();
     if (auto it = entries_.find(key); it != entries_.end()) {
       if (existed) *existed = it->second.existed;
       return &it->second.state;
@@ -56,26 +60,33 @@ class StateCache {
     auto it = entries_.find(key);
     if (it == entries_.end()) return;
     it->second.existed = true;
-    dirty_.insert(key);
+    // A flag and a list of the entries (map nodes stay put) instead of a set of
+    // keys: no second hash table to probe and no key copy per change.
+    if (!it->second.dirty) {
+      it->second.dirty = true;
+      dirty_.push_back(&*it);
+    }
   }
 
   // Writes every dirty state into `batch` and bounds the clean entries kept.
   void Checkpoint(rocksdb::WriteBatch& batch) {
-    for (const std::string& key : dirty_) {
-      const std::string value = encode_(entries_.at(key).state);
-      batch.Put(store_.handle(family_), key, value);
-    }
+    for (const auto* entry : dirty_) batch.Put(store_.handle(family_), entry->first, encode_(entry->second.state));
   }
 
   // The batch is durable: dirty entries are clean now.
   void Committed() {
+    for (auto* entry : dirty_) entry->second.dirty = false;
     dirty_.clear();
-    if (entries_.size() > max_entries_) entries_.clear();  // simple, and reads refill it
+    if (entries_.size() > max_entries_) {
+      entries_.clear();  // simple, and reads refill it
+      holds_every_state_ = false;
+    }
   }
 
   void DropAll() {
     entries_.clear();
     dirty_.clear();
+    holds_every_state_ = false;
   }
 
   size_t dirty_count() const { return dirty_.size(); }
@@ -89,12 +100,26 @@ class StateCache {
     }
   }
   bool Cached(const std::string& key) const { return entries_.contains(key); }
+  // True when ForEachCached sees every state the store's family holds: the family
+  // was empty at the first Load (a fresh store, such as a rebuild's) and no entry
+  // has been let go since, so a scan of the store would find nothing more.
+  bool holds_every_state() const { return holds_every_state_; }
 
  private:
   struct Entry {
     State state{};
     bool existed = false;
+    bool dirty = false;  // changed since the last Committed: listed in dirty_
   };
+
+  // Before the first entry: is the family empty? (The cache writes every state of
+  // its family, so then everything the store gets is cached too.)
+  void ProbeStore() {
+    probed_ = true;
+    auto it = store_.NewIterator(family_);
+    it->SeekToFirst();
+    holds_every_state_ = it->status().ok() && !it->Valid();
+  }
 
   Store& store_;
   Family family_;
@@ -102,7 +127,9 @@ class StateCache {
   Decoder decode_;
   size_t max_entries_;
   std::unordered_map<std::string, Entry> entries_;
-  std::unordered_set<std::string> dirty_;
+  std::vector<std::pair<const std::string, Entry>*> dirty_;  // each once, in the order first changed
+  bool probed_ = false;
+  bool holds_every_state_ = false;
 };
 
 }  // namespace rapport::projections

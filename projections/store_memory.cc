@@ -38,6 +38,10 @@ Status CheckStorageSettings(const StorageSettings& settings) {
     return Status::InvalidArgument("storage.state_cache_entries",
                                    "must be at least 1, got " + std::to_string(settings.state_cache_entries));
   }
+  if (settings.replay_state_cache_entries < 1) {
+    return Status::InvalidArgument("storage.replay_state_cache_entries",
+                                   "must be at least 1, got " + std::to_string(settings.replay_state_cache_entries));
+  }
   return Status::Ok();
 }
 

@@ -7,7 +7,7 @@
 // whose memtables are charged to that cache: memtables and cached blocks of all
 // stores together stay near the budget (flushes start when memtables pass their
 // share). The state caches of the projections (projections/state_cache.h) are
-// bounded by `state_cache_entries` per cache.
+// bounded by `state_cache_entries` per cache (`replay_state_cache_entries` in a replay).
 //
 // Configure once at start, before opening stores (a store keeps the pool it was
 // opened with). Thread-safe. Settings: storage.* in docs/configuration.md.
@@ -27,6 +27,10 @@ struct StorageSettings {
   int64_t memory_budget_mb = 256;     // block cache + memtables of every store of the process
   double write_buffer_share = 0.5;    // of the budget, what memtables may hold before flushes
   int64_t state_cache_entries = 100'000;  // per projection state cache (customers kept decoded)
+  // The same bound during a replay (services/replay.h), the only writer of its store:
+  // high enough to keep every customer, so that no checkpoint throws the states
+  // away and the next batch reads them all back. About 0.6 KiB a customer-view state.
+  int64_t replay_state_cache_entries = 1'000'000;
 };
 
 // Errors name the setting (storage.*).

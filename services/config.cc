@@ -40,6 +40,7 @@ void BindConfig(SettingsBinder& b, Config& c) {
   b.Bind("storage.memory_budget_mb", &c.storage.memory_budget_mb);
   b.Bind("storage.write_buffer_share", &c.storage.write_buffer_share);
   b.Bind("storage.state_cache_entries", &c.storage.state_cache_entries);
+  b.Bind("storage.replay_state_cache_entries", &c.storage.replay_state_cache_entries);
 
   b.Bind("malloc.arenas", &c.malloc_tuning.arenas);
   b.Bind("malloc.mmap_threshold_kb", &c.malloc_tuning.mmap_threshold_kb);

@@ -8,6 +8,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@
 #include "projections/journal.h"
 #include "projections/journal_merge.h"
 #include "projections/offsets.h"
+#include "projections/store_memory.h"
 #include "services/churn_fits.h"
 #include "services/projection_registry.h"
 
@@ -139,6 +141,9 @@ struct Chunk {
   std::vector<JournalEntry> entries;
   std::vector<events::Record> records;
   std::vector<Result<events::Event>> decoded;
+  // The FoldedBatch a checkpoint after this chunk wrote (half a million dedupe keys):
+  // freed with the chunk, on the reader thread.
+  projections::FoldedBatch written;
 };
 
 // Reader -> folder hand-off, bounded so the reader runs at most a few batches ahead.
@@ -309,6 +314,7 @@ Result<projections::DomainSettings> SettingsOfStore(const Store& store, const Co
 Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayControl& control) {
   ReplayRequest request = request_in;
   RAPPORT_RETURN_IF_ERROR(CheckProjectionName(request.projection));
+  RAPPORT_RETURN_IF_ERROR(projections::CheckStorageSettings(request.config.storage));
   if (request.batch_events == 0) request.batch_events = 1;
   if (request.into.empty()) request.into = DefaultReplayDir(request);
   const auto journal_dir = request.data_dir / "journal";
@@ -444,6 +450,9 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   }
   auto projection = MakeProjection(request.projection, store, request.config.domain, deps);
   if (!projection.ok()) return projection.status();
+  // Nothing else writes the output: its states can stay in memory from one checkpoint
+  // to the next, up to a bound of their own.
+  (*projection)->SetStateCacheLimit(static_cast<size_t>(request.config.storage.replay_state_cache_entries));
   projections::BatchApplier applier(store, **projection, MakeFilter(request.cut),
                                     request.bulk_ingest ? projections::WriteMode::kIngest
                                                         : projections::WriteMode::kWriteBatch);
@@ -496,12 +505,14 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   size_t pending_records = 0;
   const size_t checkpoint_every = request.bulk_ingest ? std::max(request.ingest_events, request.batch_events)
                                                       : request.batch_events;
-  auto checkpoint = [&]() -> Status {
+  // `free_with`, when given, takes the written batch to the reader thread.
+  auto checkpoint = [&](Chunk* free_with) -> Status {
     Status written = applier.Checkpoint(pending, [&](rocksdb::WriteBatch& batch) {
       for (const auto& [key, note] : pending_dead) batch.Put(store.handle(Family::kMeta), key, note);
       batch.Put(store.handle(Family::kMeta), kCountersKey, counters.ToJson().dump());
     });
-    pending = {};
+    projections::FoldedBatch done = std::exchange(pending, {});
+    if (free_with != nullptr) free_with->written = std::move(done);
     pending_dead.clear();
     pending_records = 0;
     return written;
@@ -529,17 +540,17 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
     pending_records += chunk->records.size();
     const bool stopping = control.stop && *control.stop;
     if (pending_records >= checkpoint_every || stopping) {
-      result = checkpoint();
+      result = checkpoint(chunk.get());
       if (!result.ok()) break;
     }
     if (control.on_progress) control.on_progress({counters.read, total, summary.read_this_run, seconds()});
     spent.Push(std::move(chunk));
     if (control.stop && *control.stop) {
-      if (pending_records > 0) result = checkpoint();  // set by on_progress
+      if (pending_records > 0) result = checkpoint(nullptr);  // set by on_progress
       break;
     }
   }
-  if (result.ok() && pending_records > 0) result = checkpoint();
+  if (result.ok() && pending_records > 0) result = checkpoint(nullptr);
   reader_stop = true;
   queue.Cancel();
   reader.join();

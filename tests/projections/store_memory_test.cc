@@ -52,6 +52,9 @@ TEST_CASE("store memory: settings out of range are refused, naming the setting",
   settings.state_cache_entries = 0;
   CHECK(CheckStorageSettings(settings).ToString().find("storage.state_cache_entries") != std::string::npos);
   CHECK_FALSE(ConfigureStoreMemory(settings).ok());
+  settings = {};
+  settings.replay_state_cache_entries = 0;
+  CHECK(CheckStorageSettings(settings).ToString().find("storage.replay_state_cache_entries") != std::string::npos);
 }
 
 }  // namespace
