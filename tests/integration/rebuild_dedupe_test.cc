@@ -9,36 +9,26 @@
 
 #include <catch2/catch.hpp>
 
-#include "events/names.h"
-#include "events/wire_codec.h"
 #include "projections/batch_applier.h"
 #include "projections/journal.h"
 #include "projections/journal_merge.h"
 #include "services/projection_registry.h"
 #include "services/replay.h"
 #include "services/sample_data.h"
+#include "tests/support/journal_entries.h"
+#include "tests/support/store_contents.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport {
 namespace {
 
-using projections::Family;
 using projections::Store;
+using testing::RequireSameStores;
 
 constexpr int kPartitions = 4;
 constexpr size_t kCheckpointEvery = 1000;
-
-std::map<std::string, std::string> Contents(const Store& store, Family family) {
-  std::map<std::string, std::string> out;
-  auto it = store.NewIterator(family);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string key = it->key().ToString();
-    if (family == Family::kMeta && key.starts_with("replay/")) continue;  // the replay's own bookkeeping
-    out[key] = it->value().ToString();
-  }
-  REQUIRE(it->status().ok());
-  return out;
-}
+// The replay's own bookkeeping in its meta family, which the live fold has not.
+constexpr std::string_view kReplayMeta = "replay/";
 
 struct Journaled {
   int64_t records = 0;
@@ -55,24 +45,19 @@ Journaled WriteJournal(const std::filesystem::path& data_dir) {
   const auto history = services::GenerateSampleHistory(sample);
   auto journal = projections::Journal::Open(data_dir / "journal", projections::OpenMode::kReadWrite);
   REQUIRE(journal.ok());
-  std::map<int32_t, int64_t> next;
-  std::vector<projections::JournalEntry> entries, retried_late;
-  auto entry = [&](const events::Event& e) {
-    const auto p = static_cast<int32_t>(std::hash<std::string>{}(e.customer_id.str()) % kPartitions);
-    return projections::JournalEntry{Partition(p), Offset(next[p]++), e.customer_id.str(), events::EncodeWire(e),
-                                     e.occurred_at_ms, std::string(events::Name(e.type()))};
-  };
+  testing::GatewayEntries make(kPartitions);
+  std::vector<projections::JournalEntry> entries;
   Journaled out;
   std::vector<const events::Event*> late;
   for (size_t i = 0; i < history.size(); ++i) {
-    entries.push_back(entry(history[i]));
+    entries.push_back(make.Next(history[i]));
     if (i % 97 == 5) {
-      entries.push_back(entry(history[i]));
+      entries.push_back(make.Next(history[i]));
       ++out.duplicates;
     }
     if (i % 89 == 3) late.push_back(&history[i]);
   }
-  for (const events::Event* e : late) entries.push_back(entry(*e));
+  for (const events::Event* e : late) entries.push_back(make.Next(*e));
   out.duplicates += static_cast<int64_t>(late.size());
   out.records = static_cast<int64_t>(entries.size());
   REQUIRE((*journal)->Append(entries, false).ok());
@@ -141,25 +126,6 @@ services::ReplayRequest Request(const std::filesystem::path& data_dir, const std
   return request;
 }
 
-void RequireSameStores(const std::filesystem::path& expected_dir, const std::filesystem::path& got_dir) {
-  auto expected_store = Store::Open(expected_dir, projections::OpenMode::kReadOnly);
-  auto got_store = Store::Open(got_dir, projections::OpenMode::kReadOnly);
-  REQUIRE(expected_store.ok());
-  REQUIRE(got_store.ok());
-  for (Family family : {Family::kState, Family::kMeta, Family::kIndex, Family::kDedupe}) {
-    INFO("family " << static_cast<int>(family));
-    const auto expected = Contents(**expected_store, family);
-    const auto got = Contents(**got_store, family);
-    CHECK(got.size() == expected.size());
-    for (const auto& [key, value] : expected) {
-      INFO("key " << key);
-      auto it = got.find(key);
-      REQUIRE(it != got.end());
-      CHECK(it->second == value);
-    }
-  }
-}
-
 TEST_CASE("a rebuild with in-memory dedupe equals the live fold of the same journal, duplicates included",
           "[integration][replay][rebuild]") {
   testing::TempDir dir;
@@ -176,7 +142,7 @@ TEST_CASE("a rebuild with in-memory dedupe equals the live fold of the same jour
       CHECK(rebuilt->duplicates == journaled.duplicates);
       CHECK(rebuilt->applied == live.applied);
       CHECK(rebuilt->applied == journaled.records - journaled.duplicates);
-      RequireSameStores(dir.path() / ("live-" + name), rebuilt->store_dir);
+      RequireSameStores(dir.path() / ("live-" + name), rebuilt->store_dir, kReplayMeta);
     }
   }
 }
@@ -203,7 +169,7 @@ TEST_CASE("a rebuild resumed after a stop still folds each retried event once", 
   CHECK(second->resumed);
   CHECK(second->duplicates == journaled.duplicates);
   CHECK(second->applied == journaled.records - journaled.duplicates);
-  RequireSameStores(dir.path() / "live", second->store_dir);
+  RequireSameStores(dir.path() / "live", second->store_dir, kReplayMeta);
 }
 
 }  // namespace

@@ -3,16 +3,13 @@
 // family, as one that writes WriteBatches, for every projection; stopped and
 // resumed it still does.
 
-#include <map>
-
 #include <catch2/catch.hpp>
 
-#include "events/names.h"
-#include "events/wire_codec.h"
 #include "projections/journal.h"
 #include "services/projection_registry.h"
 #include "services/replay.h"
 #include "services/sample_data.h"
+#include "tests/support/journal_entries.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/store_contents.h"
 
@@ -33,20 +30,13 @@ void WriteJournal(const std::filesystem::path& data_dir) {
   const auto history = services::GenerateSampleHistory(sample);
   auto journal = projections::Journal::Open(data_dir / "journal", projections::OpenMode::kReadWrite);
   REQUIRE(journal.ok());
-  std::map<int32_t, int64_t> next;
+  testing::GatewayEntries make(4);
   std::vector<projections::JournalEntry> entries;
-  for (const auto& e : history) {
-    const auto p = static_cast<int32_t>(std::hash<std::string>{}(e.customer_id.str()) % 4);
-    entries.push_back({Partition(p), Offset(next[p]++), e.customer_id.str(), events::EncodeWire(e), e.occurred_at_ms,
-                       std::string(events::Name(e.type()))});
-  }
+  for (const auto& e : history) entries.push_back(make.Next(e));
   // A retried publish: the same event again, later in its partition.
   const auto& again = history[history.size() / 3];
-  const auto p = static_cast<int32_t>(std::hash<std::string>{}(again.customer_id.str()) % 4);
-  entries.push_back({Partition(p), Offset(next[p]++), again.customer_id.str(), events::EncodeWire(again),
-                     again.occurred_at_ms, std::string(events::Name(again.type()))});
-  entries.push_back({Partition(p), Offset(next[p]++), again.customer_id.str(), "not a flatbuffer",
-                     again.occurred_at_ms, "purchase"});
+  entries.push_back(make.Next(again));
+  entries.push_back(make.Raw(again.customer_id.str(), "not a flatbuffer", again.occurred_at_ms, "purchase"));
   REQUIRE((*journal)->Append(entries, false).ok());
 }
 

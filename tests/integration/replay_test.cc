@@ -11,8 +11,6 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "events/names.h"
-#include "events/wire_codec.h"
 #include "projections/customer_view_projection.h"
 #include "projections/journal.h"
 #include "projections/offsets.h"
@@ -22,6 +20,7 @@
 #include "services/store_diff.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
+#include "tests/support/journal_entries.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 #include "tests/support/store_contents.h"
@@ -42,32 +41,25 @@ constexpr std::string_view kTopic = "rapport.interactions";
 // customer, offsets in order, in the order given.
 class JournalWriter {
  public:
-  JournalWriter(const std::filesystem::path& data_dir, int partitions) : partitions_(partitions) {
+  JournalWriter(const std::filesystem::path& data_dir, int partitions) : entries_(partitions) {
     auto journal = projections::Journal::Open(data_dir / "journal", projections::OpenMode::kReadWrite);
     REQUIRE(journal.ok());
     journal_ = std::move(journal).value();
   }
   void Append(const std::vector<Event>& events) {
     std::vector<projections::JournalEntry> entries;
-    for (const Event& e : events) {
-      const auto p = static_cast<int32_t>(std::hash<std::string>{}(e.customer_id.str()) % partitions_);
-      entries.push_back({Partition(p), Offset(next_[p]++), e.customer_id.str(), events::EncodeWire(e),
-                         e.occurred_at_ms, std::string(events::Name(e.type()))});
-    }
+    for (const Event& e : events) entries.push_back(entries_.Next(e));
     REQUIRE(journal_->Append(entries, false).ok());
   }
   // A record that does not decode, at the next offset of `customer`'s partition.
   void AppendGarbage(const std::string& customer) {
-    const auto p = static_cast<int32_t>(std::hash<std::string>{}(customer) % partitions_);
-    std::vector<projections::JournalEntry> entries{
-        {Partition(p), Offset(next_[p]++), customer, "not a flatbuffer", Day(1), "purchase"}};
+    std::vector<projections::JournalEntry> entries{entries_.Raw(customer, "not a flatbuffer", Day(1), "purchase")};
     REQUIRE(journal_->Append(entries, false).ok());
   }
 
  private:
-  int partitions_;
+  testing::GatewayEntries entries_;
   std::unique_ptr<projections::Journal> journal_;
-  std::map<int32_t, int64_t> next_;
 };
 
 std::unique_ptr<Store> Open(const std::filesystem::path& dir, projections::OpenMode mode = projections::OpenMode::kReadOnly) {

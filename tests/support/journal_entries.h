@@ -1,0 +1,39 @@
+#pragma once
+// Journal entries as the gateway writes them, for tests that build a journal by
+// hand: the partition by customer (std::hash modulo the partition count), offsets
+// counting up within each partition in the order the entries are made.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "events/event.h"
+#include "events/names.h"
+#include "events/wire_codec.h"
+#include "projections/journal.h"
+
+namespace rapport::testing {
+
+class GatewayEntries {
+ public:
+  explicit GatewayEntries(int partitions) : partitions_(partitions) {}
+
+  // `event`, encoded, at the next offset of its customer's partition.
+  projections::JournalEntry Next(const events::Event& event) {
+    return Raw(event.customer_id.str(), events::EncodeWire(event), event.occurred_at_ms,
+               std::string(events::Name(event.type())));
+  }
+  // Any bytes (a record that does not decode, say) at the next offset of `customer`'s partition.
+  projections::JournalEntry Raw(const std::string& customer, std::string value, int64_t timestamp_ms,
+                                std::string event_type) {
+    const auto p = static_cast<int32_t>(std::hash<std::string>{}(customer) % partitions_);
+    return {Partition(p), Offset(next_[p]++), customer, std::move(value), timestamp_ms, std::move(event_type)};
+  }
+
+ private:
+  int partitions_;
+  std::map<int32_t, int64_t> next_;
+};
+
+}  // namespace rapport::testing
