@@ -133,9 +133,22 @@ Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages
     tp.topic.assign(message.topic());
     tp.partition = message.partition();
     switch (message.error()) {
-      case RD_KAFKA_RESP_ERR_NO_ERROR:
-        if (assigned_.contains(tp)) records.push_back(events::FromConsumed(message));
-        break;  // else revoked while the batch was in flight
+      case RD_KAFKA_RESP_ERR_NO_ERROR: {
+        auto position = positions_.find(tp);
+        if (position == positions_.end()) break;  // revoked while the batch was in flight
+        const Offset offset = message.offset();
+        if (offset < position->second) {
+          // Below what this store has applied (a fetch from before a rebalance or a
+          // seek): folding it again could only reorder what is already there.
+          std::lock_guard lock(stats_mutex_);
+          ++stats_.repeated_dropped;
+          break;
+        }
+        if (offset > position->second) NoteGap(tp, position->second, offset);
+        position->second = Offset(offset.value() + 1);
+        records.push_back(events::FromConsumed(message));
+        break;
+      }
       case RD_KAFKA_RESP_ERR__PARTITION_EOF:
         if (auto it = assigned_.find(tp); it != assigned_.end() && !it->second) {
           it->second = true;
@@ -162,6 +175,17 @@ Status Projector::ProcessMessages(std::vector<events::ConsumedMessage>& messages
   // query must then find every customer of it.
   if (reached_end) UpdateReady();
   return Status::Ok();
+}
+
+void Projector::NoteGap(const events::TopicPartition& tp, Offset expected, Offset got) {
+  std::lock_guard lock(stats_mutex_);
+  // Transaction markers and compaction leave gaps in a topic; this platform's own
+  // producers never do, so the first few are worth a line in the log.
+  if (stats_.offset_gaps++ < 10) {
+    spdlog::info("{}: {}[{}] continues at offset {} after {} (offsets {}..{} not in the topic)", projection_.name(),
+                 tp.topic, tp.partition.value(), got.value(), expected.value() - 1, expected.value(),
+                 got.value() - 1);
+  }
 }
 
 Status Projector::FillGapFromJournal(const events::TopicPartition& tp) {

@@ -57,6 +57,10 @@ struct ProjectorStats {
   int64_t dead_lettered = 0;
   int64_t checkpoints = 0;
   int64_t from_journal = 0;  // events read from the journal to fill gaps
+  // Messages below the partition's applied position (a fetch from before a rebalance
+  // or seek), dropped; and jumps past offsets the topic does not hold.
+  int64_t repeated_dropped = 0;
+  int64_t offset_gaps = 0;
 };
 
 class Projector final : private events::RebalanceListener {
@@ -90,6 +94,8 @@ class Projector final : private events::RebalanceListener {
   Status ProcessRecords(const std::vector<events::Record>& records);
   // Reads [position, low watermark) of `tp` from the journal, then seeks there.
   Status FillGapFromJournal(const events::TopicPartition& tp);
+  // The next message of `tp` is at `got`, past the `expected` one.
+  void NoteGap(const events::TopicPartition& tp, Offset expected, Offset got);
   void UpdateReady();
 
   events::KafkaSettings kafka_;
@@ -104,7 +110,7 @@ class Projector final : private events::RebalanceListener {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> ready_{false};
   std::map<events::TopicPartition, bool> assigned_;      // partition -> reached its end once
-  std::map<events::TopicPartition, Offset> positions_;  // next offset to apply
+  std::map<events::TopicPartition, Offset> positions_;  // next offset to apply (consumed, then checkpointed)
   std::pair<std::vector<Partition>, std::vector<Partition>> announced_;  // last on_assignment
 
   mutable std::mutex stats_mutex_;

@@ -262,7 +262,9 @@ nlohmann::json Platform::ReadinessJson() const {
     projectors[running->name] = {{"ready", running->projector->ready()},
                                  {"applied", stats.applied},
                                  {"duplicates", stats.duplicates},
-                                 {"dead_lettered", stats.dead_lettered}};
+                                 {"dead_lettered", stats.dead_lettered},
+                                 {"repeated_dropped", stats.repeated_dropped},
+                                 {"offset_gaps", stats.offset_gaps}};
   }
   nlohmann::json out = {{"ready", ready()}, {"projectors", projectors}};
   if (gateway_ && gateway_->outbox()) out["outbox"] = {{"waiting", gateway_->outbox()->size()}};

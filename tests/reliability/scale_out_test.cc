@@ -204,6 +204,7 @@ TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed
   auto rebuilt = testing::FoldJournal(*p.journal(), dir.path() / "rebuild");
   int64_t customers = 0, mismatches = 0, http_checked = 0, http_mismatches = 0;
   std::string first_difference;
+  std::map<int, int64_t> mismatches_by_partition;
   auto it = rebuilt->NewIterator(projections::Family::kState);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++customers;
@@ -214,7 +215,12 @@ TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed
     auto got = projections::ReadCustomerView(store_of(owners.at(partition)), id);
     REQUIRE(got.ok());
     if (!got->has_value() || **got != *want) {
-      if (mismatches++ == 0) first_difference = testing::Describe(*want);
+      ++mismatches_by_partition[partition];
+      if (mismatches++ == 0) {
+        first_difference = "partition " + std::to_string(partition) + " owner " + owners.at(partition) +
+                           "\n  expected " + testing::Describe(*want) + "\n  actual " +
+                           (got->has_value() ? testing::Describe(**got) : std::string("(missing)"));
+      }
     }
     // And through the query API of either survivor, whoever owns it.
     if (customers % 20 == 0) {
@@ -226,7 +232,24 @@ TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed
       }
     }
   }
+  // What a failure needs to be understood: where the differences are, what each
+  // survivor's projector counted, and the end of its log.
+  std::string where;
+  for (const auto& [partition, count] : mismatches_by_partition) {
+    where += " p" + std::to_string(partition) + "@" + owners.at(partition) + ":" + std::to_string(count);
+  }
+  std::string survivors_state;
+  for (int i = 0; i < 2; ++i) {
+    httplib::Client client("127.0.0.1", ports[static_cast<size_t>(i)]);
+    auto ready = client.Get("/readyz");
+    const std::string log = instances[static_cast<size_t>(i)]->output();
+    survivors_state += "\ninstance " + std::to_string(i) + " " + addresses[static_cast<size_t>(i)] +
+                       " /readyz: " + (ready ? ready->body : std::string("(no answer)")) + "\nlog tail:\n" +
+                       log.substr(log.size() > 3000 ? log.size() - 3000 : 0);
+  }
   INFO(first_difference);
+  INFO("differences by partition@owner:" + where);
+  INFO(survivors_state);
   CHECK(mismatches == 0);
   CHECK(http_mismatches == 0);
   INFO(first_failure);
