@@ -217,9 +217,8 @@ TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed
     if (!got->has_value() || **got != *want) {
       ++mismatches_by_partition[partition];
       if (mismatches++ == 0) {
-        first_difference = "partition " + std::to_string(partition) + " owner " + owners.at(partition) +
-                           "\n  expected " + testing::Describe(*want) + "\n  actual " +
-                           (got->has_value() ? testing::Describe(**got) : std::string("(missing)"));
+        first_difference = "partition " + std::to_string(partition) + " owner " + owners.at(partition) + "\n  " +
+                           testing::DescribeDifference(*want, *got);
       }
     }
     // And through the query API of either survivor, whoever owns it.
@@ -232,14 +231,14 @@ TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed
       }
     }
   }
-  // What a failure needs to be understood: where the differences are, what each
-  // survivor's projector counted, and the end of its log.
+  // What a failure needs to be understood: where the differences are and, only then,
+  // what each survivor's projector counted and the end of its log.
   std::string where;
   for (const auto& [partition, count] : mismatches_by_partition) {
     where += " p" + std::to_string(partition) + "@" + owners.at(partition) + ":" + std::to_string(count);
   }
   std::string survivors_state;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 2 && (mismatches > 0 || http_mismatches > 0); ++i) {
     httplib::Client client("127.0.0.1", ports[static_cast<size_t>(i)]);
     auto ready = client.Get("/readyz");
     const std::string log = instances[static_cast<size_t>(i)]->output();

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_set>
@@ -65,6 +66,12 @@ inline std::string Describe(const projections::CustomerView& v) {
   return out.str();
 }
 
+// The expected view beside the actual one (or "(missing)"), for a failure message.
+inline std::string DescribeDifference(const projections::CustomerView& want,
+                                      const std::optional<projections::CustomerView>& got) {
+  return "expected " + Describe(want) + "\n  actual " + (got.has_value() ? Describe(*got) : std::string("(missing)"));
+}
+
 // Every customer view of `expected` must be in `actual`, equal field for field.
 inline ViewComparison CompareViews(const projections::Store& expected, const projections::Store& actual) {
   ViewComparison result;
@@ -78,8 +85,7 @@ inline ViewComparison CompareViews(const projections::Store& expected, const pro
     REQUIRE(got.ok());
     if (!got->has_value() || **got != *want) {
       if (result.mismatches++ == 0) {
-        result.first_difference = "expected " + Describe(*want) + "\n  actual " +
-                                  (got->has_value() ? Describe(**got) : std::string("(missing)"));
+        result.first_difference = DescribeDifference(*want, *got);
       }
     }
   }
