@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <atomic>
 #include <filesystem>
 #include <optional>
@@ -16,11 +17,33 @@
 namespace rapport::projections {
 namespace {
 
+// The first 8 bytes of `key` as a big-endian number, zero-padded: ordered as the
+// keys are wherever two prefixes differ.
+uint64_t KeyPrefix(rocksdb::Slice key) {
+  uint64_t prefix = 0;
+  const size_t n = std::min<size_t>(key.size(), 8);
+  for (size_t i = 0; i < n; ++i) prefix |= uint64_t{static_cast<uint8_t>(key[i])} << (56 - 8 * i);
+  return prefix;
+}
+
 struct Operation {
+  Operation() = default;
+  Operation(rocksdb::Slice key_in, rocksdb::Slice value_in, bool is_delete_in)
+      : key(key_in), value(value_in), is_delete(is_delete_in), prefix(KeyPrefix(key_in)) {}
   rocksdb::Slice key;
   rocksdb::Slice value;
   bool is_delete = false;
+  // Sorting a checkpoint's half a million keys compares mostly prefixes: a
+  // customer id in its first bytes (dedupe keys start with one) settles most
+  // comparisons without a call to memcmp.
+  uint64_t prefix = 0;
 };
+
+// Bytewise key order, the families' comparator.
+bool KeyLess(const Operation& a, const Operation& b) {
+  if (a.prefix != b.prefix) return a.prefix < b.prefix;
+  return a.key.compare(b.key) < 0;
+}
 
 // Sorts the batch's operations into one list per family; views into the batch.
 class Collector final : public rocksdb::WriteBatch::Handler {
@@ -68,11 +91,13 @@ class Collector final : public rocksdb::WriteBatch::Handler {
 
 // Key order; of equal keys the batch's last operation, as a WriteBatch applies them.
 void SortNewestLast(std::vector<Operation>& operations) {
-  std::stable_sort(operations.begin(), operations.end(),
-                   [](const Operation& a, const Operation& b) { return a.key.compare(b.key) < 0; });
+  std::stable_sort(operations.begin(), operations.end(), KeyLess);
   size_t kept = 0;
   for (size_t i = 0; i < operations.size(); ++i) {
-    if (i + 1 < operations.size() && operations[i + 1].key == operations[i].key) continue;
+    if (i + 1 < operations.size() && operations[i + 1].prefix == operations[i].prefix &&
+        operations[i + 1].key == operations[i].key) {
+      continue;
+    }
     operations[kept++] = operations[i];
   }
   operations.resize(kept);
@@ -92,8 +117,7 @@ Status WriteFile(const Store& store, Family family, std::vector<Operation>& oper
                  const std::string& path) {
   if (presorted) {
     // Distinct keys, none from the batch: any order of equal keys is the same.
-    std::sort(operations.begin(), operations.end(),
-              [](const Operation& a, const Operation& b) { return a.key.compare(b.key) < 0; });
+    std::sort(operations.begin(), operations.end(), KeyLess);
   } else {
     SortNewestLast(operations);
   }

@@ -41,6 +41,8 @@ class Journal {
   // `secondary_dir` when given (see Store::Open).
   static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, OpenMode mode,
                                                std::filesystem::path secondary_dir = {});
+  // The writer flushes on close (see journal.cc).
+  ~Journal();
 
   // Appends entries (any partitions, any order). With `sync`, durable on disk
   // before it returns: the gateway answers 202 only after that.

@@ -37,9 +37,9 @@ class StateCache {
   // Checkpoint or DropAll.
   Result<State*> Load(const std::string& key, bool* existed = nullptr) {
     if (!probed_) ProbeStore();
-    if (auto it = entries_.find(key); it != entries_.end()) {
-      if (existed) *existed = it->second.existed;
-      return &it->second.state;
+    if (auto* entry = Find(key)) {
+      if (existed) *existed = entry->second.existed;
+      return &entry->second.state;
     }
     auto stored = store_.Get(family_, key);
     if (!stored.ok()) return stored.status();
@@ -52,19 +52,20 @@ class StateCache {
     }
     if (existed) *existed = entry.existed;
     auto [it, inserted] = entries_.emplace(key, std::move(entry));
+    last_ = &*it;
     return &it->second.state;
   }
 
   // Records that the state of `key` (previously Load-ed) changed.
   void MarkDirty(const std::string& key) {
-    auto it = entries_.find(key);
-    if (it == entries_.end()) return;
-    it->second.existed = true;
+    auto* entry = Find(key);
+    if (entry == nullptr) return;
+    entry->second.existed = true;
     // A flag and a list of the entries (map nodes stay put) instead of a set of
     // keys: no second hash table to probe and no key copy per change.
-    if (!it->second.dirty) {
-      it->second.dirty = true;
-      dirty_.push_back(&*it);
+    if (!entry->second.dirty) {
+      entry->second.dirty = true;
+      dirty_.push_back(entry);
     }
   }
 
@@ -79,6 +80,7 @@ class StateCache {
     dirty_.clear();
     if (entries_.size() > max_entries_) {
       entries_.clear();  // simple, and reads refill it
+      last_ = nullptr;
       holds_every_state_ = false;
     }
   }
@@ -86,6 +88,7 @@ class StateCache {
   void DropAll() {
     entries_.clear();
     dirty_.clear();
+    last_ = nullptr;
     holds_every_state_ = false;
   }
 
@@ -112,6 +115,17 @@ class StateCache {
     bool dirty = false;  // changed since the last Committed: listed in dirty_
   };
 
+  // The entry of `key`, or null. An event looks its customer up several times in a
+  // row (resolve the merge chain, load, mark dirty): the last entry found answers
+  // those without hashing the key and walking a bucket that is rarely in cache.
+  std::pair<const std::string, Entry>* Find(const std::string& key) {
+    if (last_ != nullptr && last_->first == key) return last_;
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    last_ = &*it;
+    return last_;
+  }
+
   // Before the first entry: is the family empty? (The cache writes every state of
   // its family, so then everything the store gets is cached too.)
   void ProbeStore() {
@@ -128,6 +142,7 @@ class StateCache {
   size_t max_entries_;
   std::unordered_map<std::string, Entry> entries_;
   std::vector<std::pair<const std::string, Entry>*> dirty_;  // each once, in the order first changed
+  std::pair<const std::string, Entry>* last_ = nullptr;     // see Find; map nodes stay put until cleared
   bool probed_ = false;
   bool holds_every_state_ = false;
 };

@@ -154,4 +154,12 @@ std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
 }
 
+std::unique_ptr<rocksdb::Iterator> Store::NewScanIterator(Family family, const rocksdb::Slice& until) const {
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;
+  options.readahead_size = 256 << 10;
+  options.iterate_upper_bound = &until;
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, handle(family)));
+}
+
 }  // namespace rapport::projections

@@ -51,6 +51,10 @@ class Store {
 
   rocksdb::ColumnFamilyHandle* handle(Family family) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+  // An iterator for one pass over [from, until): its blocks are read ahead and kept
+  // out of the shared block cache, where they would evict the states the
+  // projections read back (`until` must outlive the iterator).
+  std::unique_ptr<rocksdb::Iterator> NewScanIterator(Family family, const rocksdb::Slice& until) const;
   rocksdb::DB* db() const { return db_.get(); }
   const std::filesystem::path& dir() const { return dir_; }
 

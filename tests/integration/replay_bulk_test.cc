@@ -24,7 +24,8 @@ using projections::Store;
 
 // The sample population (merges, erasures, surveys, every type) journaled as the
 // gateway does, 4 partitions by customer, plus one record that does not decode.
-void WriteJournal(const std::filesystem::path& data_dir) {
+// Returns the number of entries.
+size_t WriteJournal(const std::filesystem::path& data_dir) {
   services::SampleOptions sample;
   sample.customers = 300;
   const auto history = services::GenerateSampleHistory(sample);
@@ -38,6 +39,7 @@ void WriteJournal(const std::filesystem::path& data_dir) {
   entries.push_back(make.Next(again));
   entries.push_back(make.Raw(again.customer_id.str(), "not a flatbuffer", again.occurred_at_ms, "purchase"));
   REQUIRE((*journal)->Append(entries, false).ok());
+  return entries.size();
 }
 
 // Checkpoints every 1,000 records either way: bulk folds 4 batches of 250 and
@@ -99,6 +101,20 @@ TEST_CASE("a bulk-ingested replay stopped between ingestions and resumed equals 
   CHECK(first->read_this_run + second->read_this_run == one->read);
   CHECK(second->applied == one->applied);
   RequireSameStores(one->store_dir, second->store_dir);
+}
+
+TEST_CASE("a journal its writer closed leaves no write-ahead log for a replay to read back",
+          "[integration][replay][journal]") {
+  testing::TempDir dir;
+  const size_t written = WriteJournal(dir.path());  // opened, appended to, closed
+  uintmax_t log_bytes = 0;
+  for (const auto& file : std::filesystem::directory_iterator(dir.path() / "journal")) {
+    if (file.path().extension() == ".log") log_bytes += file.file_size();
+  }
+  CHECK(log_bytes == 0);  // flushed into SST files on close
+  auto replay = services::RunReplay(Request(dir.path(), "customer-view", dir.path() / "out", true));
+  REQUIRE(replay.ok());
+  CHECK(replay->read == static_cast<int64_t>(written));
 }
 
 }  // namespace

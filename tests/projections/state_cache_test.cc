@@ -101,5 +101,31 @@ TEST_CASE("state cache: over a store it began empty on, it holds every state unt
   CHECK_FALSE(later.holds_every_state());
 }
 
+TEST_CASE("state cache: a key looked up last is forgotten with the entries it pointed into",
+          "[projections][state_cache]") {
+  TestStore test;
+  Store& store = *test.store;
+  Cache cache = TextCache(store, 1);
+  for (const char* key : {"a", "b"}) Change(cache, key, "x");
+  Commit(store, cache);  // over the bound: emptied, "b" was the last key looked up
+  cache.MarkDirty("b");  // not loaded since: nothing to mark
+  CHECK(cache.dirty_count() == 0);
+  CHECK(**cache.Load("b") == "x");
+
+  Change(cache, "b", "y");
+  cache.DropAll();
+  cache.MarkDirty("b");
+  CHECK(cache.dirty_count() == 0);
+  CHECK(**cache.Load("b") == "x");  // the change was dropped, the store's value read back
+
+  // Looked up in turn, each key finds its own state.
+  Change(cache, "c", "1");
+  Change(cache, "b", "2");
+  Change(cache, "c", "3");
+  CHECK(**cache.Load("b") == "x2");
+  CHECK(**cache.Load("c") == "13");
+  CHECK(cache.dirty_count() == 2);
+}
+
 }  // namespace
 }  // namespace rapport::projections
