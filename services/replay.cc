@@ -462,13 +462,19 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
 
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  // Three stages, each on its own thread: the reader scans and merges the journal
+  // (`scanned`), the decoder verifies and decodes (`queue`), this thread folds. With
+  // scan + decode on one thread that thread took as long as the fold, and each
+  // waited on the other in turn; as two, the scheduler fills both cores.
+  ChunkQueue scanned(3);
   ChunkQueue queue(3);
   // Folded chunks go back to the reader, which frees them: a chunk is ~5 heap blocks
   // a record (the entry's bytes, the decoded event's strings), work the folding
   // thread, the bottleneck, need not do.
   ChunkQueue spent(std::numeric_limits<size_t>::max());
   std::atomic<bool> reader_stop{false};
-  std::atomic<bool> exhausted{false};  // the reader reached the end of every range
+  std::atomic<bool> scanned_all{false};  // the reader reached the end of every range
+  std::atomic<bool> exhausted{false};    // ... and the decoder passed every chunk on
   std::thread reader([&] {
     projections::JournalMerge merge(**journal, *ranges);
     Status status;
@@ -481,21 +487,34 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
         break;
       }
       if (!*more) {
-        exhausted = true;
+        scanned_all = true;
         break;
       }
       chunk->records.reserve(chunk->entries.size());
-      chunk->decoded.reserve(chunk->entries.size());
       for (const JournalEntry& entry : chunk->entries) {
-        const bool filler = entry.value.empty();
         chunk->records.push_back(events::Record{topic, entry.partition, entry.offset, entry.key, entry.value,
-                                                entry.timestamp_ms, filler});
-        chunk->decoded.push_back(filler ? Result<events::Event>(Status::NotFound("filler"))
-                                        : events::DecodeWire(entry.value));
+                                                entry.timestamp_ms, entry.value.empty()});
       }
-      if (!queue.Push(std::move(chunk))) break;
+      if (!scanned.Push(std::move(chunk))) break;
     }
-    queue.Close(status);
+    scanned.Close(status);
+  });
+  std::thread decoder([&] {
+    bool passed_all = true;
+    while (auto chunk = scanned.Pop()) {
+      chunk->decoded.reserve(chunk->records.size());
+      for (const events::Record& record : chunk->records) {
+        chunk->decoded.push_back(record.filler ? Result<events::Event>(Status::NotFound("filler"))
+                                               : events::DecodeWire(record.value));
+      }
+      if (!queue.Push(std::move(chunk))) {
+        passed_all = false;
+        scanned.Cancel();  // the reader may wait to push
+        break;
+      }
+    }
+    if (passed_all && scanned_all) exhausted = true;
+    queue.Close(scanned.status());
   });
 
   // Records folded since the last checkpoint, with their dead letters (the chunks
@@ -553,6 +572,8 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   if (result.ok() && pending_records > 0) result = checkpoint(nullptr);
   reader_stop = true;
   queue.Cancel();
+  scanned.Cancel();
+  decoder.join();
   reader.join();
   RAPPORT_RETURN_IF_ERROR(result);
   RAPPORT_RETURN_IF_ERROR(queue.status());
