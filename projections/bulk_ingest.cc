@@ -94,10 +94,7 @@ void SortNewestLast(std::vector<Operation>& operations) {
   std::stable_sort(operations.begin(), operations.end(), KeyLess);
   size_t kept = 0;
   for (size_t i = 0; i < operations.size(); ++i) {
-    if (i + 1 < operations.size() && operations[i + 1].prefix == operations[i].prefix &&
-        operations[i + 1].key == operations[i].key) {
-      continue;
-    }
+    if (i + 1 < operations.size() && operations[i + 1].key == operations[i].key) continue;
     operations[kept++] = operations[i];
   }
   operations.resize(kept);

@@ -163,7 +163,7 @@ Status Journal::Scan(Partition partition, Offset from, Offset to, const Visitor&
   const std::string end = EntryKey(partition, to);
   const rocksdb::Slice until(end);
   auto it = store_->NewScanIterator(Family::kState, until);
-  for (it->Seek(EntryKey(partition, from)); it->Valid() && it->key().compare(end) < 0; it->Next()) {
+  for (it->Seek(EntryKey(partition, from)); it->Valid(); it->Next()) {  // the iterator stops at `until`
     auto entry = DecodeEntry(std::string_view(it->key().data(), it->key().size()),
                              std::string_view(it->value().data(), it->value().size()));
     if (!entry.ok()) return entry.status();
