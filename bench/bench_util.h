@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "events/wire_codec.h"
-#include "services/sample_data.h"
+#include "services/ingest/sample_data.h"
 
 namespace rapport::bench {
 
@@ -78,7 +78,7 @@ inline double EnvNumber(const char* name, double fallback) {
   return text == nullptr || *text == '\0' ? fallback : std::atof(text);
 }
 
-// The sample population (services/sample_data.h), made once per run of `make bench`
+// The sample population (services/ingest/sample_data.h), made once per run of `make bench`
 // and shared by its programs: with BENCH_DATA_DIR set, the history is kept there as
 // length-prefixed FlatBuffers envelopes, history-<customers>-<seed>.wire, and read
 // back (verify + decode is ~20x cheaper than generating). Without it, or when the

@@ -7,7 +7,7 @@
 #include "bench/bench_util.h"
 #include "events/json_codec.h"
 #include "events/wire_codec.h"
-#include "services/sample_data.h"
+#include "services/ingest/sample_data.h"
 
 int main(int argc, char** argv) {
   using namespace rapport;

@@ -2,10 +2,10 @@
 //   - each registered projection folding decoded events (checkpoint every 10,000),
 //     over the subset (the history's first SUBSET events, a consistent cut in time);
 //   - a rebuild from the event journal through the product's own path, `rapport
-//     replay` (services/replay.h): the journal as a secondary, partitions merged in
+//     replay` (services/analyst/replay.h): the journal as a secondary, partitions merged in
 //     event time, verify + decode on a reader thread, the projector's fold with the
 //     output's dedupe keys in memory, checkpoints ingested as sorted SST files
-//     (projections/bulk_ingest.h), the final ranking; every projection over the
+//     (storage/bulk_ingest.h), the final ranking; every projection over the
 //     subset, and the customer view over the whole history (the `rebuild_seconds`
 //     target; `replay_*` are the same runs);
 //   - the raw RocksDB WriteBatch rate for RAW events' worth of writes of the same
@@ -23,13 +23,13 @@
 
 #include "bench/bench_util.h"
 #include "events/wire_codec.h"
-#include "projections/batch_applier.h"
-#include "projections/journal.h"
-#include "projections/projector.h"
-#include "services/gateway.h"
-#include "services/projection_registry.h"
-#include "services/replay.h"
-#include "services/sample_data.h"
+#include "projections/runtime/batch_applier.h"
+#include "storage/journal.h"
+#include "projections/runtime/projector.h"
+#include "services/ingest/gateway.h"
+#include "services/platform/projection_registry.h"
+#include "services/analyst/replay.h"
+#include "services/ingest/sample_data.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -91,7 +91,7 @@ double CpuSeconds() {
 }
 
 // A full rebuild of NAME from <data_dir>/journal into `into`, the product's own
-// path: `rapport replay NAME` (services/replay.h) with its defaults (the journal as
+// path: `rapport replay NAME` (services/analyst/replay.h) with its defaults (the journal as
 // a secondary, partitions merged in event time, verify + decode on a reader thread,
 // the projector's fold with in-memory dedupe, checkpoints of 500,000 records
 // ingested as sorted SST files, the final ranking).

@@ -23,7 +23,7 @@
 #include "bench/bench_util.h"
 #include "bench/platform_status.h"
 #include "events/json_codec.h"
-#include "services/sample_data.h"
+#include "services/ingest/sample_data.h"
 
 namespace {
 

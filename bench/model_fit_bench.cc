@@ -9,9 +9,9 @@
 #include <random>
 #include <vector>
 
-#include "projections/bgnbd.h"
-#include "projections/gamma_gamma.h"
-#include "projections/model_simulation.h"
+#include "models/bgnbd.h"
+#include "models/gamma_gamma.h"
+#include "models/model_simulation.h"
 
 using namespace rapport::projections;
 

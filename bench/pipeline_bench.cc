@@ -27,11 +27,11 @@
 #include "events/consumer.h"
 #include "events/embedded_broker.h"
 #include "events/publisher.h"
-#include "projections/projector.h"
-#include "services/gateway.h"
-#include "services/platform.h"
-#include "services/projection_registry.h"
-#include "services/sample_data.h"
+#include "projections/runtime/projector.h"
+#include "services/ingest/gateway.h"
+#include "services/platform/platform.h"
+#include "services/platform/projection_registry.h"
+#include "services/ingest/sample_data.h"
 #include "tests/support/temp_dir.h"
 
 namespace {

@@ -18,7 +18,7 @@
 #include "bench/bench_util.h"
 #include "events/json_codec.h"
 #include "events/names.h"
-#include "services/sample_data.h"
+#include "services/ingest/sample_data.h"
 
 namespace {
 

@@ -10,11 +10,11 @@
 #include <cstdio>
 
 #include "events/time_format.h"
-#include "projections/loyalty_projection.h"
-#include "projections/satisfaction_projection.h"
-#include "services/loyalty_queries.h"
-#include "services/sample_data.h"
-#include "services/satisfaction_queries.h"
+#include "projections/loyalty/loyalty_projection.h"
+#include "projections/satisfaction/satisfaction_projection.h"
+#include "services/query/loyalty_queries.h"
+#include "services/ingest/sample_data.h"
+#include "services/query/satisfaction_queries.h"
 #include "tests/support/temp_dir.h"
 
 namespace {

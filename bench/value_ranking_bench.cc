@@ -10,9 +10,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "projections/customer_view_projection.h"
-#include "services/customer_queries.h"
-#include "services/sample_data.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "services/query/customer_queries.h"
+#include "services/ingest/sample_data.h"
 #include "tests/support/temp_dir.h"
 
 namespace {

@@ -25,17 +25,17 @@
 #include <spdlog/spdlog.h>
 
 #include "events/time_format.h"
-#include "services/analyst_cli.h"
-#include "services/alert_follow.h"
-#include "services/broker_lookup.h"
-#include "services/config.h"
-#include "services/model_fit.h"
-#include "services/model_parameters_topic.h"
-#include "services/dead_letter_command.h"
-#include "services/platform.h"
-#include "services/process_memory.h"
-#include "services/projection_registry.h"
-#include "services/sample_data.h"
+#include "services/analyst/analyst_cli.h"
+#include "services/alerts/alert_follow.h"
+#include "services/platform/broker_lookup.h"
+#include "services/config/config.h"
+#include "services/model/model_fit.h"
+#include "services/model/model_parameters_topic.h"
+#include "services/ops/dead_letter_command.h"
+#include "services/platform/platform.h"
+#include "services/process/process_memory.h"
+#include "services/platform/projection_registry.h"
+#include "services/ingest/sample_data.h"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include "events/kafka_handles.h"
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
-#include "projections/churn_alert.h"
-#include "projections/churn_projection.h"
-#include "projections/store.h"
-#include "services/alert_outbox.h"
+#include "projections/churn/churn_alert.h"
+#include "projections/churn/churn_projection.h"
+#include "storage/store.h"
+#include "services/alerts/alert_outbox.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {

@@ -17,10 +17,10 @@
 #include <thread>
 
 #include "events/kafka_settings.h"
-#include "projections/churn_alert.h"
-#include "projections/churn_projection.h"
-#include "services/alert_follow.h"
-#include "services/gateway.h"
+#include "projections/churn/churn_alert.h"
+#include "projections/churn/churn_projection.h"
+#include "services/alerts/alert_follow.h"
+#include "services/ingest/gateway.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/wait.h"

@@ -9,10 +9,10 @@
 #include <thread>
 
 #include "events/json_codec.h"
-#include "projections/churn_fit_book.h"
-#include "projections/churn_projection.h"
-#include "services/model_parameters_topic.h"
-#include "services/replay.h"
+#include "projections/churn/churn_fit_book.h"
+#include "projections/churn/churn_projection.h"
+#include "services/model/model_parameters_topic.h"
+#include "services/analyst/replay.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"

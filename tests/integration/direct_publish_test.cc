@@ -7,7 +7,7 @@
 
 #include "events/json_codec.h"
 #include "events/publisher.h"
-#include "services/gateway.h"
+#include "services/ingest/gateway.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/wait.h"
 

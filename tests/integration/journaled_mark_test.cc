@@ -1,5 +1,5 @@
 // In embedded mode the gateway journals its own events and marks them, so the
-// archiver does not write them a second time (services/archiver.h). The mark is
+// archiver does not write them a second time (services/ingest/archiver.h). The mark is
 // this process's own: a message from another client that carries the header (with
 // any other value) is still journaled, next to the gateway's own events.
 
@@ -10,8 +10,8 @@
 
 #include "events/json_codec.h"
 #include "events/publisher.h"
-#include "services/archiver.h"
-#include "services/gateway.h"
+#include "services/ingest/archiver.h"
+#include "services/ingest/gateway.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/wait.h"

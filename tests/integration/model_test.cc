@@ -9,10 +9,10 @@
 #include <random>
 
 #include "events/json_codec.h"
-#include "projections/bgnbd.h"
-#include "projections/clv.h"
-#include "services/model_fit.h"
-#include "services/model_parameters_topic.h"
+#include "models/bgnbd.h"
+#include "projections/domain/clv.h"
+#include "services/model/model_fit.h"
+#include "services/model/model_parameters_topic.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/wait.h"

@@ -14,7 +14,7 @@
 #include "events/json_codec.h"
 #include "events/kafka_handles.h"
 #include "events/wire_codec.h"
-#include "services/outbox.h"
+#include "services/ingest/outbox.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/wait.h"
 

@@ -8,9 +8,9 @@
 #include "events/embedded_broker.h"
 #include "events/publisher.h"
 #include "events/wire_codec.h"
-#include "projections/customer_view_projection.h"
-#include "projections/projector.h"
-#include "services/gateway.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "projections/runtime/projector.h"
+#include "services/ingest/gateway.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 

@@ -1,4 +1,4 @@
-// A rebuild (`rapport replay`, services/replay.h: dedupe keys in memory through a
+// A rebuild (`rapport replay`, services/analyst/replay.h: dedupe keys in memory through a
 // projections::DedupeFilter, checkpoints ingested as SST files) equals the live
 // projector's fold of the same journal, duplicates included: every family byte for
 // byte per key, each duplicate folded once. The reference is the live runtime's own
@@ -9,12 +9,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/batch_applier.h"
-#include "projections/journal.h"
-#include "projections/journal_merge.h"
-#include "services/projection_registry.h"
-#include "services/replay.h"
-#include "services/sample_data.h"
+#include "projections/runtime/batch_applier.h"
+#include "storage/journal.h"
+#include "storage/journal_merge.h"
+#include "services/platform/projection_registry.h"
+#include "services/analyst/replay.h"
+#include "services/ingest/sample_data.h"
 #include "tests/support/journal_entries.h"
 #include "tests/support/store_contents.h"
 #include "tests/support/temp_dir.h"

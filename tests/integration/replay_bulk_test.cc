@@ -1,14 +1,14 @@
 // A replay that ingests its checkpoints as sorted SST files (the default,
-// projections/bulk_ingest.h) builds the same store, byte for byte per key in every
+// storage/bulk_ingest.h) builds the same store, byte for byte per key in every
 // family, as one that writes WriteBatches, for every projection; stopped and
 // resumed it still does.
 
 #include <catch2/catch.hpp>
 
-#include "projections/journal.h"
-#include "services/projection_registry.h"
-#include "services/replay.h"
-#include "services/sample_data.h"
+#include "storage/journal.h"
+#include "services/platform/projection_registry.h"
+#include "services/analyst/replay.h"
+#include "services/ingest/sample_data.h"
 #include "tests/support/journal_entries.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/store_contents.h"

@@ -1,4 +1,4 @@
-// Analysts' replays (services/replay.h) against a real event journal and real
+// Analysts' replays (services/analyst/replay.h) against a real event journal and real
 // RocksDB stores, with the embedded platform where the live side matters: as-of
 // cuts, resuming, live == replay to the same offsets, what-if + diff, export ->
 // publish -> rebuild, and a head that only the journal still holds.
@@ -11,13 +11,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "projections/customer_view_projection.h"
-#include "projections/journal.h"
-#include "projections/offsets.h"
-#include "services/history_export.h"
-#include "services/projection_registry.h"
-#include "services/replay.h"
-#include "services/store_diff.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "storage/journal.h"
+#include "storage/offsets.h"
+#include "services/analyst/history_export.h"
+#include "services/platform/projection_registry.h"
+#include "services/analyst/replay.h"
+#include "services/analyst/store_diff.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/journal_entries.h"

@@ -23,7 +23,7 @@
 #include "events/json_codec.h"
 #include "events/names.h"
 #include "events/time_format.h"
-#include "services/sample_data.h"
+#include "services/ingest/sample_data.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/wait.h"
 

@@ -10,8 +10,8 @@
 
 #include "events/json_codec.h"
 #include "events/time_format.h"
-#include "projections/customer_view.h"
-#include "projections/customer_view_json.h"
+#include "projections/customer_view/customer_view.h"
+#include "projections/customer_view/customer_view_json.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/wait.h"
 

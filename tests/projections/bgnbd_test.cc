@@ -1,11 +1,11 @@
-#include "projections/bgnbd.h"
+#include "models/bgnbd.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <vector>
 
-#include "projections/model_simulation.h"
+#include "models/model_simulation.h"
 #include "tests/support/standard_errors.h"
 
 namespace rapport::projections {

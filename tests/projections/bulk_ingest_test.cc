@@ -1,4 +1,4 @@
-// projections/bulk_ingest.h: a batch ingested as SST files leaves a store exactly as
+// storage/bulk_ingest.h: a batch ingested as SST files leaves a store exactly as
 // Store::Write of the same batch does.
 
 #include <map>
@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/bulk_ingest.h"
-#include "projections/store.h"
+#include "storage/bulk_ingest.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/store_contents.h"
 

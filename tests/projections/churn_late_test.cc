@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/churn_projection.h"
+#include "projections/churn/churn_projection.h"
 #include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"

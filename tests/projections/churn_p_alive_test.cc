@@ -5,10 +5,10 @@
 #include <catch2/catch.hpp>
 
 #include "events/time_format.h"
-#include "projections/churn_fit_book.h"
-#include "projections/churn_projection.h"
-#include "projections/churn_rules.h"
-#include "projections/customer_lifecycle.h"
+#include "projections/churn/churn_fit_book.h"
+#include "projections/churn/churn_projection.h"
+#include "projections/churn/churn_rules.h"
+#include "projections/domain/customer_lifecycle.h"
 #include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/churn_projection.h"
-#include "projections/churn_rules.h"
+#include "projections/churn/churn_projection.h"
+#include "projections/churn/churn_rules.h"
 #include "tests/support/churn_harness.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"

@@ -1,10 +1,10 @@
-#include "projections/clv.h"
+#include "projections/domain/clv.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
 
-#include "projections/model_inputs.h"
+#include "projections/domain/model_inputs.h"
 
 namespace rapport::projections {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/customer_lifecycle.h"
+#include "projections/domain/customer_lifecycle.h"
 #include "tests/support/event_builders.h"
 
 namespace rapport::projections {

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/customer_merge.h"
+#include "projections/customer_view/customer_merge.h"
 #include "tests/support/event_builders.h"
 
 namespace rapport::projections {

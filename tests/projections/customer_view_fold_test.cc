@@ -4,7 +4,7 @@
 
 #include "events/json_codec.h"
 #include "events/time_format.h"
-#include "projections/customer_view.h"
+#include "projections/customer_view/customer_view.h"
 
 namespace rapport::projections {
 namespace {

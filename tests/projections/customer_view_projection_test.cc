@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/customer_value.h"
-#include "projections/customer_view_projection.h"
+#include "projections/customer_view/customer_value.h"
+#include "projections/customer_view/customer_view_projection.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,4 +1,4 @@
-#include "projections/decayed_average.h"
+#include "projections/domain/decayed_average.h"
 
 #include <catch2/catch.hpp>
 

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/dedupe_filter.h"
-#include "projections/store.h"
+#include "storage/dedupe_filter.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {

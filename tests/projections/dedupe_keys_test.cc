@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/dedupe_keys.h"
+#include "storage/dedupe_keys.h"
 
 namespace rapport::projections {
 namespace {

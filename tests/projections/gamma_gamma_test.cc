@@ -1,11 +1,11 @@
-#include "projections/gamma_gamma.h"
+#include "models/gamma_gamma.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <vector>
 
-#include "projections/model_simulation.h"
+#include "models/model_simulation.h"
 #include "tests/support/standard_errors.h"
 
 namespace rapport::projections {

@@ -1,11 +1,11 @@
 // Loyalty (DOMAIN.md §4) and the value x loyalty matrix (§3) over vectors of events:
 // the indicators, the weighted score, quadrants, the inactive mark, merges.
 
-#include "projections/loyalty.h"
+#include "projections/loyalty/loyalty.h"
 
 #include <catch2/catch.hpp>
 
-#include "projections/merged_states.h"
+#include "projections/runtime/merged_states.h"
 #include "tests/support/survey_builders.h"
 
 namespace rapport::projections {

@@ -1,4 +1,4 @@
-#include "projections/model_parameters.h"
+#include "models/model_parameters.h"
 
 #include <catch2/catch.hpp>
 

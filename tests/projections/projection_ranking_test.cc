@@ -2,11 +2,11 @@
 // store: the watermark survives in the meta family, a rebuild goes into the batch
 // it is due in, and a dropped batch's ranking is forgotten.
 
-#include "projections/projection_ranking.h"
+#include "projections/runtime/projection_ranking.h"
 
 #include <catch2/catch.hpp>
 
-#include "projections/projection_meta.h"
+#include "projections/runtime/projection_meta.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {

@@ -1,11 +1,11 @@
-#include "projections/ranking.h"
+#include "projections/domain/ranking.h"
 
 #include <array>
 #include <string>
 
 #include <catch2/catch.hpp>
 
-#include "projections/purchase_history.h"
+#include "projections/domain/purchase_history.h"
 
 namespace rapport::projections {
 namespace {

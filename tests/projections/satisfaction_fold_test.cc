@@ -8,8 +8,8 @@
 #include <map>
 #include <random>
 
-#include "projections/merged_states.h"
-#include "projections/satisfaction.h"
+#include "projections/runtime/merged_states.h"
+#include "projections/satisfaction/satisfaction.h"
 #include "tests/support/survey_builders.h"
 
 namespace rapport::projections {

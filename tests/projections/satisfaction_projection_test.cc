@@ -2,12 +2,12 @@
 // cell follows the ranking current when the event is folded, rankings rebuild at
 // start and on event time, states and cells survive a restart.
 
-#include "projections/satisfaction_projection.h"
+#include "projections/satisfaction/satisfaction_projection.h"
 
 #include <catch2/catch.hpp>
 
-#include "projections/loyalty_projection.h"
-#include "projections/projection_meta.h"
+#include "projections/loyalty/loyalty_projection.h"
+#include "projections/runtime/projection_meta.h"
 #include "tests/support/survey_builders.h"
 #include "tests/support/temp_dir.h"
 

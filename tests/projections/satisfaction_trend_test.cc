@@ -1,7 +1,7 @@
 // Trends (DOMAIN.md §4): the least-squares slope over the last 8 buckets and the
 // falling / steady / rising label against a threshold.
 
-#include "projections/satisfaction_trend.h"
+#include "projections/satisfaction/satisfaction_trend.h"
 
 #include <catch2/catch.hpp>
 

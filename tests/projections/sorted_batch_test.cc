@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "projections/sorted_batch.h"
-#include "projections/store.h"
+#include "storage/sorted_batch.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/store_contents.h"
 

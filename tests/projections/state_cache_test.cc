@@ -1,12 +1,12 @@
-// projections/state_cache.h: a write-back cache of per-customer states over a store.
+// projections/runtime/state_cache.h: a write-back cache of per-customer states over a store.
 
 #include <memory>
 #include <string>
 
 #include <catch2/catch.hpp>
 
-#include "projections/state_cache.h"
-#include "projections/store.h"
+#include "projections/runtime/state_cache.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {

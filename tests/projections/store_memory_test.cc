@@ -1,9 +1,9 @@
-// projections/store_memory.h: one memory budget for every store of a process.
+// storage/store_memory.h: one memory budget for every store of a process.
 
 #include <catch2/catch.hpp>
 
-#include "projections/store.h"
-#include "projections/store_memory.h"
+#include "storage/store.h"
+#include "storage/store_memory.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {

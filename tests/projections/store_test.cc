@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "projections/binary_codec.h"
-#include "projections/offsets.h"
-#include "projections/store.h"
+#include "storage/binary_codec.h"
+#include "storage/offsets.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {

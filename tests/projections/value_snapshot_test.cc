@@ -7,9 +7,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/customer_value.h"
-#include "projections/rank_cutoffs.h"
-#include "projections/value_snapshot.h"
+#include "projections/customer_view/customer_value.h"
+#include "projections/domain/rank_cutoffs.h"
+#include "projections/domain/value_snapshot.h"
 #include "tests/support/event_builders.h"
 
 namespace rapport::projections {

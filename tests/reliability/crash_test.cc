@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "services/platform.h"
+#include "services/platform/platform.h"
 #include "tests/reliability/reliability_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/embedded_platform.h"

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "events/event.h"
-#include "projections/journal.h"
-#include "projections/offsets.h"
-#include "projections/store.h"
-#include "services/sample_data.h"
+#include "storage/journal.h"
+#include "storage/offsets.h"
+#include "storage/store.h"
+#include "services/ingest/sample_data.h"
 
 namespace rapport::testing {
 

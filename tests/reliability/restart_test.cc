@@ -12,7 +12,7 @@
 #include "events/consumer.h"
 #include "events/json_codec.h"
 #include "events/wire_codec.h"
-#include "services/platform.h"
+#include "services/platform/platform.h"
 #include "tests/reliability/reliability_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/fold.h"

@@ -9,9 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include "events/publisher.h"
-#include "projections/customer_view_projection.h"
-#include "projections/projector.h"
-#include "services/platform.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "projections/runtime/projector.h"
+#include "services/platform/platform.h"
 #include "tests/reliability/reliability_support.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/fold.h"

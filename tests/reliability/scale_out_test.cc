@@ -13,9 +13,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "projections/customer_view_projection.h"
-#include "services/instance_registry.h"
-#include "services/platform.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "services/cluster/instance_registry.h"
+#include "services/platform/platform.h"
 #include "tests/reliability/reliability_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/embedded_platform.h"

@@ -9,8 +9,8 @@
 
 #include "events/names.h"
 #include "events/wire_codec.h"
-#include "projections/journal.h"
-#include "services/analyst_cli.h"
+#include "storage/journal.h"
+#include "services/analyst/analyst_cli.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,7 +1,7 @@
 // The HTTP server's connection limit: with every worker busy and the pending queue
 // full, the accept side waits for room instead of queueing without bound.
 
-#include "services/bounded_task_queue.h"
+#include "services/process/bounded_task_queue.h"
 
 #include <atomic>
 #include <future>

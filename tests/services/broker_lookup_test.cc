@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "services/broker_lookup.h"
-#include "services/platform.h"
+#include "services/platform/broker_lookup.h"
+#include "services/platform/platform.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport {

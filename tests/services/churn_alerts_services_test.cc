@@ -4,12 +4,12 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "projections/churn_projection.h"
-#include "services/alert_follow.h"
-#include "services/alert_routes.h"
-#include "services/alert_webhooks.h"
-#include "services/config.h"
-#include "services/projection_registry.h"
+#include "projections/churn/churn_projection.h"
+#include "services/alerts/alert_follow.h"
+#include "services/alerts/alert_routes.h"
+#include "services/alerts/alert_webhooks.h"
+#include "services/config/config.h"
+#include "services/platform/projection_registry.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 

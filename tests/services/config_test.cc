@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "services/config.h"
+#include "services/config/config.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {

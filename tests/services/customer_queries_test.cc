@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "projections/customer_view_projection.h"
-#include "services/customer_queries.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "services/query/customer_queries.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 

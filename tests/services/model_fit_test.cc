@@ -1,12 +1,12 @@
-#include "services/model_fit.h"
+#include "services/model/model_fit.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
 #include "events/wire_codec.h"
-#include "projections/model_inputs.h"
-#include "projections/model_simulation.h"
+#include "projections/domain/model_inputs.h"
+#include "models/model_simulation.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "services/config.h"
-#include "services/model_parameters_cache.h"
+#include "services/config/config.h"
+#include "services/model/model_parameters_cache.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {

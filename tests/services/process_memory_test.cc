@@ -9,8 +9,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "services/config.h"
-#include "services/process_memory.h"
+#include "services/config/config.h"
+#include "services/process/process_memory.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {

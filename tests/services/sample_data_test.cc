@@ -5,11 +5,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/customer_merge.h"
-#include "projections/customer_value.h"
-#include "projections/loyalty.h"
-#include "projections/merged_states.h"
-#include "services/sample_data.h"
+#include "projections/customer_view/customer_merge.h"
+#include "projections/customer_view/customer_value.h"
+#include "projections/loyalty/loyalty.h"
+#include "projections/runtime/merged_states.h"
+#include "services/ingest/sample_data.h"
 
 namespace rapport::services {
 namespace {

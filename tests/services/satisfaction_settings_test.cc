@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "services/config.h"
-#include "services/satisfaction_queries.h"
+#include "services/config/config.h"
+#include "services/query/satisfaction_queries.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {

@@ -12,7 +12,7 @@
 #include <catch2/catch.hpp>
 #include <rocksdb/write_batch.h>
 
-#include "projections/churn_projection.h"
+#include "projections/churn/churn_projection.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::testing {

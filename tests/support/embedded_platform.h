@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
-#include "services/platform.h"
-#include "services/projection_registry.h"
+#include "services/platform/platform.h"
+#include "services/platform/projection_registry.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::testing {

@@ -13,10 +13,10 @@
 #include <catch2/catch.hpp>
 
 #include "events/wire_codec.h"
-#include "projections/customer_view_projection.h"
-#include "projections/journal.h"
-#include "projections/projector.h"
-#include "projections/store.h"
+#include "projections/customer_view/customer_view_projection.h"
+#include "storage/journal.h"
+#include "projections/runtime/projector.h"
+#include "storage/store.h"
 
 namespace rapport::testing {
 

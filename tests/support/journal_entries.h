@@ -11,7 +11,7 @@
 #include "events/event.h"
 #include "events/names.h"
 #include "events/wire_codec.h"
-#include "projections/journal.h"
+#include "storage/journal.h"
 
 namespace rapport::testing {
 

@@ -9,7 +9,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "projections/store.h"
+#include "storage/store.h"
 
 namespace rapport::testing {
 

@@ -1,0 +1,84 @@
+#include "services/config/settings_binder.h"
+
+#include <charconv>
+#include <sstream>
+
+namespace rapport::services {
+namespace {
+
+template <typename Int>
+Status ParseInt(std::string_view name, std::string_view text, Int* out) {
+  Int value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Status::InvalidArgument(std::string(name), "must be an integer, got \"" + std::string(text) + "\"");
+  }
+  *out = value;
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SettingsBinder::Bind(std::string name, int* field) {
+  setters_[name] = {[name, field](std::string_view t) { return ParseInt(name, t, field); },
+                    [field] { return std::to_string(*field); }};
+}
+
+void SettingsBinder::Bind(std::string name, int64_t* field) {
+  setters_[name] = {[name, field](std::string_view t) { return ParseInt(name, t, field); },
+                    [field] { return std::to_string(*field); }};
+}
+
+void SettingsBinder::Bind(std::string name, double* field) {
+  setters_[name] = {[name, field](std::string_view t) {
+                      std::string text(t);
+                      char* end = nullptr;
+                      double value = std::strtod(text.c_str(), &end);
+                      if (text.empty() || end != text.c_str() + text.size()) {
+                        return Status::InvalidArgument(name, "must be a number, got \"" + text + "\"");
+                      }
+                      *field = value;
+                      return Status::Ok();
+                    },
+                    [field] {
+                      std::ostringstream out;
+                      out << *field;
+                      return out.str();
+                    }};
+}
+
+void SettingsBinder::Bind(std::string name, bool* field) {
+  setters_[name] = {[name, field](std::string_view t) {
+                      if (t == "true" || t == "1" || t == "yes" || t == "on") {
+                        *field = true;
+                      } else if (t == "false" || t == "0" || t == "no" || t == "off") {
+                        *field = false;
+                      } else {
+                        return Status::InvalidArgument(name, "must be true or false, got \"" + std::string(t) + "\"");
+                      }
+                      return Status::Ok();
+                    },
+                    [field] { return std::string(*field ? "true" : "false"); }};
+}
+
+void SettingsBinder::Bind(std::string name, std::string* field) {
+  setters_[name] = {[field](std::string_view t) {
+                      *field = std::string(t);
+                      return Status::Ok();
+                    },
+                    [field] { return *field; }};
+}
+
+Status SettingsBinder::Set(std::string_view name, std::string_view text) {
+  auto it = setters_.find(name);
+  if (it == setters_.end()) return Status::InvalidArgument(std::string(name), "unknown setting");
+  return it->second.set(text);
+}
+
+std::map<std::string, std::string> SettingsBinder::Dump() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, entry] : setters_) out[name] = entry.get();
+  return out;
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,93 @@
+#include "services/http/http_server.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+#include "services/process/bounded_task_queue.h"
+#include "services/process/thread_name.h"
+
+namespace rapport::services {
+
+void Send(httplib::Response& out, const HttpResponse& response) {
+  out.status = response.status;
+  out.set_content(response.body, response.content_type.c_str());
+}
+
+HttpServer::HttpServer(const GatewayLimits& limits) {
+  server_.set_payload_max_length(static_cast<size_t>(limits.max_body_bytes));
+  const int threads = std::max(2, limits.threads);
+  // httplib's task-queue hook wants an owning raw pointer; the server deletes it.
+  const auto pending = static_cast<size_t>(std::max(1, limits.max_pending_connections));
+  server_.new_task_queue = [threads, pending] { return new BoundedTaskQueue(static_cast<size_t>(threads), pending); };
+  server_.set_keep_alive_max_count(1000);
+  // httplib writes a response's headers and body in two send()s: with Nagle's
+  // algorithm the body waits for the client's delayed ACK (40 ms on Linux) on
+  // every keep-alive request.
+  server_.set_tcp_nodelay(true);
+  server_.set_read_timeout(30, 0);
+  // Debian's cpp-httplib listens with a backlog of 5. A burst of new connections
+  // (16 clients connecting at once) overflowed it, and each dropped handshake waited
+  // for the kernel's 1 s SYN retransmission (TcpExtListenOverflows): the ~1 s p999
+  // of bench/http_load's query run. The listening socket is noted here and Start
+  // listens on it again with a deeper backlog (Linux updates it in place).
+  server_.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
+  server_.set_exception_handler([](const httplib::Request& request, httplib::Response& response,
+                                   std::exception_ptr error) {
+    std::string what = "unexpected error";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("http {} {}: {}", request.method, request.path, what);
+    Send(response, ErrorResponse(Status::Internal(what)));
+  });
+  server_.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    Status status = response.status == 413 ? Status::ResourceExhausted("request body too large")
+                    : response.status == 404 ? Status::NotFound("no such endpoint")
+                                             : Status::InvalidArgument("", "bad request");
+    const int code = response.status;
+    Send(response, ErrorResponse(status));
+    response.status = code;
+  });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start(const HostPort& address) {
+  if (address.port == 0) {
+    port_ = server_.bind_to_any_port(address.host.c_str());
+  } else {
+    port_ = server_.bind_to_port(address.host.c_str(), address.port) ? address.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port));
+  }
+  constexpr int kListenBacklog = 1024;  // the kernel caps it at net.core.somaxconn
+  if (listen_socket_ >= 0 && ::listen(listen_socket_, kListenBacklog) != 0) {
+    spdlog::warn("http: cannot deepen the listen backlog: {}", std::strerror(errno));
+  }
+  thread_ = std::thread([this] {
+    NameThisThread("http-accept");
+    server_.listen_after_bind();
+  });
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (thread_.joinable()) {
+    server_.stop();
+    thread_.join();
+  }
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,90 @@
+#include "services/ingest/gateway.h"
+
+#include <chrono>
+
+#include "events/json_codec.h"
+#include "events/names.h"
+#include "events/wire_codec.h"
+#include "services/ingest/archiver.h"
+
+namespace rapport::services {
+
+int64_t WallClockMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Gateway::Gateway(events::Publisher& publisher, events::TopicNames topics, GatewayLimits limits,
+                 projections::Journal* journal, Clock clock)
+    : publisher_(publisher), topics_(std::move(topics)), limits_(limits), journal_(journal), clock_(std::move(clock)) {}
+
+events::OutgoingMessage ToKafkaMessage(const events::Event& event, const std::string& topic) {
+  events::OutgoingMessage message;
+  message.topic = topic;
+  message.key = event.customer_id.str();
+  message.value = events::EncodeWire(event);
+  message.timestamp_ms = event.occurred_at_ms;
+  message.headers = {{std::string(events::kHeaderEventType), std::string(events::Name(event.type()))},
+                     {std::string(events::kHeaderSchemaVersion), std::to_string(events::kSchemaVersion)}};
+  return message;
+}
+
+Status Gateway::Publish(std::vector<events::Event>& events) {
+  const int64_t now = clock_();
+  std::vector<events::OutgoingMessage> messages;
+  messages.reserve(events.size());
+  for (events::Event& event : events) {
+    event.recorded_at_ms = now;
+    messages.push_back(ToKafkaMessage(event, topics_.interactions));
+    // Journaled below, before the 202: the embedded-mode archiver skips it.
+    if (journal_ != nullptr) messages.back().headers.emplace_back(kHeaderJournaled, ProcessJournaledMark());
+  }
+  if (journal_ == nullptr) return outbox_ ? outbox_->Publish(messages) : publisher_.PublishAndWait(messages);
+
+  std::vector<events::Delivery> deliveries;
+  RAPPORT_RETURN_IF_ERROR(publisher_.PublishAndWait(messages, &deliveries));
+  std::vector<projections::JournalEntry> entries;
+  entries.reserve(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    entries.push_back({deliveries[i].partition, deliveries[i].offset, std::move(messages[i].key),
+                       std::move(messages[i].value), messages[i].timestamp_ms,
+                       std::string(events::Name(events[i].type()))});
+  }
+  return journal_->Append(entries, /*sync=*/true);
+}
+
+HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type) {
+  if (static_cast<int64_t>(body.size()) > limits_.max_body_bytes) {
+    return ErrorResponse(Status::ResourceExhausted("body exceeds " + std::to_string(limits_.max_body_bytes) +
+                                                   " bytes"));
+  }
+  std::vector<events::Event> events;
+  const bool ndjson = content_type.starts_with("application/x-ndjson");
+  if (ndjson) {
+    events::NdjsonBatch batch = events::DecodeNdjson(body, static_cast<size_t>(limits_.max_batch_events));
+    if (batch.error) {
+      HttpResponse response = ErrorResponse(batch.error->status);
+      auto json = nlohmann::json::parse(response.body);
+      json["line"] = batch.error->line;
+      response.body = json.dump();
+      return response;
+    }
+    events = std::move(batch.events);
+  } else {
+    auto event = events::DecodeJsonEvent(body);
+    if (!event.ok()) return ErrorResponse(event.status());
+    events.push_back(std::move(event).value());
+  }
+  if (events.empty()) return ErrorResponse(Status::InvalidArgument("", "no events in the body"));
+
+  Status published = Publish(events);
+  if (!published.ok()) {
+    // Kafka did not acknowledge everything: the client must retry (event ids make
+    // the retry count once).
+    return ErrorResponse(Status::Unavailable(published.ToString()));
+  }
+  return JsonResponse(202, {{"accepted", events.size()}});
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,308 @@
+#include "services/platform/platform.h"
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "projections/loyalty/loyalty.h"
+#include "projections/satisfaction/satisfaction_projection.h"
+#include "services/alerts/alert_routes.h"
+#include "services/ingest/journal_restore.h"
+#include "services/platform/projection_registry.h"
+#include "services/platform/routes.h"
+#include "services/process/thread_name.h"
+#include "services/process/thread_priority.h"
+
+namespace rapport::services {
+
+std::filesystem::path BootstrapFile(const Config& config) {
+  return std::filesystem::path(config.data_dir) / "bootstrap.servers";
+}
+
+Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Roles& roles) {
+  std::unique_ptr<Platform> platform(new Platform(config));
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
+  RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.background_nice, "background_nice"));
+  // Every store this process opens shares one memory budget (storage.*).
+  RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
+
+  if (platform->config_.brokers.empty()) {
+    if (roles.embedded_broker) {
+      RAPPORT_RETURN_IF_ERROR(platform->StartBroker());
+    } else if (!roles.gateway && roles.projections.empty()) {
+      // The query API alone needs no Kafka.
+    } else {
+      return Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers (or RAPPORT_BROKERS)");
+    }
+  }
+  if (!platform->config_.brokers.empty()) {
+    auto publisher = events::Publisher::Create(platform->config_.kafka, "rapport");
+    if (!publisher.ok()) return publisher.status();
+    platform->publisher_ = std::move(publisher).value();
+  }
+  RAPPORT_RETURN_IF_ERROR(platform->OpenJournal(roles));
+  // The archive consumer journals what other Kafka clients publish straight to the
+  // topic. In embedded mode it runs too: the gateway journals its own events before
+  // answering 202, and kcat/Java publishers reach the journal through the archiver.
+  if (roles.archive || platform->broker_) RAPPORT_RETURN_IF_ERROR(platform->StartArchiver());
+  if (roles.gateway) {
+    // In embedded mode the gateway keeps the history itself; with a real cluster
+    // the archive consumer does.
+    projections::Journal* journal = platform->broker_ ? platform->journal_.get() : nullptr;
+    platform->gateway_ =
+        std::make_unique<Gateway>(*platform->publisher_, platform->config_.kafka.topics, config.gateway, journal);
+    if (!platform->broker_) {
+      // A real cluster may be away: accepted events wait in the outbox meanwhile.
+      auto outbox = Outbox::Open(std::filesystem::path(config.data_dir) / "outbox", platform->config_.kafka,
+                                 config.gateway.outbox);
+      if (!outbox.ok()) return outbox.status();
+      platform->gateway_->UseOutbox(std::move(outbox).value());
+    }
+  }
+  if (roles.cluster) RAPPORT_RETURN_IF_ERROR(platform->StartCluster());
+  for (const std::string& name : roles.projections) RAPPORT_RETURN_IF_ERROR(platform->StartProjection(name));
+  if (roles.query) RAPPORT_RETURN_IF_ERROR(platform->StartQuery());
+  RAPPORT_RETURN_IF_ERROR(platform->StartHttp(roles));
+  if (platform->registry_) platform->AdvertiseCluster();
+  return platform;
+}
+
+Status Platform::StartBroker() {
+  std::vector<events::TopicSpec> topics;
+  for (const std::string& topic :
+       {config_.kafka.topics.interactions, config_.kafka.topics.churn_alerts, config_.kafka.topics.dead_letter,
+        config_.kafka.topics.model_parameters}) {
+    topics.push_back({topic, config_.kafka.partitions, config_.kafka.replication_factor});
+  }
+  topics.push_back({config_.kafka.topics.instances, 1, config_.kafka.replication_factor});  // docs/scaling.md
+  auto broker = events::EmbeddedBroker::Start(config_.embedded_brokers, topics);
+  if (!broker.ok()) return broker.status();
+  broker_ = std::move(broker).value();
+  config_.brokers = broker_->bootstrap_servers();
+  config_.kafka.bootstrap_servers = config_.brokers;
+
+  std::ofstream out(BootstrapFile(config_), std::ios::trunc);
+  out << config_.brokers << "\n";
+  if (!out) return Status::Unavailable("cannot write " + BootstrapFile(config_).string());
+  return Status::Ok();
+}
+
+Status Platform::OpenJournal(const Roles& roles) {
+  const auto dir = std::filesystem::path(config_.data_dir) / "journal";
+  const bool writer = broker_ != nullptr || roles.archive;
+  if (!writer && !std::filesystem::exists(dir / "CURRENT")) return Status::Ok();  // none to read
+  if (!writer && roles.projections.empty()) return Status::Ok();
+  auto journal = projections::Journal::Open(dir, writer ? projections::OpenMode::kReadWrite
+                                                        : projections::OpenMode::kSecondary);
+  if (!journal.ok()) return journal.status();
+  journal_ = std::move(journal).value();
+  if (broker_) {
+    // A fresh embedded broker: give it back the history, at the same offsets.
+    auto floors = StoredOffsetFloors(config_.data_dir, ProjectionNames(), config_.kafka.topics.interactions);
+    if (!floors.ok()) return floors.status();
+    auto restored = RestoreIntoBroker(*journal_, *publisher_, config_.kafka.topics.interactions, *floors);
+    if (!restored.ok()) return restored.status();
+    restored_ = *restored;
+  }
+  return Status::Ok();
+}
+
+Status Platform::StartArchiver() {
+  auto archiver = Archiver::Create(config_.kafka, *journal_, /*skip_journaled=*/broker_ != nullptr);
+  if (!archiver.ok()) return archiver.status();
+  archiver_ = std::move(archiver).value();
+  archiver_thread_ = std::thread([this] {
+    NameThisThread("archiver");
+    SetThisThreadNice(config_.background_nice);
+    Status result = archiver_->Run();
+    if (!result.ok()) spdlog::error("archive stopped: {}", result.ToString());
+  });
+  return Status::Ok();
+}
+
+Status Platform::StartProjection(const std::string& name) {
+  auto running = std::make_unique<RunningProjection>();
+  running->name = name;
+  auto store = projections::Store::Open(std::filesystem::path(config_.data_dir) / name,
+                                        projections::OpenMode::kReadWrite);
+  if (!store.ok()) return store.status();
+  running->store = std::move(store).value();
+  ProjectionDeps deps;
+  deps.partitions = config_.kafka.partitions;
+  deps.live = true;
+  if (name == "churn" && !config_.brokers.empty()) {
+    // The model fits for the P(alive) rule; the reader lives as long as the
+    // projection that polls it.
+    auto fits = ModelCache();
+    if (!fits.ok()) return fits.status();
+    deps.model_fits = [fits = *fits] { return fits->History(); };
+  }
+  auto projection = MakeProjection(name, *running->store, config_.domain, deps);
+  if (!projection.ok()) return projection.status();
+  running->projection = std::move(projection).value();
+  auto projector = projections::Projector::Create(config_.kafka, ProjectorOptionsFor(name), *running->store,
+                                                  *running->projection, *publisher_, journal_.get());
+  if (!projector.ok()) return projector.status();
+  running->projector = std::move(projector).value();
+  running->thread = std::thread([r = running.get(), nice = config_.background_nice] {
+    NameThisThread("p:" + r->name);
+    SetThisThreadNice(nice);
+    Status result = r->projector->Run();
+    if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
+  });
+  if (name == "churn") {
+    // Alert delivery beside the projector: the outbox to Kafka, and webhooks.
+    alert_outbox_ = std::make_unique<AlertOutbox>(*running->store, *publisher_, config_.kafka.topics.churn_alerts,
+                                                  config_.domain.churn.outbox_batch);
+    alert_outbox_->Start();
+    auto urls = ParseWebhookUrls(config_.domain.churn.webhook_urls);
+    if (!urls.ok()) return urls.status();
+    if (!urls->empty()) {
+      alert_webhooks_ = std::make_unique<AlertWebhooks>(*running->store, std::move(urls).value(), config_.domain.churn);
+      alert_webhooks_->Start();
+    }
+  }
+  running_.push_back(std::move(running));
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<ModelParametersCache>> Platform::ModelCache() {
+  if (!model_cache_) {
+    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
+    if (!cache.ok()) return cache.status();
+    model_cache_ = std::move(cache).value();
+  }
+  return model_cache_;
+}
+
+Status Platform::StartQuery() {
+  auto store_for = [&](const std::string& name) -> Result<const projections::Store*> {
+    for (const auto& running : running_) {
+      if (running->name == name) return static_cast<const projections::Store*>(running->store.get());
+    }
+    const auto dir = std::filesystem::path(config_.data_dir) / name;
+    if (!std::filesystem::exists(dir / "CURRENT")) return static_cast<const projections::Store*>(nullptr);
+    auto follower = projections::Store::Open(dir, projections::OpenMode::kSecondary);
+    if (!follower.ok()) return follower.status();
+    followers_.push_back(std::move(follower).value());
+    return static_cast<const projections::Store*>(followers_.back().get());
+  };
+  QueryStores stores;
+  auto customer_view = store_for("customer-view");
+  if (!customer_view.ok()) return customer_view.status();
+  stores.customer_view = *customer_view;
+  if (!config_.brokers.empty()) {
+    auto cache = ModelCache();
+    if (!cache.ok()) return cache.status();
+    stores.model_parameters = cache->get();
+  }
+  auto satisfaction = store_for("satisfaction");
+  if (!satisfaction.ok()) return satisfaction.status();
+  stores.satisfaction = *satisfaction;
+  auto loyalty = store_for("loyalty");
+  if (!loyalty.ok()) return loyalty.status();
+  stores.loyalty = *loyalty;
+  // The query service evaluates trends and loyalty with its own settings (`serve`).
+  if (stores.satisfaction) RAPPORT_RETURN_IF_ERROR(projections::CheckSatisfactionSettings(config_.domain));
+  if (stores.loyalty) RAPPORT_RETURN_IF_ERROR(projections::CheckLoyaltySettings(config_.domain));
+  auto churn = store_for("churn");
+  if (!churn.ok()) return churn.status();
+  churn_store_ = *churn;
+  query_ = std::make_unique<QueryService>(stores, config_.domain);
+  if (!followers_.empty()) catch_up_ = std::thread([this] {
+    NameThisThread("catch-up");
+    CatchUpLoop();
+  });
+  return Status::Ok();
+}
+
+void Platform::CatchUpLoop() {
+  while (!stopping_) {
+    for (auto& follower : followers_) {
+      Status status = follower->CatchUp();
+      if (!status.ok()) spdlog::warn("catch up {}: {}", follower->dir().string(), status.ToString());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Status Platform::StartHttp(const Roles& roles) {
+  auto address = ParseHostPort(config_.listen, "listen");
+  if (!address.ok()) return address.status();
+  if (config_.gateway.max_pending_connections < 1) {
+    return Status::InvalidArgument("gateway.max_pending_connections", "must be at least 1");
+  }
+  http_ = std::make_unique<HttpServer>(config_.gateway);
+  AddHealthRoutes(http_->raw(), *this);
+  if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
+  if (registry_ && query_) {
+    router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
+                                               std::chrono::milliseconds(config_.cluster.forward_patience_ms));
+    AddClusterRoutes(http_->raw(), *router_, *registry_);
+  }
+  if (query_) AddQueryRoutes(http_->raw(), *query_);
+  if (query_) AddAlertRoutes(http_->raw(), churn_store_, stopping_);
+  return http_->Start(*address);
+}
+
+bool Platform::ready() const {
+  if (archiver_ && !archiver_->ready()) return false;
+  for (const auto& running : running_) {
+    if (!running->projector->ready()) return false;
+  }
+  return true;
+}
+
+nlohmann::json Platform::ReadinessJson() const {
+  nlohmann::json projectors = nlohmann::json::object();
+  for (const auto& running : running_) {
+    auto stats = running->projector->stats();
+    projectors[running->name] = {{"ready", running->projector->ready()},
+                                 {"applied", stats.applied},
+                                 {"duplicates", stats.duplicates},
+                                 {"dead_lettered", stats.dead_lettered},
+                                 {"repeated_dropped", stats.repeated_dropped},
+                                 {"offset_gaps", stats.offset_gaps}};
+  }
+  nlohmann::json out = {{"ready", ready()}, {"projectors", projectors}};
+  if (gateway_ && gateway_->outbox()) out["outbox"] = {{"waiting", gateway_->outbox()->size()}};
+  return out;
+}
+
+void Platform::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  stopping_ = true;
+  if (http_) http_->Stop();
+  for (auto& running : running_) running->projector->Stop();
+  if (archiver_) archiver_->Stop();
+  if (archiver_thread_.joinable()) archiver_thread_.join();
+  for (auto& running : running_) {
+    if (running->thread.joinable()) running->thread.join();
+  }
+  if (alert_webhooks_) alert_webhooks_->Stop();
+  if (alert_outbox_) alert_outbox_->Stop();
+  alert_webhooks_.reset();
+  alert_outbox_.reset();
+  if (catch_up_.joinable()) catch_up_.join();
+  model_cache_.reset();
+  running_.clear();
+  router_.reset();
+  registry_.reset();  // after the projectors: their revocations reach it
+  followers_.clear();
+  archiver_.reset();
+  gateway_.reset();
+  if (publisher_) {
+    Status flushed = publisher_->Flush(std::chrono::seconds(10));
+    if (!flushed.ok()) spdlog::warn("flush on stop: {}", flushed.ToString());
+  }
+  publisher_.reset();
+  broker_.reset();
+  journal_.reset();
+}
+
+Platform::~Platform() { Stop(); }
+
+}  // namespace rapport::services

@@ -1,0 +1,124 @@
+#pragma once
+// Assembles the pieces a rapport process runs, by role: the embedded broker (only
+// `rapport up` without --brokers), the gateway, projectors, the query API and the
+// health endpoints on one HTTP listener. `rapport up` is all roles in one process;
+// `rapport gateway | project NAME | serve` are one role each. Integration tests
+// start a Platform exactly as the binary does.
+//
+// Lifecycle: Start, then Stop (or destroy). Thread-safe accessors.
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/embedded_broker.h"
+#include "events/publisher.h"
+#include "storage/journal.h"
+#include "projections/runtime/projector.h"
+#include "services/alerts/alert_outbox.h"
+#include "services/alerts/alert_webhooks.h"
+#include "services/ingest/archiver.h"
+#include "storage/store.h"
+#include "services/config/config.h"
+#include "services/cluster/customer_router.h"
+#include "services/cluster/instance_registry.h"
+#include "services/ingest/gateway.h"
+#include "services/http/http_server.h"
+#include "services/query/query_service.h"
+
+namespace rapport::services {
+
+struct Roles {
+  bool embedded_broker = false;  // start one when config.brokers is empty
+  bool gateway = false;
+  bool archive = false;  // write the journal from the topic (real clusters)
+  bool query = false;
+  // Scale-out (docs/scaling.md): announce this instance's partitions in
+  // rapport.instances and route customer queries to their owners.
+  bool cluster = false;
+  std::vector<std::string> projections;  // projectors to run
+};
+
+class Platform {
+ public:
+  static Result<std::unique_ptr<Platform>> Start(const Config& config, const Roles& roles);
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  void Stop();
+
+  // Every projector assigned and caught up with the end of its partitions once.
+  bool ready() const;
+  nlohmann::json ReadinessJson() const;
+
+  const std::string& bootstrap_servers() const { return config_.brokers; }
+  int http_port() const { return http_ ? http_->port() : 0; }
+  const Config& config() const { return config_; }
+  Gateway* gateway() { return gateway_.get(); }
+  events::EmbeddedBroker* embedded_broker() { return broker_.get(); }
+  events::Publisher* publisher() { return publisher_.get(); }
+  projections::Journal* journal() { return journal_.get(); }
+  // Messages re-published from the journal into the embedded broker at start.
+  int64_t restored() const { return restored_; }
+  // Scale-out only (Roles::cluster); null otherwise.
+  const InstanceRegistry* registry() const { return registry_.get(); }
+
+ private:
+  struct RunningProjection {
+    std::string name;
+    std::unique_ptr<projections::Store> store;
+    std::unique_ptr<projections::Projection> projection;
+    std::unique_ptr<projections::Projector> projector;
+    std::thread thread;
+  };
+
+  explicit Platform(Config config) : config_(std::move(config)) {}
+  Status StartBroker();
+  Status OpenJournal(const Roles& roles);
+  Status StartArchiver();
+  Status StartProjection(const std::string& name);
+  Status StartQuery();
+  // The process's one reader of the model parameters topic (when Kafka is known),
+  // shared by the query API and the churn projection; started on first use.
+  Result<std::shared_ptr<ModelParametersCache>> ModelCache();
+  Status StartHttp(const Roles& roles);
+  void CatchUpLoop();
+  // services/platform/platform_cluster.cc
+  Status StartCluster();
+  void AdvertiseCluster();
+  projections::ProjectorOptions ProjectorOptionsFor(const std::string& name);
+
+  Config config_;
+  std::unique_ptr<events::EmbeddedBroker> broker_;
+  std::unique_ptr<events::Publisher> publisher_;
+  std::unique_ptr<projections::Journal> journal_;
+  std::unique_ptr<Archiver> archiver_;
+  std::thread archiver_thread_;
+  std::unique_ptr<Gateway> gateway_;
+  std::vector<std::unique_ptr<RunningProjection>> running_;
+  std::vector<std::unique_ptr<projections::Store>> followers_;  // secondary stores for `serve`
+  std::shared_ptr<ModelParametersCache> model_cache_;  // see ModelCache()
+  std::unique_ptr<QueryService> query_;
+  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<InstanceRegistry> registry_;  // scale-out only
+  std::unique_ptr<CustomerRouter> router_;
+  std::atomic<bool> stopping_{false};
+  std::thread catch_up_;
+  bool stopped_ = false;
+  int64_t restored_ = 0;
+  // Churn alerts (services/alert_*.h): the store the alert API reads, and the
+  // delivery that runs beside the churn projector.
+  const projections::Store* churn_store_ = nullptr;
+  std::unique_ptr<AlertOutbox> alert_outbox_;
+  std::unique_ptr<AlertWebhooks> alert_webhooks_;
+};
+
+// `<data-dir>/bootstrap.servers`, written by `rapport up` for other clients.
+std::filesystem::path BootstrapFile(const Config& config);
+
+}  // namespace rapport::services

@@ -1,0 +1,41 @@
+// The scale-out part of Platform (docs/scaling.md): the instance registry, fed by
+// the customer-view projector's assignment changes, and advertised once the HTTP
+// port is known.
+
+#include <spdlog/spdlog.h>
+
+#include "projections/customer_view/customer_view_projection.h"
+#include "services/platform/platform.h"
+
+namespace rapport::services {
+
+Status Platform::StartCluster() {
+  if (broker_) return Status::InvalidArgument("brokers", "scale-out needs a real Kafka cluster (--brokers)");
+  if (config_.cluster.forward_patience_ms <= 0) {
+    return Status::InvalidArgument("cluster.forward_patience_ms", "must be positive");
+  }
+  auto registry = InstanceRegistry::Start(config_.kafka, config_.cluster.instance_id);
+  if (!registry.ok()) return registry.status();
+  registry_ = std::move(registry).value();
+  return Status::Ok();
+}
+
+void Platform::AdvertiseCluster() {
+  std::string address = config_.cluster.advertise;
+  if (address.empty()) address = ParseHostPort(config_.listen, "listen")->host + ":" + std::to_string(http_port());
+  registry_->SetAddress(address);
+}
+
+projections::ProjectorOptions Platform::ProjectorOptionsFor(const std::string& name) {
+  projections::ProjectorOptions options;
+  // Queries are routed by the customer view's partitions.
+  if (registry_ && name == projections::CustomerViewProjection::kName) {
+    options.on_assignment = [registry = registry_.get()](const std::vector<Partition>& assigned,
+                                                         const std::vector<Partition>& serving) {
+      registry->SetAssignment(assigned, serving);
+    };
+  }
+  return options;
+}
+
+}  // namespace rapport::services

@@ -1,0 +1,18 @@
+#pragma once
+// The HTTP endpoints, grouped by role. Handlers only translate between HTTP and
+// the role objects; all logic lives in Gateway and QueryService.
+
+#include <httplib.h>
+
+#include "services/ingest/gateway.h"
+#include "services/query/query_service.h"
+
+namespace rapport::services {
+
+class Platform;
+
+void AddHealthRoutes(httplib::Server& server, const Platform& platform);   // /healthz, /readyz
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway);          // POST /v1/events
+void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // GET /v1/...
+
+}  // namespace rapport::services

@@ -1,0 +1,213 @@
+#include "storage/journal.h"
+
+#include <spdlog/spdlog.h>
+
+#include "storage/binary_codec.h"
+#include "storage/offsets.h"
+#include "storage/sorted_batch.h"
+
+namespace rapport::projections {
+namespace {
+
+// Entries live in the state family under a 12-byte key: big-endian partition and
+// offset, so a prefix scan walks one partition in offset order. The customer
+// index lives in the index family: customer id, NUL, big-endian timestamp,
+// partition and offset (ids are printable, so NUL ends the id).
+constexpr uint8_t kEntryVersion = 1;
+constexpr uint64_t kMaxWalBytes = 64ull << 20;
+
+void PutBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+uint64_t GetBigEndian(std::string_view in, size_t at, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<uint8_t>(in[at + i]);
+  return value;
+}
+
+std::string EntryKey(Partition partition, Offset offset) {
+  std::string key;
+  PutBigEndian(key, static_cast<uint32_t>(partition.value()), 4);
+  PutBigEndian(key, static_cast<uint64_t>(offset.value()), 8);
+  return key;
+}
+
+std::string CustomerKey(const JournalEntry& entry) {
+  std::string key = entry.key;
+  key.push_back('\0');
+  // Flip the sign bit so negative times sort before positive ones.
+  PutBigEndian(key, static_cast<uint64_t>(entry.timestamp_ms) ^ (1ULL << 63), 8);
+  key += EntryKey(entry.partition, entry.offset);
+  return key;
+}
+
+std::string EncodeEntry(const JournalEntry& entry) {
+  BinaryWriter w;
+  w.PutU8(kEntryVersion);
+  w.PutString(entry.key);
+  w.PutSigned(entry.timestamp_ms);
+  w.PutString(entry.value);
+  w.PutString(entry.event_type);
+  return w.Release();
+}
+
+Result<JournalEntry> DecodeEntry(std::string_view key, std::string_view bytes) {
+  if (key.size() != 12) return Status::Corruption("journal: malformed entry key");
+  JournalEntry entry;
+  entry.partition = Partition(static_cast<int32_t>(GetBigEndian(key, 0, 4)));
+  entry.offset = Offset(static_cast<int64_t>(GetBigEndian(key, 4, 8)));
+  BinaryReader r(bytes);
+  uint8_t version = 0;
+  r.GetU8(&version);
+  r.GetString(&entry.key);
+  r.GetSigned(&entry.timestamp_ms);
+  r.GetString(&entry.value);
+  r.GetString(&entry.event_type);
+  if (!r.ok() || !r.at_end() || version != kEntryVersion) {
+    return Status::Corruption("journal: malformed entry at partition " + std::to_string(entry.partition.value()) +
+                              " offset " + std::to_string(entry.offset.value()));
+  }
+  return entry;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir, OpenMode mode,
+                                               std::filesystem::path secondary_dir) {
+  auto store = Store::Open(dir, mode, std::move(secondary_dir));
+  if (!store.ok()) return store.status();
+  if (mode == OpenMode::kReadWrite) {
+    // Bound the write-ahead log. The customer index family takes ~40 bytes an entry
+    // against ~300 for the entries, so its memtable fills (and flushes) seldom, and
+    // every log file since its last flush stays alive: hundreds of MB that each
+    // secondary (a replay) replays into memory on open, seconds for a 2 M-event
+    // journal. Past this size RocksDB flushes the family holding the oldest log.
+    RAPPORT_RETURN_IF_ERROR(FromRocks((*store)->db()->SetDBOptions({{"max_total_wal_size", std::to_string(kMaxWalBytes)}}),
+                                      "set max_total_wal_size of " + dir.string()));
+  }
+  return std::unique_ptr<Journal>(new Journal(std::move(store).value(), mode));
+}
+
+Journal::~Journal() {
+  if (mode_ != OpenMode::kReadWrite) return;
+  // A clean close leaves no write-ahead log behind: the next open, and every
+  // replay's secondary, start without replaying it into memtables (up to
+  // kMaxWalBytes, about a second at 64 MB).
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  for (int i = 0; i < kFamilyCount; ++i) families.push_back(store_->handle(static_cast<Family>(i)));
+  rocksdb::Status flushed = store_->db()->Flush(rocksdb::FlushOptions(), families);
+  if (!flushed.ok()) spdlog::warn("journal {}: flush on close: {}", store_->dir().string(), flushed.ToString());
+}
+
+namespace {
+
+// Sorted (storage/sorted_batch.h): a gateway batch spans every partition and
+// a thousand customers, in arrival order.
+rocksdb::WriteBatch EntriesBatch(const Store& store, std::span<const JournalEntry> entries) {
+  size_t bytes = 64;  // reserved once: grown by doubling, a batch copied itself over and over
+  constexpr size_t kPerPut = 32;  // record header, lengths, the keys' fixed parts
+  for (const JournalEntry& entry : entries) {
+    bytes += 2 * kPerPut + 2 * entry.key.size() + entry.value.size() + entry.event_type.size();
+  }
+  rocksdb::WriteBatch batch(bytes);
+  for (const JournalEntry& entry : entries) {
+    batch.Put(store.handle(Family::kState), EntryKey(entry.partition, entry.offset), EncodeEntry(entry));
+    batch.Put(store.handle(Family::kIndex), CustomerKey(entry), "");
+  }
+  SortForMemtable(store, batch);
+  return batch;
+}
+
+}  // namespace
+
+Status Journal::AppendWithProgress(std::span<const JournalEntry> entries,
+                                   const std::vector<events::PartitionOffset>& progress) {
+  rocksdb::WriteBatch batch = EntriesBatch(*store_, entries);
+  for (const auto& po : progress) PutNextOffset(batch, *store_, po.tp, po.next_offset);
+  return store_->Write(batch);
+}
+
+Status Journal::Append(std::span<const JournalEntry> entries, bool sync) {
+  rocksdb::WriteBatch batch = EntriesBatch(*store_, entries);
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  return FromRocks(store_->db()->Write(options, &batch), "journal append");
+}
+
+Result<Offset> Journal::EndOffset(Partition partition) const {
+  auto it = store_->NewIterator(Family::kState);
+  // The last key of the partition is just before the first key of the next one.
+  it->SeekForPrev(EntryKey(partition, Offset(INT64_MAX)));
+  if (!it->status().ok()) return FromRocks(it->status(), "journal end offset");
+  if (!it->Valid()) return Offset(0);
+  std::string_view key(it->key().data(), it->key().size());
+  if (key.size() != 12 || static_cast<int32_t>(GetBigEndian(key, 0, 4)) != partition.value()) return Offset(0);
+  return Offset(static_cast<int64_t>(GetBigEndian(key, 4, 8)) + 1);
+}
+
+Result<std::vector<Partition>> Journal::Partitions() const {
+  std::vector<Partition> out;
+  auto it = store_->NewIterator(Family::kState);
+  for (it->SeekToFirst(); it->Valid();) {
+    std::string_view key(it->key().data(), it->key().size());
+    const auto partition = static_cast<int32_t>(GetBigEndian(key, 0, 4));
+    out.push_back(Partition(partition));
+    it->Seek(EntryKey(Partition(partition + 1), Offset(0)));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "journal partitions");
+  return out;
+}
+
+Status Journal::Scan(Partition partition, Offset from, Offset to, const Visitor& visit) const {
+  const std::string end = EntryKey(partition, to);
+  const rocksdb::Slice until(end);
+  auto it = store_->NewScanIterator(Family::kState, until);
+  for (it->Seek(EntryKey(partition, from)); it->Valid(); it->Next()) {  // the iterator stops at `until`
+    auto entry = DecodeEntry(std::string_view(it->key().data(), it->key().size()),
+                             std::string_view(it->value().data(), it->value().size()));
+    if (!entry.ok()) return entry.status();
+    RAPPORT_RETURN_IF_ERROR(visit(std::move(entry).value()));
+  }
+  return FromRocks(it->status(), "journal scan");
+}
+
+Status Journal::ScanAll(const Visitor& visit) const {
+  auto partitions = Partitions();
+  if (!partitions.ok()) return partitions.status();
+  for (Partition partition : *partitions) {
+    RAPPORT_RETURN_IF_ERROR(Scan(partition, Offset(0), Offset(INT64_MAX), visit));
+  }
+  return Status::Ok();
+}
+
+Status Journal::ScanCustomer(std::string_view customer_id, int64_t from_ms, int64_t to_ms,
+                             const std::function<Status(const JournalEntry&)>& visit) const {
+  JournalEntry bound;
+  bound.key = std::string(customer_id);
+  bound.timestamp_ms = from_ms;
+  const std::string start = CustomerKey(bound);
+  const std::string prefix = start.substr(0, customer_id.size() + 1);
+  auto it = store_->NewIterator(Family::kIndex);
+  for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    const auto timestamp = static_cast<int64_t>(GetBigEndian(key, prefix.size(), 8) ^ (1ULL << 63));
+    if (timestamp >= to_ms) break;
+    const std::string entry_key(key.substr(prefix.size() + 8));
+    auto value = store_->Get(Family::kState, entry_key);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) return Status::Corruption("journal: customer index points at a missing entry");
+    auto entry = DecodeEntry(entry_key, **value);
+    if (!entry.ok()) return entry.status();
+    RAPPORT_RETURN_IF_ERROR(visit(*entry));
+  }
+  return FromRocks(it->status(), "journal customer scan");
+}
+
+int64_t Journal::approximate_entries() const {
+  uint64_t count = 0;
+  store_->db()->GetIntProperty(store_->handle(Family::kState), "rocksdb.estimate-num-keys", &count);
+  return static_cast<int64_t>(count);
+}
+
+}  // namespace rapport::projections
