@@ -9,7 +9,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEB_PACKAGES := build-essential cmake pkg-config librdkafka-dev librocksdb-dev \
   flatbuffers-compiler libflatbuffers-dev libspdlog-dev libfmt-dev catch2 libcli11-dev \
-  nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev curl
+  nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev curl \
+  python3
 
 .PHONY: deps configure build test run bench fuzz format clean
 
