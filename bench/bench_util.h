@@ -72,6 +72,19 @@ inline int ExpensiveRepeats() {
   return value > 0 ? value : 1;
 }
 
+// The sample options of a program run as `<program> [customers] ...`: argv[1]
+// customers, else `default_customers`.
+inline services::SampleOptions SampleFromArgs(int argc, char** argv, int default_customers) {
+  services::SampleOptions sample;
+  sample.customers = argc > 1 ? std::atoi(argv[1]) : default_customers;
+  return sample;
+}
+
+// argv[`index`] as a count, else `fallback`.
+inline size_t CountArg(int argc, char** argv, int index, size_t fallback) {
+  return argc > index ? std::strtoull(argv[index], nullptr, 10) : fallback;
+}
+
 // A number from the environment, or `fallback`.
 inline double EnvNumber(const char* name, double fallback) {
   const char* text = std::getenv(name);

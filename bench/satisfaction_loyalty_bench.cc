@@ -13,6 +13,7 @@
 #include "projections/loyalty/loyalty_projection.h"
 #include "projections/satisfaction/satisfaction_projection.h"
 #include "services/query/loyalty_queries.h"
+#include "bench/bench_util.h"
 #include "services/ingest/sample_data.h"
 #include "services/query/satisfaction_queries.h"
 #include "tests/support/temp_dir.h"
@@ -41,6 +42,32 @@ double Fold(P& projection, projections::Store& store, const std::vector<events::
   return Seconds(start);
 }
 
+// A projection folded over the sample into its own store, kept open for the reads
+// (the projection goes first, the store it writes to after it).
+template <typename P>
+struct FoldedProjection {
+  std::unique_ptr<projections::Store> store;
+  std::unique_ptr<P> projection;
+};
+
+// Folds `history` through a new `P` over a store in `dir` and prints the rate:
+// `label` for people, `result` for results.json.
+template <typename P>
+FoldedProjection<P> FoldAndReport(const testing::TempDir& dir, const std::vector<events::Event>& history,
+                                  size_t batch, const projections::DomainSettings& settings, const char* label,
+                                  const char* result) {
+  auto store = projections::Store::Open(dir.path() / "db", projections::OpenMode::kReadWrite);
+  if (!store.ok()) std::abort();
+  auto projection = P::Create(**store, settings);
+  if (!projection.ok()) std::abort();
+  FoldedProjection<P> folded{std::move(store).value(), std::move(projection).value()};
+  const double seconds = Fold(*folded.projection, *folded.store, history, batch);
+  const double rate = static_cast<double>(history.size()) / seconds;
+  std::printf("  %-41s%8.0f events/s (%.1f s)\n", label, rate, seconds);
+  std::printf("RESULT %s %.0f\n", result, rate);
+  return folded;
+}
+
 // Mean milliseconds of `runs` calls of `read`, which must answer 200.
 template <typename Read>
 double TimeReads(int runs, Read read) {
@@ -55,34 +82,28 @@ double TimeReads(int runs, Read read) {
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
-  services::SampleOptions sample;
-  sample.customers = argc > 1 ? std::atoi(argv[1]) : 100'000;
-  const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 10'000;
+  const services::SampleOptions sample = bench::SampleFromArgs(argc, argv, 100'000);
+  const size_t batch = bench::CountArg(argc, argv, 2, 10'000);
   const auto history = services::GenerateSampleHistory(sample);
   const projections::DomainSettings settings;
   std::printf("satisfaction and loyalty: %d customers, %zu events, batches of %zu\n", sample.customers,
               history.size(), batch);
-  const double event_count = static_cast<double>(history.size());
   {
     testing::TempDir dir;
-    auto store = projections::Store::Open(dir.path() / "db", projections::OpenMode::kReadWrite);
-    auto projection = projections::SatisfactionProjection::Create(**store, settings);
-    if (!store.ok() || !projection.ok()) std::abort();
-    const double seconds = Fold(**projection, **store, history, batch);
-    std::printf("  satisfaction fold, rankings every 24 h:  %8.0f events/s (%.1f s)\n", event_count / seconds,
-                seconds);
-    std::printf("RESULT satisfaction_fold_events_per_s %.0f\n", event_count / seconds);
+    const auto folded = FoldAndReport<projections::SatisfactionProjection>(
+        dir, history, batch, settings, "satisfaction fold, rankings every 24 h:", "satisfaction_fold_events_per_s");
+    projections::Store& store = *folded.store;
     services::SatisfactionTrendQuery year;
     year.from_day = sample.start_ms / events::kMillisPerDay;
     year.to_day = *year.from_day + sample.days;
     const double year_ms =
-        TimeReads(20, [&](int) { return services::GetSatisfactionTrends(**store, year, settings); });
+        TimeReads(20, [&](int) { return services::GetSatisfactionTrends(store, year, settings); });
     services::SatisfactionTrendQuery weeks;
     weeks.weeks = true;
     const double weeks_ms =
-        TimeReads(200, [&](int) { return services::GetSatisfactionTrends(**store, weeks, settings); });
+        TimeReads(200, [&](int) { return services::GetSatisfactionTrends(store, weeks, settings); });
     const double customer_ms = TimeReads(2000, [&](int i) {
-      return services::GetCustomerSatisfaction(**store, "c-" + std::to_string(1 + i % sample.customers),
+      return services::GetCustomerSatisfaction(store, "c-" + std::to_string(1 + i % sample.customers),
                                                settings);
     });
     std::printf("  trend, a year of day buckets:           %8.2f ms\n", year_ms);
@@ -92,18 +113,14 @@ int main(int argc, char** argv) {
   }
   {
     testing::TempDir dir;
-    auto store = projections::Store::Open(dir.path() / "db", projections::OpenMode::kReadWrite);
-    auto projection = projections::LoyaltyProjection::Create(**store, settings);
-    if (!store.ok() || !projection.ok()) std::abort();
-    const double seconds = Fold(**projection, **store, history, batch);
-    std::printf("  loyalty fold, rankings every 24 h:       %8.0f events/s (%.1f s)\n", event_count / seconds,
-                seconds);
-    std::printf("RESULT loyalty_fold_events_per_s %.0f\n", event_count / seconds);
+    const auto folded = FoldAndReport<projections::LoyaltyProjection>(
+        dir, history, batch, settings, "loyalty fold, rankings every 24 h:", "loyalty_fold_events_per_s");
+    projections::Store& store = *folded.store;
     const double customer_ms = TimeReads(2000, [&](int i) {
-      return services::GetCustomerLoyalty(**store, "c-" + std::to_string(1 + i % sample.customers), settings);
+      return services::GetCustomerLoyalty(store, "c-" + std::to_string(1 + i % sample.customers), settings);
     });
     std::printf("  one customer's loyalty:                 %8.3f ms\n", customer_ms);
-    const double segments_ms = TimeReads(5, [&](int) { return services::GetLoyaltySegments(**store, settings); });
+    const double segments_ms = TimeReads(5, [&](int) { return services::GetLoyaltySegments(store, settings); });
     std::printf("  loyalty segments (every customer):      %8.1f ms\n", segments_ms);
     std::printf("RESULT loyalty_segments_ms %.1f\n", segments_ms);
   }

@@ -12,6 +12,7 @@
 
 #include "projections/customer_view/customer_view_projection.h"
 #include "services/query/customer_queries.h"
+#include "bench/bench_util.h"
 #include "services/ingest/sample_data.h"
 #include "tests/support/temp_dir.h"
 
@@ -73,9 +74,8 @@ Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refre
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
-  services::SampleOptions sample;
-  sample.customers = argc > 1 ? std::atoi(argv[1]) : 100'000;
-  const size_t batch = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 10'000;
+  const services::SampleOptions sample = bench::SampleFromArgs(argc, argv, 100'000);
+  const size_t batch = bench::CountArg(argc, argv, 2, 10'000);
   const auto history = services::GenerateSampleHistory(sample);
   std::printf("value rankings: %d customers, %zu events over %d days, batches of %zu\n", sample.customers,
               history.size(), sample.days, batch);

@@ -143,82 +143,95 @@ Result<int64_t> ReadTime(FieldReader& reader, const char* field, bool required) 
   return millis->value_or(0);
 }
 
+// One reader per payload with more than a field or two; ReadPayload picks by type.
+Result<Payload> ReadCustomerRegistered(FieldReader& r) {
+  CustomerRegistered p;
+  RAPPORT_ASSIGN_OR_RETURN(p.display_name, r.String("display_name", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.email, r.String("email", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.phone, r.String("phone", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.region, r.String("region", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.postal_code, r.String("postal_code", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.age_band, r.String("age_band", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.wallet_estimate, r.Integer("wallet_estimate", false));
+  return Payload(std::move(p));
+}
+
+Result<Payload> ReadPurchase(FieldReader& r) {
+  Purchase p;
+  RAPPORT_ASSIGN_OR_RETURN(p.order_id, r.String("order_id", true));
+  std::optional<int64_t> number;
+  RAPPORT_ASSIGN_OR_RETURN(number, r.Integer("amount", true));
+  p.amount = *number;
+  RAPPORT_ASSIGN_OR_RETURN(number, r.Integer("cost", false));
+  p.cost = number.value_or(0);
+  RAPPORT_ASSIGN_OR_RETURN(p.currency, r.String("currency", true));
+  std::optional<int32_t> items;
+  RAPPORT_ASSIGN_OR_RETURN(items, r.SmallInteger("items", false));
+  p.items = items.value_or(1);
+  RAPPORT_ASSIGN_OR_RETURN(p.category, r.String("category", false));
+  return Payload(std::move(p));
+}
+
+Result<Payload> ReadRefund(FieldReader& r) {
+  Refund p;
+  RAPPORT_ASSIGN_OR_RETURN(p.order_id, r.String("order_id", true));
+  std::optional<int64_t> number;
+  RAPPORT_ASSIGN_OR_RETURN(number, r.Integer("amount", true));
+  p.amount = *number;
+  return Payload(std::move(p));
+}
+
+Result<Payload> ReadComplaint(FieldReader& r) {
+  Complaint p;
+  RAPPORT_ASSIGN_OR_RETURN(p.complaint_id, r.String("complaint_id", true));
+  RAPPORT_ASSIGN_OR_RETURN(
+      p.category, r.Name("category", &ParseComplaintCategory,
+                         "product, service, staff, price, inconvenience, billing, other"));
+  std::optional<int32_t> severity;
+  RAPPORT_ASSIGN_OR_RETURN(severity, r.SmallInteger("severity", true));
+  p.severity = *severity;
+  RAPPORT_ASSIGN_OR_RETURN(p.text, r.String("text", false));
+  return Payload(std::move(p));
+}
+
+Result<Payload> ReadVisit(FieldReader& r) {
+  Visit p;
+  RAPPORT_ASSIGN_OR_RETURN(p.location, r.String("location", false));
+  std::optional<int32_t> duration;
+  RAPPORT_ASSIGN_OR_RETURN(duration, r.SmallInteger("duration_seconds", false));
+  p.duration_seconds = duration.value_or(0);
+  RAPPORT_ASSIGN_OR_RETURN(p.outcome, r.Name("outcome", &ParseVisitOutcome, "browsed, inquiry, intent"));
+  return Payload(std::move(p));
+}
+
+Result<Payload> ReadCareContact(FieldReader& r) {
+  CareContact p;
+  RAPPORT_ASSIGN_OR_RETURN(p.stage, r.Name("stage", &ParseCareStage, "pre_sale, in_sale, after_sale"));
+  RAPPORT_ASSIGN_OR_RETURN(
+      p.purpose, r.Name("purpose", &ParseCarePurpose, "welcome, follow_up, greeting, win_back, survey, support"));
+  RAPPORT_ASSIGN_OR_RETURN(p.direction, r.Name("direction", &ParseDirection, "inbound, outbound"));
+  RAPPORT_ASSIGN_OR_RETURN(p.survey.expectation, r.SmallInteger("expectation", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.survey.perception, r.SmallInteger("perception", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.survey.nps, r.SmallInteger("nps", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.survey.csat, r.SmallInteger("csat", false));
+  RAPPORT_ASSIGN_OR_RETURN(p.survey.effort, r.SmallInteger("effort", false));
+  return Payload(std::move(p));
+}
+
 Result<Payload> ReadPayload(EventType type, FieldReader& r) {
   switch (type) {
-    case EventType::kCustomerRegistered: {
-      CustomerRegistered p;
-      RAPPORT_ASSIGN_OR_RETURN(p.display_name, r.String("display_name", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.email, r.String("email", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.phone, r.String("phone", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.region, r.String("region", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.postal_code, r.String("postal_code", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.age_band, r.String("age_band", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.wallet_estimate, r.Integer("wallet_estimate", false));
-      return Payload(std::move(p));
-    }
-    case EventType::kPurchase: {
-      Purchase p;
-      RAPPORT_ASSIGN_OR_RETURN(p.order_id, r.String("order_id", true));
-      std::optional<int64_t> number;
-      RAPPORT_ASSIGN_OR_RETURN(number, r.Integer("amount", true));
-      p.amount = *number;
-      RAPPORT_ASSIGN_OR_RETURN(number, r.Integer("cost", false));
-      p.cost = number.value_or(0);
-      RAPPORT_ASSIGN_OR_RETURN(p.currency, r.String("currency", true));
-      std::optional<int32_t> items;
-      RAPPORT_ASSIGN_OR_RETURN(items, r.SmallInteger("items", false));
-      p.items = items.value_or(1);
-      RAPPORT_ASSIGN_OR_RETURN(p.category, r.String("category", false));
-      return Payload(std::move(p));
-    }
-    case EventType::kRefund: {
-      Refund p;
-      RAPPORT_ASSIGN_OR_RETURN(p.order_id, r.String("order_id", true));
-      std::optional<int64_t> number;
-      RAPPORT_ASSIGN_OR_RETURN(number, r.Integer("amount", true));
-      p.amount = *number;
-      return Payload(std::move(p));
-    }
-    case EventType::kComplaint: {
-      Complaint p;
-      RAPPORT_ASSIGN_OR_RETURN(p.complaint_id, r.String("complaint_id", true));
-      RAPPORT_ASSIGN_OR_RETURN(
-          p.category, r.Name("category", &ParseComplaintCategory,
-                             "product, service, staff, price, inconvenience, billing, other"));
-      std::optional<int32_t> severity;
-      RAPPORT_ASSIGN_OR_RETURN(severity, r.SmallInteger("severity", true));
-      p.severity = *severity;
-      RAPPORT_ASSIGN_OR_RETURN(p.text, r.String("text", false));
-      return Payload(std::move(p));
-    }
+    case EventType::kCustomerRegistered: return ReadCustomerRegistered(r);
+    case EventType::kPurchase: return ReadPurchase(r);
+    case EventType::kRefund: return ReadRefund(r);
+    case EventType::kComplaint: return ReadComplaint(r);
     case EventType::kComplaintResolved: {
       ComplaintResolved p;
       RAPPORT_ASSIGN_OR_RETURN(p.complaint_id, r.String("complaint_id", true));
       RAPPORT_ASSIGN_OR_RETURN(p.accepted, r.Boolean("accepted"));
       return Payload(std::move(p));
     }
-    case EventType::kVisit: {
-      Visit p;
-      RAPPORT_ASSIGN_OR_RETURN(p.location, r.String("location", false));
-      std::optional<int32_t> duration;
-      RAPPORT_ASSIGN_OR_RETURN(duration, r.SmallInteger("duration_seconds", false));
-      p.duration_seconds = duration.value_or(0);
-      RAPPORT_ASSIGN_OR_RETURN(p.outcome, r.Name("outcome", &ParseVisitOutcome, "browsed, inquiry, intent"));
-      return Payload(std::move(p));
-    }
-    case EventType::kCareContact: {
-      CareContact p;
-      RAPPORT_ASSIGN_OR_RETURN(p.stage, r.Name("stage", &ParseCareStage, "pre_sale, in_sale, after_sale"));
-      RAPPORT_ASSIGN_OR_RETURN(
-          p.purpose, r.Name("purpose", &ParseCarePurpose, "welcome, follow_up, greeting, win_back, survey, support"));
-      RAPPORT_ASSIGN_OR_RETURN(p.direction, r.Name("direction", &ParseDirection, "inbound, outbound"));
-      RAPPORT_ASSIGN_OR_RETURN(p.survey.expectation, r.SmallInteger("expectation", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.survey.perception, r.SmallInteger("perception", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.survey.nps, r.SmallInteger("nps", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.survey.csat, r.SmallInteger("csat", false));
-      RAPPORT_ASSIGN_OR_RETURN(p.survey.effort, r.SmallInteger("effort", false));
-      return Payload(std::move(p));
-    }
+    case EventType::kVisit: return ReadVisit(r);
+    case EventType::kCareContact: return ReadCareContact(r);
     case EventType::kReferral: {
       Referral p;
       RAPPORT_ASSIGN_OR_RETURN(p.referred_customer_id, r.String("referred_customer_id", true));

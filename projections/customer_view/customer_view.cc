@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "projections/domain/overloaded.h"
+#include "projections/domain/state_codec_parts.h"
 #include "storage/binary_codec.h"
 
 namespace rapport::projections {
@@ -12,11 +14,6 @@ namespace {
 // the purchase history and cannot be upgraded in place: rebuild the projection.
 constexpr uint8_t kFormatVersion = 2;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-
 void Touch(CustomerView& view, const events::Event& event) {
   const int64_t at = event.occurred_at_ms;
   if (view.events == 0 || at < view.first_seen_ms) view.first_seen_ms = at;
@@ -24,17 +21,6 @@ void Touch(CustomerView& view, const events::Event& event) {
   auto& channel_last = view.last_contact_ms[static_cast<size_t>(event.channel)];
   channel_last = std::max(channel_last, at);
   ++view.events;
-}
-
-void EncodeOptionalInt(BinaryWriter& w, const std::optional<int32_t>& value) {
-  w.PutOptionalSigned(value ? std::optional<int64_t>(*value) : std::nullopt);
-}
-
-bool DecodeOptionalInt(BinaryReader& r, std::optional<int32_t>* value) {
-  std::optional<int64_t> wide;
-  if (!r.GetOptionalSigned(&wide)) return false;
-  *value = wide ? std::optional<int32_t>(static_cast<int32_t>(*wide)) : std::nullopt;
-  return true;
 }
 
 }  // namespace
@@ -130,7 +116,7 @@ std::string EncodeCustomerView(const CustomerView& v) {
   }
   for (const auto* answer : {&v.last_survey.expectation, &v.last_survey.perception, &v.last_survey.nps,
                              &v.last_survey.csat, &v.last_survey.effort}) {
-    EncodeOptionalInt(w, *answer);
+    PutOptionalInt32(w, *answer);
   }
   w.PutSigned(v.last_survey_ms);
   w.PutBool(v.erased);
@@ -145,11 +131,8 @@ std::string EncodeCustomerView(const CustomerView& v) {
 Result<CustomerView> DecodeCustomerView(std::string_view bytes) {
   BinaryReader r(bytes);
   CustomerView v;
-  uint8_t version = 0;
-  if (!r.GetU8(&version) || version != kFormatVersion) {
-    return Status::Corruption("customer view: format version " + std::to_string(version) + ", expected " +
-                              std::to_string(kFormatVersion) + " (rebuild the projection: rapport replay)");
-  }
+  RAPPORT_RETURN_IF_ERROR(
+      ReadStateVersion(r, kFormatVersion, "customer view", "rebuild the projection: rapport replay"));
   r.GetString(&v.customer_id);
   r.GetBool(&v.registered);
   r.GetString(&v.profile.display_name);
@@ -169,7 +152,7 @@ Result<CustomerView> DecodeCustomerView(std::string_view bytes) {
   }
   for (auto* answer : {&v.last_survey.expectation, &v.last_survey.perception, &v.last_survey.nps,
                        &v.last_survey.csat, &v.last_survey.effort}) {
-    DecodeOptionalInt(r, answer);
+    GetOptionalInt32(r, answer);
   }
   r.GetSigned(&v.last_survey_ms);
   r.GetBool(&v.erased);

@@ -6,16 +6,13 @@
 #include "storage/binary_codec.h"
 #include "projections/domain/domain_settings.h"
 #include "projections/domain/merge_fields_codec.h"
+#include "projections/domain/overloaded.h"
+#include "projections/domain/state_codec_parts.h"
 
 namespace rapport::projections {
 namespace {
 
 constexpr uint8_t kFormatVersion = 1;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 int64_t EarliestNonZero(int64_t a, int64_t b) {
   if (a == 0) return b;
@@ -62,7 +59,7 @@ Quadrant QuadrantOf(bool high_value, bool high_loyalty) {
 CustomerLoyalty ApplyLoyalty(CustomerLoyalty s, const std::string& id, const events::Event& event) {
   if (s.customer_id.empty()) s.customer_id = id;
   const int64_t at = event.occurred_at_ms;
-  bool interaction = true;
+  const bool interaction = CountAsInteraction(event, s);
   std::visit(Overloaded{
                  [&](const events::CustomerRegistered& e) {
                    // The customer's own registration sets the estimate; a duplicate's only fills it.
@@ -78,11 +75,6 @@ CustomerLoyalty ApplyLoyalty(CustomerLoyalty s, const std::string& id, const eve
                    if (e.accepted) ++s.resolutions_accepted;
                  },
                  [&](const events::Referral&) { ++s.referrals; },
-                 [&](const events::CustomersMerged&) { interaction = false; },
-                 [&](const events::CustomerErased&) {
-                   interaction = false;
-                   s.erased = true;  // no personal data is kept here; aggregates stay
-                 },
                  [&](const auto&) {},
              },
              event.payload);
@@ -252,11 +244,7 @@ std::string EncodeCustomerLoyalty(const CustomerLoyalty& s) {
 Result<CustomerLoyalty> DecodeCustomerLoyalty(std::string_view bytes) {
   BinaryReader r(bytes);
   CustomerLoyalty s;
-  uint8_t version = 0;
-  if (!r.GetU8(&version) || version != kFormatVersion) {
-    return Status::Corruption("customer loyalty: format version " + std::to_string(version) + ", expected " +
-                              std::to_string(kFormatVersion) + " (rebuild the projection)");
-  }
+  RAPPORT_RETURN_IF_ERROR(ReadStateVersion(r, kFormatVersion, "customer loyalty", "rebuild the projection"));
   bool ok =
       r.GetString(&s.customer_id) && s.purchase_history.Decode(r) && r.GetOptionalSigned(&s.wallet_estimate);
   for (int64_t* n : {&s.interactions, &s.first_interaction_ms, &s.last_interaction_ms, &s.referrals,

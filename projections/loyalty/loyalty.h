@@ -15,13 +15,15 @@
 #include "events/event.h"
 #include "events/status.h"
 #include "projections/domain/domain_settings.h"
+#include "projections/domain/merge_fields.h"
 #include "projections/domain/purchase_history.h"
 #include "projections/domain/tier.h"
 #include "projections/domain/value_snapshot.h"
 
 namespace rapport::projections {
 
-struct CustomerLoyalty {
+// Its merge bookkeeping (erased, merged_into, ...) comes from MergeFields.
+struct CustomerLoyalty : MergeFields {
   std::string customer_id;
   PurchaseHistory purchase_history;
   std::optional<int64_t> wallet_estimate;  // minor units a year, all suppliers
@@ -31,12 +33,6 @@ struct CustomerLoyalty {
   int64_t referrals = 0;
   int64_t resolutions = 0;
   int64_t resolutions_accepted = 0;
-  bool erased = false;
-  std::string merged_into;  // a pointer to the survivor, nothing else (customer_merge.h rules)
-  int64_t merged_at_ms = 0;
-  std::vector<std::string> merged_from;
-
-  bool is_pointer() const { return !merged_into.empty(); }
   bool operator==(const CustomerLoyalty&) const = default;
 };
 

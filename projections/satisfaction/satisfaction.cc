@@ -7,6 +7,8 @@
 #include "events/time_format.h"
 #include "storage/binary_codec.h"
 #include "projections/domain/merge_fields_codec.h"
+#include "projections/domain/overloaded.h"
+#include "projections/domain/state_codec_parts.h"
 
 namespace rapport::projections {
 namespace {
@@ -15,11 +17,6 @@ constexpr uint8_t kStateVersion = 1;
 constexpr uint8_t kCountsVersion = 1;
 // Day numbers are stored offset, so that days before 1970 keep the key order.
 constexpr int64_t kDayOffset = 10'000'000;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 int64_t WindowMs(int days) { return static_cast<int64_t>(days) * events::kMillisPerDay; }
 
@@ -64,17 +61,6 @@ bool GetCounts(BinaryReader& r, SatisfactionCounts* c) {
     ok = ok && r.GetSigned(n);
   }
   return ok;
-}
-
-void PutOptional(BinaryWriter& w, const std::optional<int32_t>& v) {
-  w.PutOptionalSigned(v ? std::optional<int64_t>(*v) : std::nullopt);
-}
-
-bool GetOptional(BinaryReader& r, std::optional<int32_t>* v) {
-  std::optional<int64_t> wide;
-  if (!r.GetOptionalSigned(&wide)) return false;
-  *v = wide ? std::optional<int32_t>(static_cast<int32_t>(*wide)) : std::nullopt;
-  return true;
 }
 
 std::optional<double> Ratio(int64_t part, int64_t whole, double scale = 1.0) {
@@ -152,7 +138,7 @@ CustomerSatisfaction ApplySatisfaction(CustomerSatisfaction s, const std::string
   if (s.customer_id.empty()) s.customer_id = id;
   const int64_t at = event.occurred_at_ms;
   SatisfactionCounts delta;  // this event's own counts, for the customer and its cell
-  bool counted = true;
+  const bool counted = CountAsInteraction(event, s);
   std::visit(Overloaded{
                  [&](const events::Purchase& e) {
                    s.purchase_history.Add({at, e.amount, e.cost});
@@ -191,11 +177,6 @@ CustomerSatisfaction ApplySatisfaction(CustomerSatisfaction s, const std::string
                      s.last_survey = a;
                      s.last_survey_ms = at;
                    }
-                 },
-                 [&](const events::CustomersMerged&) { counted = false; },
-                 [&](const events::CustomerErased&) {
-                   counted = false;
-                   s.erased = true;  // no personal data is kept here; aggregates stay
                  },
                  [&](const auto&) {},
              },
@@ -269,7 +250,7 @@ std::string EncodeCustomerSatisfaction(const CustomerSatisfaction& s) {
   }
   for (const auto* answer : {&s.last_survey.expectation, &s.last_survey.perception, &s.last_survey.nps,
                              &s.last_survey.csat, &s.last_survey.effort}) {
-    PutOptional(w, *answer);
+    PutOptionalInt32(w, *answer);
   }
   w.PutSigned(s.last_survey_ms);
   s.purchase_history.Encode(w);
@@ -290,11 +271,7 @@ Result<CustomerSatisfaction> DecodeCustomerSatisfaction(std::string_view bytes) 
   const auto corrupt = [] {
     return Status::Corruption("customer satisfaction: truncated or malformed state");
   };
-  uint8_t version = 0;
-  if (!r.GetU8(&version) || version != kStateVersion) {
-    return Status::Corruption("customer satisfaction: format version " + std::to_string(version) +
-                              ", expected " + std::to_string(kStateVersion) + " (rebuild the projection)");
-  }
+  RAPPORT_RETURN_IF_ERROR(ReadStateVersion(r, kStateVersion, "customer satisfaction", "rebuild the projection"));
   bool ok = r.GetString(&s.customer_id) && GetCounts(r, &s.counts) && r.GetSigned(&s.open_complaints) &&
             s.gap_ewma.Decode(r);
   uint64_t samples = 0;
@@ -308,7 +285,7 @@ Result<CustomerSatisfaction> DecodeCustomerSatisfaction(std::string_view bytes) 
   }
   for (auto* answer : {&s.last_survey.expectation, &s.last_survey.perception, &s.last_survey.nps,
                        &s.last_survey.csat, &s.last_survey.effort}) {
-    ok = ok && GetOptional(r, answer);
+    ok = ok && GetOptionalInt32(r, answer);
   }
   ok = ok && r.GetSigned(&s.last_survey_ms) && s.purchase_history.Decode(r);
   uint64_t marks = 0;

@@ -24,6 +24,7 @@
 #include "events/event.h"
 #include "events/status.h"
 #include "projections/domain/decayed_average.h"
+#include "projections/domain/merge_fields.h"
 #include "projections/domain/purchase_history.h"
 #include "projections/domain/satisfaction_settings.h"
 #include "projections/domain/tier.h"
@@ -103,7 +104,8 @@ struct GapSample {
   bool operator==(const GapSample&) const = default;
 };
 
-struct CustomerSatisfaction {
+// Its merge bookkeeping (erased, merged_into, ...) comes from MergeFields.
+struct CustomerSatisfaction : MergeFields {
   std::string customer_id;
   SatisfactionCounts counts;
   int64_t open_complaints = 0;
@@ -113,12 +115,6 @@ struct CustomerSatisfaction {
   int64_t last_survey_ms = 0;
   PurchaseHistory purchase_history;         // for the tier
   std::vector<RepurchaseMark> repurchases;  // event-time order
-  bool erased = false;
-  std::string merged_into;  // a pointer to the survivor, nothing else (customer_merge.h rules)
-  int64_t merged_at_ms = 0;
-  std::vector<std::string> merged_from;
-
-  bool is_pointer() const { return !merged_into.empty(); }
   bool operator==(const CustomerSatisfaction&) const = default;
 };
 

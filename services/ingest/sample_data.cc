@@ -135,6 +135,82 @@ class CustomerScript {
 
 int64_t Days(double days) { return static_cast<int64_t>(days * static_cast<double>(events::kMillisPerDay)); }
 
+// The sample's time span and population, as every customer's script sees them.
+struct SampleSpan {
+  int64_t start = 0;
+  int64_t end = 0;  // exclusive
+  double days = 0;
+  int customers = 0;
+};
+
+// Plays one registered customer's archetype: purchases, visits, surveys, complaints,
+// referrals. Draws from `rng` (through `unit` for fractions) in a fixed order, so a
+// seed gives one history.
+void PlayArchetype(Archetype archetype, CustomerScript& script, std::mt19937_64& rng,
+                   std::uniform_real_distribution<double>& unit, const SampleSpan& span, int64_t joined,
+                   int64_t mean_amount) {
+  switch (archetype) {
+    case Archetype::kPotential:
+      for (int v = 0; v < 3; ++v)
+        script.Visit(joined + Days(5 + 30 * v * unit(rng)), events::VisitOutcome::kIntent);
+      break;
+    case Archetype::kNewcomer: {
+      script.Visit(joined + Days(0.5), events::VisitOutcome::kInquiry);
+      if (unit(rng) >= 0.6) break;
+      const int64_t first = std::min(span.end - 1, joined + Days(1 + 5 * unit(rng)));
+      script.Buy(first, mean_amount);
+      // Half of the buyers come back regularly: a relationship in formation.
+      if (unit(rng) < 0.5) {
+        const double interval = 8 + 6 * unit(rng);
+        for (int64_t at = first + Days(interval); at < span.end; at += Days(interval))
+          script.Buy(at, mean_amount);
+      }
+      break;
+    }
+    case Archetype::kRegular:
+    case Archetype::kBigSpender: {
+      const double interval = archetype == Archetype::kBigSpender ? 20 + 20 * unit(rng) : 15 + 35 * unit(rng);
+      for (int64_t at = joined + Days(2); at < span.end; at += Days(interval * (0.7 + 0.6 * unit(rng)))) {
+        script.Buy(at, mean_amount);
+        if (unit(rng) < 0.25) {
+          const int p = 7 + static_cast<int>(rng() % 4);
+          script.Survey(at + Days(2), 7, p, p, p >= 9 ? 5 : 4);
+        }
+        if (unit(rng) < 0.1) script.Visit(at - Days(1), events::VisitOutcome::kBrowsed);
+      }
+      if (unit(rng) < 0.2) script.Refer(joined + Days(60), "c-" + std::to_string(1 + rng() % span.customers));
+      break;
+    }
+    case Archetype::kDecliner: {
+      // Buys steadily, then stops: overdue in the last third of the year.
+      const double interval = 12 + 15 * unit(rng);
+      const int64_t stop = span.start + Days(span.days * (0.45 + 0.2 * unit(rng)));
+      for (int64_t at = joined + Days(1); at < stop; at += Days(interval)) script.Buy(at, mean_amount);
+      script.Survey(stop - Days(3), 8, 5, 5, 3);
+      break;
+    }
+    case Archetype::kComplainer: {
+      for (int64_t at = joined + Days(3); at < span.end; at += Days(30 + 20 * unit(rng)))
+        script.Buy(at, mean_amount);
+      const int64_t trouble = span.start + Days(span.days * (0.75 + 0.2 * unit(rng)));
+      script.Survey(trouble - Days(20), 8, 8, 8, 4);
+      const std::string first = script.Complain(trouble, 4 + static_cast<int>(rng() % 2));
+      script.Complain(trouble + Days(3), 3);
+      script.Complain(trouble + Days(6), 2);
+      script.Survey(trouble + Days(8), 9, 3, 2, 1);
+      if (unit(rng) < 0.5) script.Resolve(trouble + Days(10), first, unit(rng) < 0.5);
+      break;
+    }
+    case Archetype::kWinBack: {
+      for (int k = 0; k < 4; ++k) script.Buy(joined + Days(2 + 14 * k), mean_amount);
+      // Lapses for months, is won back, and keeps buying.
+      const int64_t back = joined + Days(56 + 120 + 40 * unit(rng));
+      for (int64_t at = back; at < span.end; at += Days(14)) script.Buy(at, mean_amount);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Event> GenerateSampleHistory(const SampleOptions& options) {
@@ -142,82 +218,25 @@ std::vector<Event> GenerateSampleHistory(const SampleOptions& options) {
   std::vector<Event> out;
   out.reserve(static_cast<size_t>(options.customers) * 14);
   const int64_t start = options.start_ms;
-  const int64_t end = start + Days(options.days);
+  const SampleSpan span{start, start + Days(options.days), static_cast<double>(options.days),
+                        options.customers};
   std::uniform_real_distribution<double> unit(0.0, 1.0);
 
   for (int i = 0; i < options.customers; ++i) {
     const std::string id = "c-" + std::to_string(i + 1);
     CustomerScript script(id, rng, out);
     const Archetype archetype = PickArchetype(rng);
-    const double span = static_cast<double>(options.days);
-    int64_t joined = start + Days(unit(rng) * span * 0.4);
-    if (archetype == Archetype::kNewcomer) joined = start + Days(span * (0.85 + 0.14 * unit(rng)));
+    int64_t joined = start + Days(unit(rng) * span.days * 0.4);
+    if (archetype == Archetype::kNewcomer) joined = start + Days(span.days * (0.85 + 0.14 * unit(rng)));
     // A few prospects went quiet two years before the sample year: `inactive` (no
     // interaction for 730 days). Same random draws, so the others stay as they were.
     if (archetype == Archetype::kPotential && i % 5 == 0) joined -= Days(800);
     const int64_t mean_amount = archetype == Archetype::kBigSpender ? 60'000 : 4'000 + rng() % 6'000;
     script.Register(joined, unit(rng) < 0.6 ? mean_amount * 30 : 0);
-
-    switch (archetype) {
-      case Archetype::kPotential:
-        for (int v = 0; v < 3; ++v) script.Visit(joined + Days(5 + 30 * v * unit(rng)), events::VisitOutcome::kIntent);
-        break;
-      case Archetype::kNewcomer: {
-        script.Visit(joined + Days(0.5), events::VisitOutcome::kInquiry);
-        if (unit(rng) >= 0.6) break;
-        const int64_t first = std::min(end - 1, joined + Days(1 + 5 * unit(rng)));
-        script.Buy(first, mean_amount);
-        // Half of the buyers come back regularly: a relationship in formation.
-        if (unit(rng) < 0.5) {
-          const double interval = 8 + 6 * unit(rng);
-          for (int64_t at = first + Days(interval); at < end; at += Days(interval)) script.Buy(at, mean_amount);
-        }
-        break;
-      }
-      case Archetype::kRegular:
-      case Archetype::kBigSpender: {
-        const double interval = archetype == Archetype::kBigSpender ? 20 + 20 * unit(rng) : 15 + 35 * unit(rng);
-        for (int64_t at = joined + Days(2); at < end; at += Days(interval * (0.7 + 0.6 * unit(rng)))) {
-          script.Buy(at, mean_amount);
-          if (unit(rng) < 0.25) {
-            const int p = 7 + static_cast<int>(rng() % 4);
-            script.Survey(at + Days(2), 7, p, p, p >= 9 ? 5 : 4);
-          }
-          if (unit(rng) < 0.1) script.Visit(at - Days(1), events::VisitOutcome::kBrowsed);
-        }
-        if (unit(rng) < 0.2) script.Refer(joined + Days(60), "c-" + std::to_string(1 + rng() % options.customers));
-        break;
-      }
-      case Archetype::kDecliner: {
-        // Buys steadily, then stops: overdue in the last third of the year.
-        const double interval = 12 + 15 * unit(rng);
-        const int64_t stop = start + Days(span * (0.45 + 0.2 * unit(rng)));
-        for (int64_t at = joined + Days(1); at < stop; at += Days(interval)) script.Buy(at, mean_amount);
-        script.Survey(stop - Days(3), 8, 5, 5, 3);
-        break;
-      }
-      case Archetype::kComplainer: {
-        for (int64_t at = joined + Days(3); at < end; at += Days(30 + 20 * unit(rng))) script.Buy(at, mean_amount);
-        const int64_t trouble = start + Days(span * (0.75 + 0.2 * unit(rng)));
-        script.Survey(trouble - Days(20), 8, 8, 8, 4);
-        const std::string first = script.Complain(trouble, 4 + static_cast<int>(rng() % 2));
-        script.Complain(trouble + Days(3), 3);
-        script.Complain(trouble + Days(6), 2);
-        script.Survey(trouble + Days(8), 9, 3, 2, 1);
-        if (unit(rng) < 0.5) script.Resolve(trouble + Days(10), first, unit(rng) < 0.5);
-        break;
-      }
-      case Archetype::kWinBack: {
-        for (int k = 0; k < 4; ++k) script.Buy(joined + Days(2 + 14 * k), mean_amount);
-        // Lapses for months, is won back, and keeps buying.
-        const int64_t back = joined + Days(56 + 120 + 40 * unit(rng));
-        for (int64_t at = back; at < end; at += Days(14)) script.Buy(at, mean_amount);
-        break;
-      }
-    }
+    PlayArchetype(archetype, script, rng, unit, span, joined, mean_amount);
     // A few duplicates are folded into their original; a few customers are erased.
-    if (i > 0 && i % 97 == 0) script.Absorb(end - Days(2), "c-" + std::to_string(i));
-    if (i % 151 == 150) script.Erase(end - Days(1));
+    if (i > 0 && i % 97 == 0) script.Absorb(span.end - Days(2), "c-" + std::to_string(i));
+    if (i % 151 == 150) script.Erase(span.end - Days(1));
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const Event& a, const Event& b) { return a.occurred_at_ms < b.occurred_at_ms; });

@@ -14,6 +14,7 @@
 #include "projections/churn/churn_projection.h"
 #include "storage/store.h"
 #include "services/alerts/alert_outbox.h"
+#include "tests/support/broker_with_publisher.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {
@@ -71,17 +72,13 @@ uint64_t TombstonesSkippedByDrain(AlertOutbox& outbox) {
 
 TEST_CASE("alert outbox: every alert is delivered once, and a later drain skips no delivered entry", "[churn]") {
   const std::string topic = "rapport.churn-alerts";
-  auto broker = events::EmbeddedBroker::Start(1, {{topic, 1, 1}});
-  REQUIRE(broker.ok());
-  events::KafkaSettings kafka;
-  kafka.bootstrap_servers = (*broker)->bootstrap_servers();
-  auto publisher = events::Publisher::Create(kafka, "alert-outbox-test");
-  REQUIRE(publisher.ok());
+  testing::BrokerWithPublisher cluster(1, {{topic, 1, 1}}, "alert-outbox-test");
+  events::Publisher& publisher = *cluster.publisher;
   testing::TempDir dir;
   auto store = projections::Store::Open(dir.path() / "churn", projections::OpenMode::kReadWrite);
   REQUIRE(store.ok());
 
-  AlertOutbox outbox(**store, **publisher, topic, /*batch=*/100);
+  AlertOutbox outbox(**store, publisher, topic, /*batch=*/100);
   for (int64_t sequence = 1; sequence <= 1000; ++sequence) PlantAlert(**store, sequence);
   CHECK(DrainAll(outbox) == 1000);
   // The 1,000 delivered entries are tombstones now, not yet compacted away.
@@ -94,11 +91,11 @@ TEST_CASE("alert outbox: every alert is delivered once, and a later drain skips 
 
   // A restarted outbox starts from the outbox's beginning: it steps over what was
   // delivered once, and finds nothing to send again.
-  AlertOutbox restarted(**store, **publisher, topic, 100);
+  AlertOutbox restarted(**store, publisher, topic, 100);
   int published = -1;
   REQUIRE(restarted.DrainOnce(&published).ok());
   CHECK(published == 0);
-  CHECK(MessagesOn(kafka, topic) == 1050);
+  CHECK(MessagesOn(cluster.kafka, topic) == 1050);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "events/json_codec.h"
 #include "tests/support/embedded_platform.h"
+#include "tests/support/json_events.h"
 #include "tests/support/wait.h"
 
 namespace rapport {
@@ -33,16 +34,8 @@ std::string Batch(int batch, int size, std::mt19937& random, std::map<std::strin
     const int64_t amount = 1 + random() % 1000;
     fold[customer].purchases += 1;
     fold[customer].revenue += amount;
-    body += nlohmann::json{{"event_id", "b" + std::to_string(batch) + "-" + std::to_string(i)},
-                           {"customer_id", customer},
-                           {"occurred_at", 1'772'359'200'000 + batch * 1000 + i},
-                           {"channel", "web"},
-                           {"type", "purchase"},
-                           {"order_id", "o-" + std::to_string(batch) + "-" + std::to_string(i)},
-                           {"amount", amount},
-                           {"currency", "EUR"}}
-                .dump();
-    body += "\n";
+    const std::string n = std::to_string(batch) + "-" + std::to_string(i);
+    body += testing::PurchaseLine("b" + n, customer, 1'772'359'200'000 + batch * 1000 + i, "o-" + n, amount);
   }
   return body;
 }

@@ -23,6 +23,7 @@
 #include "services/ingest/gateway.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
+#include "tests/support/topic_reader.h"
 #include "tests/support/wait.h"
 
 namespace rapport {
@@ -97,18 +98,7 @@ struct Message {
 
 // Every message of `topic`, read with an assigned (group-less) consumer from the beginning.
 std::vector<Message> ReadTopic(const events::KafkaSettings& kafka, const std::string& topic, int partitions) {
-  auto conf = events::MakeConsumerConf(kafka, "test-reader", "test-reader");
-  REQUIRE(conf.ok());
-  REQUIRE(events::SetProperty(conf->get(), "enable.partition.eof", "true").ok());
-  char error[256];
-  events::KafkaPtr consumer(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), error, sizeof(error)));
-  REQUIRE(consumer);
-  rd_kafka_poll_set_consumer(consumer.get());
-  events::PartitionListPtr list(rd_kafka_topic_partition_list_new(partitions));
-  for (int p = 0; p < partitions; ++p) {
-    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  }
-  REQUIRE(rd_kafka_assign(consumer.get(), list.get()) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  events::KafkaPtr consumer = testing::AssignFromBeginning(kafka, "test-reader", topic, partitions);
   std::vector<Message> out;
   std::set<int32_t> done;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);

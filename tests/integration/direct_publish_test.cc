@@ -47,28 +47,24 @@ TEST_CASE("events published straight to Kafka are journaled and survive a restar
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
   {
-    auto platform = testing::StartEmbeddedPlatform(config);
-    REQUIRE(testing::WaitFor([&] { return platform->ready(); }));
+    auto platform = testing::StartReadyPlatform(config);
     auto client = testing::HttpClient(*platform);
 
     // A separate Kafka client, knowing only the bootstrap address.
-    events::KafkaSettings external = platform->config().kafka;
-    external.bootstrap_servers = platform->bootstrap_servers();
-    Result<std::unique_ptr<events::Publisher>> producer = events::Publisher::Create(external, "external-client");
-    REQUIRE(producer.ok());
+    testing::ExternalClient external(*platform, "external-client");
     std::vector<events::OutgoingMessage> messages;
     for (int i = 0; i < 50; ++i) {
       messages.push_back(services::ToKafkaMessage(Purchase("direct-" + std::to_string(i % 5), "d-" + std::to_string(i), 100),
-                                                  external.topics.interactions));
+                                                  external.kafka.topics.interactions));
     }
-    REQUIRE((*producer)->PublishAndWait(messages).ok());
+    REQUIRE(external.publisher->PublishAndWait(messages).ok());
     auto posted = client.Post("/v1/events", events::EncodeJsonEvent(Purchase("via-http", "h-1", 7)), "application/json");
     REQUIRE(posted);
     REQUIRE(posted->status == 202);
 
     REQUIRE(testing::WaitFor([&] { return Revenue(client, "direct-0") == 1000; }));
     REQUIRE(testing::WaitFor([&] { return JournalEntries(*platform->journal()) == 51; }));
-    producer->reset();
+    external.publisher.reset();
     platform->Stop();
   }
   auto platform = testing::StartEmbeddedPlatform(config);

@@ -38,22 +38,18 @@ TEST_CASE("the archiver skips only what this process's gateway journaled", "[int
   CHECK(services::ProcessJournaledMark().size() == 16);
 
   testing::TempDir dir;
-  auto platform = testing::StartEmbeddedPlatform(testing::TestConfig(dir));
-  REQUIRE(testing::WaitFor([&] { return platform->ready(); }));
+  auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
   auto client = testing::HttpClient(*platform);
 
-  events::KafkaSettings external = platform->config().kafka;
-  external.bootstrap_servers = platform->bootstrap_servers();
-  auto producer = events::Publisher::Create(external, "external-client");
-  REQUIRE(producer.ok());
+  testing::ExternalClient external(*platform, "external-client");
   std::vector<events::OutgoingMessage> messages;
   for (int i = 0; i < 10; ++i) {
     messages.push_back(services::ToKafkaMessage(Visit("forged-" + std::to_string(i), "f-" + std::to_string(i)),
-                                                external.topics.interactions));
+                                                external.kafka.topics.interactions));
     // Another client copying the header name: its value is not this process's mark.
     messages.back().headers.emplace_back(services::kHeaderJournaled, i % 2 ? "1" : "");
   }
-  REQUIRE((*producer)->PublishAndWait(messages).ok());
+  REQUIRE(external.publisher->PublishAndWait(messages).ok());
 
   std::string body;
   for (int i = 0; i < 20; ++i) body += events::EncodeJsonEvent(Visit("posted-" + std::to_string(i), "p-" + std::to_string(i))) + "\n";
@@ -66,7 +62,7 @@ TEST_CASE("the archiver skips only what this process's gateway journaled", "[int
   REQUIRE(testing::WaitFor([&] { return JournaledKeys(*platform->journal()).size() == 30; }));
   const auto keys = JournaledKeys(*platform->journal());
   for (int i = 0; i < 10; ++i) CHECK(keys.count("forged-" + std::to_string(i)) == 1);
-  producer->reset();
+  external.publisher.reset();
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 #include "events/wire_codec.h"
 #include "services/ingest/outbox.h"
 #include "tests/support/embedded_platform.h"
+#include "tests/support/json_events.h"
+#include "tests/support/topic_reader.h"
 #include "tests/support/wait.h"
 
 namespace rapport {
@@ -24,33 +26,15 @@ namespace {
 constexpr int kPartitions = 6;
 
 std::string PurchaseLine(const std::string& customer, int n) {
-  return nlohmann::json{{"event_id", "e-" + std::to_string(n)},
-                        {"customer_id", customer},
-                        {"occurred_at", 1'772'359'200'000 + n * 1000},
-                        {"channel", "store"},
-                        {"type", "purchase"},
-                        {"order_id", "o-" + std::to_string(n)},
-                        {"amount", n},
-                        {"currency", "EUR"}}
-             .dump() +
-         "\n";
+  return testing::PurchaseLine("e-" + std::to_string(n), customer, 1'772'359'200'000 + n * 1000,
+                               "o-" + std::to_string(n), n, "store");
 }
 
 // Event ids per customer in the topic's order (partition order, offsets rising).
 std::map<std::string, std::vector<std::string>> TopicOrder(const std::string& brokers, const std::string& topic) {
   events::KafkaSettings kafka;
   kafka.bootstrap_servers = brokers;
-  auto conf = events::MakeConsumerConf(kafka, "order-reader", "order-reader");
-  REQUIRE(conf.ok());
-  char error[512];
-  events::KafkaPtr consumer(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), error, sizeof(error)));
-  REQUIRE(consumer);
-  rd_kafka_poll_set_consumer(consumer.get());
-  events::PartitionListPtr all(rd_kafka_topic_partition_list_new(kPartitions));
-  for (int p = 0; p < kPartitions; ++p) {
-    rd_kafka_topic_partition_list_add(all.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  }
-  REQUIRE(rd_kafka_assign(consumer.get(), all.get()) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  events::KafkaPtr consumer = testing::AssignFromBeginning(kafka, "order-reader", topic, kPartitions);
   std::map<std::string, std::vector<std::string>> order;
   std::set<int> at_end;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -26,6 +26,7 @@
 #include "schemas/interaction_generated.h"
 #include "services/ops/dead_letter_tool.h"
 #include "services/ingest/gateway.h"
+#include "tests/support/broker_with_publisher.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
@@ -129,16 +130,12 @@ TEST_CASE("poison: every kind of bad message is dead-lettered with its source an
           "[integration][poison]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
-  auto platform = testing::StartEmbeddedPlatform(config);
-  REQUIRE(testing::WaitFor([&] { return platform->ready(); }));
+  auto platform = testing::StartReadyPlatform(config);
   auto client = testing::HttpClient(*platform);
-  events::KafkaSettings kafka = platform->config().kafka;
-  kafka.bootstrap_servers = platform->bootstrap_servers();
-
   // A plain producer, as an outside client: bytes exactly as given, all keyed to
   // one customer so they share a partition with the good events after them.
-  auto producer = events::Publisher::Create(kafka, "raw-client");
-  REQUIRE(producer.ok());
+  testing::ExternalClient raw(*platform, "raw-client");
+  const events::KafkaSettings& kafka = raw.kafka;
   const std::vector<Poison> poisons = Poisons();
   std::vector<events::OutgoingMessage> messages;
   for (const Poison& poison : poisons) messages.push_back({kafka.topics.interactions, "poison", poison.bytes, 0, {}});
@@ -155,7 +152,7 @@ TEST_CASE("poison: every kind of bad message is dead-lettered with its source an
   }
   messages.push_back(header_says_99);
   std::vector<events::Delivery> deliveries;
-  REQUIRE((*producer)->PublishAndWait(messages, &deliveries).ok());
+  REQUIRE(raw.publisher->PublishAndWait(messages, &deliveries).ok());
 
   REQUIRE(testing::WaitFor([&] { return JsonField(client, "poison", "purchases") == 3; }));
   CHECK(JsonField(client, "poison", "revenue") == 1150);
@@ -287,20 +284,16 @@ std::pair<std::string, int> Run(const std::string& command) {
 
 TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it once, twice only when forced",
           "[integration][poison][dlq]") {
-  auto started = events::EmbeddedBroker::Start(3, {{"rapport.interactions", 4, 3}, {"rapport.dead-letter", 2, 3}});
-  REQUIRE(started.ok());
-  auto broker = std::move(started).value();
-  events::KafkaSettings kafka;
-  kafka.bootstrap_servers = broker->bootstrap_servers();
-  kafka.session_timeout_ms = 6000;
-  auto publisher = events::Publisher::Create(kafka, "test");
-  REQUIRE(publisher.ok());
+  testing::BrokerWithPublisher cluster(3, {{"rapport.interactions", 4, 3}, {"rapport.dead-letter", 2, 3}}, "test",
+                                       6000);
+  const events::KafkaSettings& kafka = cluster.kafka;
+  events::Publisher& publisher = *cluster.publisher;
   testing::TempDir dir;
   auto store = projections::Store::Open(dir.path() / "flaky", projections::OpenMode::kReadWrite);
   REQUIRE(store.ok());
   FlakyProjection projection;
   projection.Break("e-2");
-  auto projector = projections::Projector::Create(kafka, {}, **store, projection, **publisher);
+  auto projector = projections::Projector::Create(kafka, {}, **store, projection, publisher);
   REQUIRE(projector.ok());
   std::thread runner([&] { (void)(*projector)->Run(); });
   struct Join {
@@ -317,7 +310,7 @@ TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it o
     messages.push_back(services::ToKafkaMessage(Purchase("c-1", id, 10), kafka.topics.interactions));
   }
   std::vector<events::Delivery> deliveries;
-  REQUIRE((*publisher)->PublishAndWait(messages, &deliveries).ok());
+  REQUIRE(publisher.PublishAndWait(messages, &deliveries).ok());
   // Folded, and the dead letter acknowledged (it is sent before the checkpoint).
   REQUIRE(testing::WaitFor([&] { return (*projector)->stats().dead_lettered == 1 && projection.Applied("e-3") == 1; }));
   CHECK(projection.Applied("e-1") == 1);
@@ -330,11 +323,11 @@ TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it o
   CHECK(services::DeadLetterJson(records[0])["envelope"]["event_id"] == "e-2");
 
   // Unknown ids are refused before anything is published.
-  auto unknown = services::ReplayDeadLetters(kafka, **publisher, records, {"7:7"}, false, false);
+  auto unknown = services::ReplayDeadLetters(kafka, publisher, records, {"7:7"}, false, false);
   CHECK(unknown.status().code() == StatusCode::kInvalidArgument);
 
   projection.Fix();
-  auto replayed = services::ReplayDeadLetters(kafka, **publisher, records, {records[0].id}, false, false);
+  auto replayed = services::ReplayDeadLetters(kafka, publisher, records, {records[0].id}, false, false);
   REQUIRE(replayed.ok());
   CHECK(replayed->replayed == std::vector<std::string>{records[0].id});
   REQUIRE(testing::WaitFor([&] { return projection.Applied("e-2") == 1; }));
@@ -343,14 +336,14 @@ TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it o
   auto after = RecordsOf(kafka, "rapport.flaky");
   REQUIRE(after.size() == 1);
   REQUIRE(after[0].replayed_by.has_value());
-  auto again = services::ReplayDeadLetters(kafka, **publisher, after, {}, true, false);
+  auto again = services::ReplayDeadLetters(kafka, publisher, after, {}, true, false);
   REQUIRE(again.ok());
   CHECK(again->replayed.empty());
   CHECK(again->skipped == std::vector<std::string>{after[0].id});
 
   // Forced, it is published again, and the projector's de-duplication counts it once.
   const int64_t duplicates_before = (*projector)->stats().duplicates;
-  auto forced = services::ReplayDeadLetters(kafka, **publisher, after, {after[0].id}, false, true);
+  auto forced = services::ReplayDeadLetters(kafka, publisher, after, {after[0].id}, false, true);
   REQUIRE(forced.ok());
   CHECK(forced->replayed.size() == 1);
   CHECK(testing::WaitFor([&] { return (*projector)->stats().duplicates == duplicates_before + 1; }));

@@ -15,6 +15,7 @@
 #include "storage/offsets.h"
 #include "projections/runtime/projector.h"
 #include "services/ingest/gateway.h"
+#include "tests/support/broker_with_publisher.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/fold.h"
 #include "tests/support/temp_dir.h"
@@ -80,17 +81,13 @@ struct Member {
 };
 
 TEST_CASE("rebalance: partitions that move away and back end equal to the fold", "[integration][rebalance]") {
-  auto broker = events::EmbeddedBroker::Start(3, {{kTopic, kPartitions, 3}, {"rapport.dead-letter", 1, 3}});
-  REQUIRE(broker.ok());
-  events::KafkaSettings settings;
-  settings.bootstrap_servers = (*broker)->bootstrap_servers();
-  settings.session_timeout_ms = 6000;
-  auto publisher = events::Publisher::Create(settings, "test");
-  REQUIRE(publisher.ok());
+  testing::BrokerWithPublisher cluster(3, {{kTopic, kPartitions, 3}, {"rapport.dead-letter", 1, 3}}, "test", 6000);
+  const events::KafkaSettings& settings = cluster.kafka;
+  events::Publisher& publisher = *cluster.publisher;
   testing::TempDir dir;
   auto journal = projections::Journal::Open(dir.path() / "journal", projections::OpenMode::kReadWrite);
   REQUIRE(journal.ok());
-  services::Gateway gateway(**publisher, settings.topics, services::GatewayLimits{}, journal->get());
+  services::Gateway gateway(publisher, settings.topics, services::GatewayLimits{}, journal->get());
   int64_t day = 0;
   auto publish = [&](int count) {
     std::vector<events::Event> batch;
@@ -103,28 +100,25 @@ TEST_CASE("rebalance: partitions that move away and back end equal to the fold",
     REQUIRE(gateway.Publish(batch).ok());
   };
 
-  Member a(settings, **publisher, dir.path() / "a");
+  Member a(settings, publisher, dir.path() / "a");
   publish(3'000);
-  REQUIRE(testing::WaitFor([&] { return a.assigned_count() == kPartitions && a.CaughtUp(**publisher); }));
+  REQUIRE(testing::WaitFor([&] { return a.assigned_count() == kPartitions && a.CaughtUp(publisher); }));
 
   {
-    Member b(settings, **publisher, dir.path() / "b");
+    Member b(settings, publisher, dir.path() / "b");
     REQUIRE(testing::WaitFor([&] { return b.assigned_count() > 0 && a.assigned_count() < kPartitions; }));
     publish(3'000);
-    REQUIRE(testing::WaitFor([&] { return a.CaughtUp(**publisher) && b.CaughtUp(**publisher); }));
+    REQUIRE(testing::WaitFor([&] { return a.CaughtUp(publisher) && b.CaughtUp(publisher); }));
     CHECK(a.assigned_count() + b.assigned_count() == kPartitions);
   }  // B leaves: its partitions go back to A, whose state for them is older
 
   publish(3'000);
-  REQUIRE(testing::WaitFor([&] { return a.assigned_count() == kPartitions && a.CaughtUp(**publisher); }));
+  REQUIRE(testing::WaitFor([&] { return a.assigned_count() == kPartitions && a.CaughtUp(publisher); }));
   a.Stop();
 
   auto rebuilt = testing::FoldJournal(**journal, dir.path() / "rebuild");
-  const testing::ViewComparison comparison = testing::CompareViews(*rebuilt, *a.store);
-  INFO(comparison.first_difference);
+  const testing::ViewComparison comparison = testing::CheckSameViews(*rebuilt, *a.store);
   CHECK(comparison.customers == 300);
-  CHECK(comparison.mismatches == 0);
-  CHECK(comparison.extra == 0);
 }
 
 }  // namespace

@@ -43,8 +43,6 @@ Journaled WriteJournal(const std::filesystem::path& data_dir) {
   services::SampleOptions sample;
   sample.customers = 300;
   const auto history = services::GenerateSampleHistory(sample);
-  auto journal = projections::Journal::Open(data_dir / "journal", projections::OpenMode::kReadWrite);
-  REQUIRE(journal.ok());
   testing::GatewayEntries make(kPartitions);
   std::vector<projections::JournalEntry> entries;
   Journaled out;
@@ -60,7 +58,7 @@ Journaled WriteJournal(const std::filesystem::path& data_dir) {
   for (const events::Event* e : late) entries.push_back(make.Next(*e));
   out.duplicates += static_cast<int64_t>(late.size());
   out.records = static_cast<int64_t>(entries.size());
-  REQUIRE((*journal)->Append(entries, false).ok());
+  testing::WriteNewJournal(data_dir, entries);
   return out;
 }
 

@@ -29,8 +29,6 @@ size_t WriteJournal(const std::filesystem::path& data_dir) {
   services::SampleOptions sample;
   sample.customers = 300;
   const auto history = services::GenerateSampleHistory(sample);
-  auto journal = projections::Journal::Open(data_dir / "journal", projections::OpenMode::kReadWrite);
-  REQUIRE(journal.ok());
   testing::GatewayEntries make(4);
   std::vector<projections::JournalEntry> entries;
   for (const auto& e : history) entries.push_back(make.Next(e));
@@ -38,7 +36,7 @@ size_t WriteJournal(const std::filesystem::path& data_dir) {
   const auto& again = history[history.size() / 3];
   entries.push_back(make.Next(again));
   entries.push_back(make.Raw(again.customer_id.str(), "not a flatbuffer", again.occurred_at_ms, "purchase"));
-  REQUIRE((*journal)->Append(entries, false).ok());
+  testing::WriteNewJournal(data_dir, entries);
   return entries.size();
 }
 

@@ -12,6 +12,7 @@
 #include "storage/offsets.h"
 #include "services/ingest/gateway.h"
 #include "services/ingest/journal_restore.h"
+#include "tests/support/broker_with_publisher.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -21,12 +22,8 @@ namespace {
 TEST_CASE("restore: pads up to the projections' stored offsets so new events are not skipped",
           "[integration][journal]") {
   const std::string topic = "rapport.interactions";
-  auto broker = events::EmbeddedBroker::Start(3, {{topic, 2, 3}});
-  REQUIRE(broker.ok());
-  events::KafkaSettings settings;
-  settings.bootstrap_servers = (*broker)->bootstrap_servers();
-  auto publisher = events::Publisher::Create(settings, "test");
-  REQUIRE(publisher.ok());
+  testing::BrokerWithPublisher cluster(3, {{topic, 2, 3}});
+  events::Publisher& publisher = *cluster.publisher;
 
   testing::TempDir dir;
   auto journal = projections::Journal::Open(dir.path() / "journal", projections::OpenMode::kReadWrite);
@@ -52,7 +49,7 @@ TEST_CASE("restore: pads up to the projections' stored offsets so new events are
   auto floors = services::StoredOffsetFloors(dir.path(), {"customer-view", "not-there"}, topic);
   REQUIRE(floors.ok());
   CHECK(*floors == std::map<int32_t, int64_t>{{0, 13}, {1, 4}});
-  auto restored = services::RestoreIntoBroker(**journal, **publisher, topic, *floors);
+  auto restored = services::RestoreIntoBroker(**journal, publisher, topic, *floors);
   REQUIRE(restored.ok());
   CHECK(*restored == 17);
 
@@ -61,7 +58,7 @@ TEST_CASE("restore: pads up to the projections' stored offsets so new events are
   next[0].partition = Partition(0);
   next[1].partition = Partition(1);
   std::vector<events::Delivery> deliveries;
-  REQUIRE((*publisher)->PublishAndWait(next, &deliveries).ok());
+  REQUIRE(publisher.PublishAndWait(next, &deliveries).ok());
   CHECK(deliveries[0].offset == Offset(13));
   CHECK(deliveries[1].offset == Offset(4));
 }

@@ -25,6 +25,7 @@
 #include "events/time_format.h"
 #include "services/ingest/sample_data.h"
 #include "tests/support/embedded_platform.h"
+#include "tests/support/merged_customers.h"
 #include "tests/support/wait.h"
 
 namespace rapport {
@@ -103,36 +104,12 @@ double Median(std::vector<double> xs) {
 
 World Expect(const std::vector<Event>& history) {
   World w;
-  std::map<std::string, std::string> parent;
-  auto root = [&](std::string id) {
-    while (parent.count(id)) id = parent.at(id);
-    return id;
-  };
-  std::set<std::string> known;
-  for (const Event& e : history) {
-    known.insert(e.customer_id.str());
-    w.now = std::max(w.now, e.occurred_at_ms);
-    if (auto* merge = std::get_if<events::CustomersMerged>(&e.payload)) {
-      known.insert(merge->merged_customer_id);
-      const std::string s = root(e.customer_id.str()), d = root(merge->merged_customer_id);
-      if (s != d) parent[d] = s;
-    }
-  }
-  for (const std::string& id : known) {
-    if (parent.count(id)) {
-      w.pointer_to_root[id] = root(id);
-      w.roots[root(id)].merged_from.insert(id);
-    } else {
-      w.roots[id];
-    }
-  }
-  for (const Event& e : history) {
-    const std::string owner = root(e.customer_id.str());
-    Customer& x = w.roots.at(owner);
-    if (std::holds_alternative<events::CustomersMerged>(e.payload)) continue;
+  const testing::MergedCustomers merged = testing::SeedWorld(history, w);
+  auto apply = [&](const Event& e, const std::string& owner, Customer& x) {
+    if (std::holds_alternative<events::CustomersMerged>(e.payload)) return;
     if (std::holds_alternative<events::CustomerErased>(e.payload)) {
       x.erased = true;
-      continue;
+      return;
     }
     Counts c;
     c.interactions = 1;
@@ -173,7 +150,8 @@ World Expect(const std::vector<Event>& history) {
     }
     x.counts.Add(c);
     w.cells[{DayOf(e.occurred_at_ms), static_cast<int>(e.channel)}].Add(c);
-  }
+  };
+  testing::ForEachByOwner(history, merged, w.roots, apply);
   // Repurchases: a purchase followed by another of the same (merged) customer
   // within 90 days, counted on the purchase's own day and channel.
   for (auto& [id, x] : w.roots) {

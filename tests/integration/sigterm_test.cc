@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/json_events.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
@@ -108,16 +109,8 @@ TEST_CASE("SIGTERM mid-stream loses nothing acknowledged", "[integration][sigter
           const int amount = 1 + (b * 7 + i) % 500;
           batch[customer].purchases += 1;
           batch[customer].revenue += amount;
-          body += nlohmann::json{{"event_id", "s-" + std::to_string(b) + "-" + std::to_string(i)},
-                                 {"customer_id", customer},
-                                 {"occurred_at", 1'772'359'200'000 + b * 1000 + i},
-                                 {"channel", "web"},
-                                 {"type", "purchase"},
-                                 {"order_id", "o"},
-                                 {"amount", amount},
-                                 {"currency", "EUR"}}
-                      .dump() +
-                  "\n";
+          body += testing::PurchaseLine("s-" + std::to_string(b) + "-" + std::to_string(i), customer,
+                                        1'772'359'200'000 + b * 1000 + i, "o", amount);
         }
         auto response = c.Post("/v1/events", body, "application/x-ndjson");
         if (!response) break;  // the server went away: this batch was not acknowledged

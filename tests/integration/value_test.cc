@@ -16,6 +16,7 @@
 #include "events/time_format.h"
 #include "services/ingest/sample_data.h"
 #include "tests/support/embedded_platform.h"
+#include "tests/support/merged_customers.h"
 #include "tests/support/wait.h"
 
 namespace rapport {
@@ -116,32 +117,8 @@ struct World {
 
 World Expect(const std::vector<Event>& history) {
   World w;
-  std::map<std::string, std::string> parent;
-  auto root = [&](std::string id) {
-    while (parent.count(id)) id = parent.at(id);
-    return id;
-  };
-  std::set<std::string> known;
-  for (const Event& e : history) {
-    known.insert(e.customer_id.str());
-    w.now = std::max(w.now, e.occurred_at_ms);
-    if (auto* merge = std::get_if<events::CustomersMerged>(&e.payload)) {
-      known.insert(merge->merged_customer_id);
-      const std::string s = root(e.customer_id.str()), d = root(merge->merged_customer_id);
-      if (s != d) parent[d] = s;
-    }
-  }
-  for (const std::string& id : known) {
-    if (parent.count(id)) {
-      w.pointer_to_root[id] = root(id);
-      w.roots[root(id)].merged_from.insert(id);
-    } else {
-      w.roots[id];
-    }
-  }
-  for (const Event& e : history) {
-    const std::string owner = root(e.customer_id.str());
-    Expected& x = w.roots.at(owner);
+  const testing::MergedCustomers merged = testing::SeedWorld(history, w);
+  auto apply = [&](const Event& e, const std::string& owner, Expected& x) {
     ++x.events;
     if (auto* p = std::get_if<events::Purchase>(&e.payload)) {
       x.revenue += p->amount;
@@ -153,7 +130,8 @@ World Expect(const std::vector<Event>& history) {
     } else if (std::holds_alternative<events::CustomerErased>(e.payload)) {
       x.erased = true;
     }
-  }
+  };
+  testing::ForEachByOwner(history, merged, w.roots, apply);
 
   const int64_t window_start = w.now - 365 * events::kMillisPerDay;  // windows are (start, now]
   std::vector<std::pair<int64_t, std::string>> value, recency, frequency, monetary;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/model_simulation.h"
+#include "tests/support/fit_errors.h"
 #include "tests/support/standard_errors.h"
 
 namespace rapport::projections {
@@ -216,16 +217,11 @@ TEST_CASE("a BG/NBD fit does not depend on the time unit except through alpha", 
 
 TEST_CASE("a BG/NBD fit rejects no customers and impossible summaries, naming the field", "[bgnbd]") {
   std::vector<RepeatSummary> none;
-  auto empty = FitBgNbd(none);
-  REQUIRE_FALSE(empty.ok());
-  CHECK(empty.status().field() == "customers");
+  testing::CheckCustomersRejected(FitBgNbd(none));
   for (const RepeatSummary& bad : {RepeatSummary{2, 40, 30}, RepeatSummary{-1, 0, 3}, RepeatSummary{0, 2, 5},
                                    RepeatSummary{1, -1, 5}, RepeatSummary{1, 1, NAN}}) {
     std::vector<RepeatSummary> data{{1, 2, 10}, bad};
-    auto fit = FitBgNbd(data);
-    REQUIRE_FALSE(fit.ok());
-    CHECK(fit.status().field() == "customers");
-    CHECK(fit.status().message().find("customer 1") != std::string::npos);
+    testing::CheckCustomersRejected(FitBgNbd(data), "customer 1");
   }
 }
 

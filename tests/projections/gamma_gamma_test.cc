@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/model_simulation.h"
+#include "tests/support/fit_errors.h"
 #include "tests/support/standard_errors.h"
 
 namespace rapport::projections {
@@ -96,14 +97,9 @@ TEST_CASE("a Gamma-Gamma fit scales gamma with the currency unit", "[gamma_gamma
 TEST_CASE("a Gamma-Gamma fit rejects no repeat buyers and non-positive means, naming the field",
           "[gamma_gamma]") {
   const std::vector<SpendSummary> only_new{{0, 0.0}, {0, 0.0}};
-  auto none = FitGammaGamma(only_new);
-  REQUIRE_FALSE(none.ok());
-  CHECK(none.status().field() == "customers");
+  testing::CheckCustomersRejected(FitGammaGamma(only_new));
   const std::vector<SpendSummary> zero{{2, 10.0}, {1, 0.0}};
-  auto bad = FitGammaGamma(zero);
-  REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().field() == "customers");
-  CHECK(bad.status().message().find("customer 1") != std::string::npos);
+  testing::CheckCustomersRejected(FitGammaGamma(zero), "customer 1");
 }
 
 }  // namespace

@@ -14,14 +14,17 @@ namespace {
 
 using Cache = StateCache<std::string>;
 
-// A fresh store in a temp folder.
+// A fresh store in a temp folder. A fixture (TEST_CASE_METHOD): the test names it `store`.
 struct TestStore {
   testing::TempDir dir;
-  std::unique_ptr<Store> store;
-  TestStore() {
+  std::unique_ptr<Store> opened = Open(dir);
+  Store& store = *opened;
+
+ private:
+  static std::unique_ptr<Store> Open(const testing::TempDir& dir) {
     auto opened = Store::Open(dir.path() / "store", OpenMode::kReadWrite);
     REQUIRE(opened.ok());
-    store = std::move(opened).value();
+    return std::move(opened).value();
   }
 };
 
@@ -48,9 +51,9 @@ int Commit(Store& store, Cache& cache) {
   return static_cast<int>(batch.Count());
 }
 
-TEST_CASE("state cache: a checkpoint writes each changed state once, its newest value", "[projections][state_cache]") {
-  TestStore test;
-  Store& store = *test.store;
+TEST_CASE_METHOD(TestStore,
+                 "state cache: a checkpoint writes each changed state once, its newest value",
+                        "[projections][state_cache]") {
   Cache cache = TextCache(store, 10);
   Change(cache, "a", "1");
   Change(cache, "b", "1");
@@ -65,10 +68,9 @@ TEST_CASE("state cache: a checkpoint writes each changed state once, its newest 
   CHECK(store.Get(Family::kState, "b")->value() == "12");
 }
 
-TEST_CASE("state cache: over its bound a commit empties it, a raised bound keeps every state",
-          "[projections][state_cache]") {
-  TestStore test;
-  Store& store = *test.store;
+TEST_CASE_METHOD(TestStore,
+                 "state cache: over its bound a commit empties it, a raised bound keeps every state",
+                 "[projections][state_cache]") {
   Cache cache = TextCache(store, 2);
   for (const char* key : {"a", "b", "c"}) Change(cache, key, "x");
   Commit(store, cache);
@@ -82,10 +84,9 @@ TEST_CASE("state cache: over its bound a commit empties it, a raised bound keeps
   CHECK(store.Get(Family::kState, "c")->value() == "xy");
 }
 
-TEST_CASE("state cache: over a store it began empty on, it holds every state until it lets one go",
-          "[projections][state_cache]") {
-  TestStore test;
-  Store& store = *test.store;
+TEST_CASE_METHOD(TestStore,
+                 "state cache: over a store it began empty on, it holds every state until it lets one go",
+                 "[projections][state_cache]") {
   Cache cache = TextCache(store, 2);
   CHECK_FALSE(cache.holds_every_state());  // not known before the first Load
   Change(cache, "a", "x");
@@ -101,10 +102,9 @@ TEST_CASE("state cache: over a store it began empty on, it holds every state unt
   CHECK_FALSE(later.holds_every_state());
 }
 
-TEST_CASE("state cache: a key looked up last is forgotten with the entries it pointed into",
-          "[projections][state_cache]") {
-  TestStore test;
-  Store& store = *test.store;
+TEST_CASE_METHOD(TestStore,
+                 "state cache: a key looked up last is forgotten with the entries it pointed into",
+                 "[projections][state_cache]") {
   Cache cache = TextCache(store, 1);
   for (const char* key : {"a", "b"}) Change(cache, key, "x");
   Commit(store, cache);  // over the bound: emptied, "b" was the last key looked up

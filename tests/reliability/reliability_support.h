@@ -1,20 +1,50 @@
 #pragma once
-// Shared pieces of the reliability tests: a history without cross-customer events,
-// the stored offsets versus the journal's end, a config file for child processes.
+// Shared pieces of the reliability tests: the broker and gateway they start from, a
+// history without cross-customer events, the stored offsets versus the journal's end,
+// a config file for child processes.
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "events/event.h"
 #include "storage/journal.h"
 #include "storage/offsets.h"
 #include "storage/store.h"
 #include "services/ingest/sample_data.h"
+#include "services/platform/platform.h"
+#include "tests/support/embedded_platform.h"
+#include "tests/support/temp_dir.h"
 
 namespace rapport::testing {
+
+// What the crash, retention and scale-out tests start from: the broker, the gateway's
+// publish path and the journal in this process, no projections (each test runs its
+// projectors itself, in children it can SIGKILL or stopped on purpose). A fixture for
+// TEST_CASE_METHOD, so the test reads its members like locals; `started` is when the
+// test began, for its wall-time report.
+struct BrokerAndGateway {
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  TempDir dir;
+  services::Config config = TestConfig(dir);
+  std::unique_ptr<services::Platform> platform = Start(config);
+  services::Platform& p = *platform;
+  const std::string topic = config.kafka.topics.interactions;
+  const int partitions = config.kafka.partitions;
+
+ private:
+  static std::unique_ptr<services::Platform> Start(const services::Config& config) {
+    auto started = services::Platform::Start(config, services::Roles{.embedded_broker = true, .gateway = true});
+    if (!started.ok()) FAIL("broker and gateway did not start: " << started.status().ToString());
+    return std::move(started).value();
+  }
+};
 
 // The sample population without merges: a merge moves state between customers,
 // whose partitions interleave in no fixed order, so only merge-free histories

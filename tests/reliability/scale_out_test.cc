@@ -52,16 +52,9 @@ std::optional<std::map<int, std::string>> ServingOwners(int port, const std::set
   return owners;
 }
 
-TEST_CASE("scale-out: three instances, one SIGKILLed mid-stream, queries succeed, state equals the fold",
-          "[reliability][scale-out]") {
-  const auto started = Clock::now();
-  testing::TempDir dir;
-  services::Config config = testing::TestConfig(dir);
-  auto platform = services::Platform::Start(config, services::Roles{.embedded_broker = true, .gateway = true});
-  REQUIRE(platform.ok());
-  services::Platform& p = **platform;
-  const std::string topic = config.kafka.topics.interactions;
-  const int partitions = config.kafka.partitions;
+TEST_CASE_METHOD(testing::BrokerAndGateway,
+                 "scale-out: three instances, one SIGKILLed mid-stream, queries succeed, state equals the fold",
+                 "[reliability][scale-out]") {
   const auto child_config = testing::WriteChildConfig(dir.path(), "cluster:\n  forward_patience_ms: 30000\n");
 
   constexpr int kInstances = 3;

@@ -8,9 +8,11 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include "events/publisher.h"
 #include "services/platform/platform.h"
 #include "services/platform/projection_registry.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
 
 namespace rapport::testing {
 
@@ -32,10 +34,32 @@ inline std::unique_ptr<services::Platform> StartEmbeddedPlatform(const services:
   return std::move(platform).value();
 }
 
+// StartEmbeddedPlatform, then waits until the platform is ready (Platform::ready).
+inline std::unique_ptr<services::Platform> StartReadyPlatform(const services::Config& config) {
+  auto platform = StartEmbeddedPlatform(config);
+  REQUIRE(WaitFor([&] { return platform->ready(); }));
+  return platform;
+}
+
 inline httplib::Client HttpClient(const services::Platform& platform) {
   httplib::Client client("127.0.0.1", platform.http_port());
   client.set_read_timeout(60, 0);
   return client;
 }
+
+// A Kafka producer outside the platform, as a client that knows only the bootstrap
+// address: the platform's settings and topics, the embedded cluster's address.
+struct ExternalClient {
+  ExternalClient(const services::Platform& platform, const std::string& client_id)
+      : kafka(platform.config().kafka) {
+    kafka.bootstrap_servers = platform.bootstrap_servers();
+    auto created = events::Publisher::Create(kafka, client_id);
+    if (!created.ok()) FAIL("publisher " << client_id << " not created: " << created.status().ToString());
+    publisher = std::move(created).value();
+  }
+
+  events::KafkaSettings kafka;
+  std::unique_ptr<events::Publisher> publisher;
+};
 
 }  // namespace rapport::testing

@@ -98,4 +98,15 @@ inline ViewComparison CompareViews(const projections::Store& expected, const pro
   return result;
 }
 
+// Checks that `actual` holds the same customers as `expected`, field for field, none
+// missing and none extra (the first difference in the failure message). Returns the
+// comparison for the caller's own checks (how many customers) and report.
+inline ViewComparison CheckSameViews(const projections::Store& expected, const projections::Store& actual) {
+  ViewComparison comparison = CompareViews(expected, actual);
+  INFO(comparison.first_difference);
+  CHECK(comparison.mismatches == 0);
+  CHECK(comparison.extra == 0);
+  return comparison;
+}
+
 }  // namespace rapport::testing

@@ -4,9 +4,13 @@
 // counting up within each partition in the order the entries are made.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "events/event.h"
 #include "events/names.h"
@@ -35,5 +39,13 @@ class GatewayEntries {
   int partitions_;
   std::map<int32_t, int64_t> next_;
 };
+
+// Appends `entries` to a new journal in `data_dir`/journal, where the platform keeps it.
+inline void WriteNewJournal(const std::filesystem::path& data_dir,
+                            const std::vector<projections::JournalEntry>& entries) {
+  auto journal = projections::Journal::Open(data_dir / "journal", projections::OpenMode::kReadWrite);
+  REQUIRE(journal.ok());
+  REQUIRE((*journal)->Append(entries, false).ok());
+}
 
 }  // namespace rapport::testing
