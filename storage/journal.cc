@@ -115,7 +115,8 @@ std::string IdentityOf(const JournalEntry& entry) {
 
 }  // namespace
 
-Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEntry> entries, int64_t& duplicates) {
+Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEntry> entries, int64_t& duplicates,
+                                                      bool keep_duplicates) {
   std::vector<Kept> kept;
   kept.reserve(entries.size());
   for (const JournalEntry& entry : entries) kept.push_back({&entry, IdentityOf(entry)});
@@ -138,7 +139,8 @@ Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEn
       }
       if (seen) {
         ++duplicates;
-        continue;
+        if (!keep_duplicates) continue;
+        candidate.identity.clear();  // written, not indexed: the first copy stays the one
       }
       if (!candidate.identity.empty()) {
         batch.insert(candidate.identity);
@@ -191,7 +193,16 @@ Status Journal::AppendWithProgress(std::span<const JournalEntry> entries,
   return written;
 }
 
-Status Journal::Append(std::span<const JournalEntry> entries, bool sync, int64_t* duplicates) {
+Status Journal::Append(std::span<const JournalEntry> entries, bool sync) {
+  int64_t duplicates = 0;
+  auto kept = NewEntries(entries, duplicates, /*keep_duplicates=*/true);
+  if (!kept.ok()) return kept.status();
+  Status written = WriteKept(*kept, {}, sync);
+  Release(*kept);
+  return written;
+}
+
+Status Journal::AppendEvents(std::span<const JournalEntry> entries, bool sync, int64_t* duplicates) {
   int64_t skipped = 0;
   auto kept = NewEntries(entries, skipped);
   if (!kept.ok()) return kept.status();
@@ -238,7 +249,7 @@ Status Journal::IndexFirstCopies() {
     ++indexed;
     return pending.size() >= 10'000 ? flush() : Status::Ok();
   }, JournalCopies::kAll));
-  batch.Put(store_->handle(Family::kMeta), kIndexedMark, "1");
+  batch.Put(store_->handle(Family::kMeta), std::string(kIndexedMark), "1");
   RAPPORT_RETURN_IF_ERROR(flush());
   if (indexed > 0) spdlog::info("journal {}: indexed the first copy of {} event(s)", store_->dir().string(), indexed);
   return Status::Ok();

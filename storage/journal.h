@@ -53,16 +53,20 @@ class Journal {
   // The writer flushes on close (see journal.cc).
   ~Journal();
 
-  // Appends entries (any partitions, any order). With `sync`, durable on disk
-  // before it returns: the gateway answers 202 only after that.
-  // Idempotent: an entry whose (customer, event id) is already journaled, or
-  // earlier in `entries`, or being appended by another thread, is left out, so
-  // retries and re-published samples do not grow the history (its offset stays a
-  // hole; the restore fills it with a filler). Entries that are no event (fillers,
-  // poison messages) are always kept. `duplicates` (optional) counts those left out.
-  Status Append(std::span<const JournalEntry> entries, bool sync, int64_t* duplicates = nullptr);
-  // Appends entries (idempotent, as Append) and records the archive consumer's
-  // progress in the same batch, so a crash re-reads exactly what was not written.
+  // Appends entries (any partitions, any order) as given, duplicates included (a
+  // journal as older versions wrote it; tests build those). With `sync`, durable
+  // on disk before it returns. The first copy of each event is indexed.
+  Status Append(std::span<const JournalEntry> entries, bool sync);
+  // The writers' append (the gateway before its 202, with `sync`): idempotent. An
+  // entry whose (customer, event id) is already journaled, or earlier in
+  // `entries`, or being appended by another thread, is left out, so retries and
+  // re-published samples do not grow the history (its offset stays a hole; the
+  // restore fills it with a filler). Entries that are no event (fillers, poison
+  // messages) are always kept. `duplicates` (optional) counts those left out.
+  Status AppendEvents(std::span<const JournalEntry> entries, bool sync, int64_t* duplicates = nullptr);
+  // Appends entries (idempotent, as AppendEvents) and records the archive
+  // consumer's progress in the same batch, so a crash re-reads exactly what was
+  // not written.
   Status AppendWithProgress(std::span<const JournalEntry> entries,
                             const std::vector<events::PartitionOffset>& progress);
 
@@ -81,9 +85,9 @@ class Journal {
   // keep (moved in: a reader that buffers them copies nothing).
   using Visitor = std::function<Status(JournalEntry&&)>;
   Status Scan(Partition partition, Offset from, Offset to, const Visitor& visit) const;
-  // Every entry of every partition, partition by partition; each event once
-  // unless `copies` is kAll.
-  Status ScanAll(const Visitor& visit, JournalCopies copies = JournalCopies::kFirstOnly) const;
+  // Every entry of every partition, partition by partition; with kFirstOnly each
+  // event once (its first accepted copy).
+  Status ScanAll(const Visitor& visit, JournalCopies copies = JournalCopies::kAll) const;
   // The entries of one customer with from_ms <= timestamp < to_ms, in time order.
   Status ScanCustomer(std::string_view customer_id, int64_t from_ms, int64_t to_ms,
                       const std::function<Status(const JournalEntry&)>& visit) const;
@@ -100,9 +104,11 @@ class Journal {
     const JournalEntry* entry;
     std::string identity;
   };
-  // The entries of `entries` to write (see Append); their identity keys stay
-  // reserved in in_flight_ until Release.
-  Result<std::vector<Kept>> NewEntries(std::span<const JournalEntry> entries, int64_t& duplicates);
+  // The entries of `entries` to write (see AppendEvents; with `keep_duplicates`,
+  // every entry, only first copies indexed); their identity keys stay reserved
+  // in in_flight_ until Release.
+  Result<std::vector<Kept>> NewEntries(std::span<const JournalEntry> entries, int64_t& duplicates,
+                                       bool keep_duplicates = false);
   Status WriteKept(const std::vector<Kept>& kept, const std::vector<events::PartitionOffset>& progress, bool sync);
   void Release(const std::vector<Kept>& kept);
   // Indexes a journal written before the dedupe index (once; see FirstCopyOf).

@@ -4,9 +4,9 @@
 // goes next; within a partition, offsets stay in order. The order is a function of
 // the per-partition positions only, so a reader restarted at stored positions
 // continues exactly as one that never stopped (replays resume this way).
-// Each event once by default (the first accepted copy, journal_first_copies.h);
-// JournalCopies::kAll reads the raw log. Single-threaded; reads in bounded chunks,
-// so memory stays flat (but for the first-copy filter, ~16 bytes an event).
+// JournalCopies::kFirstOnly reads each event once (its first accepted copy,
+// journal_first_copies.h; ~16 bytes of memory an event); the default reads the raw
+// log. Single-threaded; reads in bounded chunks, so memory stays flat.
 
 #include <cstddef>
 #include <deque>
@@ -29,7 +29,7 @@ struct OffsetRange {
 class JournalMerge {
  public:
   JournalMerge(const Journal& journal, std::map<Partition, OffsetRange> ranges, size_t chunk = 4096,
-               JournalCopies copies = JournalCopies::kFirstOnly);
+               JournalCopies copies = JournalCopies::kAll);
 
   // Moves up to `max` next entries to the end of `out`; false when nothing is left.
   Result<bool> Next(size_t max, std::vector<JournalEntry>& out);

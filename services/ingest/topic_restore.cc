@@ -1,5 +1,6 @@
 #include "services/ingest/topic_restore.h"
 
+#include <algorithm>
 #include <map>
 
 #include <spdlog/spdlog.h>

@@ -23,6 +23,8 @@ namespace {
 
 using projections::JournalCopies;
 using projections::JournalEntry;
+using Records = std::vector<events::TopicRecord>;
+using Entries = std::vector<JournalEntry>;
 
 events::TopicRecord Record(const std::string& topic, int partition, int64_t offset, std::optional<std::string> key,
                            std::optional<std::string> value) {
@@ -90,9 +92,9 @@ TEST_CASE("topic log: a compacted topic keeps the latest value per key", "[integ
   auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
   REQUIRE(log.ok());
   const std::set<std::string> compacted = {"fits"};
-  REQUIRE((*log)->Append({Record("fits", 0, 0, "k1", "v1"), Record("fits", 0, 1, "k2", "v2")}, compacted,
+  REQUIRE((*log)->Append(Records{Record("fits", 0, 0, "k1", "v1"), Record("fits", 0, 1, "k2", "v2")}, compacted,
                          Progress("fits", 0, 2)).ok());
-  REQUIRE((*log)->Append({Record("fits", 0, 2, "k1", "v1-new")}, compacted, Progress("fits", 0, 3)).ok());
+  REQUIRE((*log)->Append(Records{Record("fits", 0, 2, "k1", "v1-new")}, compacted, Progress("fits", 0, 3)).ok());
   const auto kept = VisitAll(**log, "fits");
   REQUIRE(kept.size() == 2);
   CHECK(*kept[0].value == "v2");
@@ -106,13 +108,13 @@ TEST_CASE("topic log: a tombstone removes the key's older values from the files"
   auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
   REQUIRE(log.ok());
   const std::set<std::string> compacted = {"keys"};
-  REQUIRE((*log)->Append({Record("keys", 0, 0, "gone", secret), Record("keys", 0, 1, "stays", "kept")}, compacted,
+  REQUIRE((*log)->Append(Records{Record("keys", 0, 0, "gone", secret), Record("keys", 0, 1, "stays", "kept")}, compacted,
                          Progress("keys", 0, 2)).ok());
   // Written to the tables too, not only the write-ahead log.
   REQUIRE((*log)->store().db()->Flush(rocksdb::FlushOptions(), (*log)->store().handle(projections::Family::kState)).ok());
   REQUIRE(FilesContain(dir.path(), secret));
 
-  REQUIRE((*log)->Append({Record("keys", 0, 2, "gone", std::nullopt)}, compacted, Progress("keys", 0, 3)).ok());
+  REQUIRE((*log)->Append(Records{Record("keys", 0, 2, "gone", std::nullopt)}, compacted, Progress("keys", 0, 3)).ok());
   const auto kept = VisitAll(**log, "keys");
   REQUIRE(kept.size() == 1);
   CHECK(*kept[0].key == "stays");
@@ -126,9 +128,9 @@ TEST_CASE("topic log: ReplacePartition renumbers a partition and sets its progre
   auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
   REQUIRE(log.ok());
   const std::set<std::string> compacted = {"fits"};
-  REQUIRE((*log)->Append({Record("fits", 0, 4, "a", "1"), Record("fits", 0, 9, "b", "2")}, compacted,
+  REQUIRE((*log)->Append(Records{Record("fits", 0, 4, "a", "1"), Record("fits", 0, 9, "b", "2")}, compacted,
                          Progress("fits", 0, 10)).ok());
-  REQUIRE((*log)->ReplacePartition("fits", Partition(0), {Record("fits", 0, 0, "a", "1"), Record("fits", 0, 1, "b", "2")},
+  REQUIRE((*log)->ReplacePartition("fits", Partition(0), Records{Record("fits", 0, 0, "a", "1"), Record("fits", 0, 1, "b", "2")},
                                    Offset(2)).ok());
   std::map<int32_t, int64_t> progress;
   const auto kept = VisitAll(**log, "fits", &progress);
@@ -136,7 +138,7 @@ TEST_CASE("topic log: ReplacePartition renumbers a partition and sets its progre
   CHECK(kept[1].offset == Offset(1));
   CHECK(progress[0] == 2);
   // The key index follows: a new value of "a" replaces the renumbered one.
-  REQUIRE((*log)->Append({Record("fits", 0, 2, "a", "1-new")}, compacted, Progress("fits", 0, 3)).ok());
+  REQUIRE((*log)->Append(Records{Record("fits", 0, 2, "a", "1-new")}, compacted, Progress("fits", 0, 3)).ok());
   const auto after = VisitAll(**log, "fits");
   REQUIRE(after.size() == 2);
   CHECK(*after[0].value == "2");
@@ -162,19 +164,19 @@ TEST_CASE("journal: an event already journaled is not journaled again", "[integr
   const JournalEntry retry = entries.Next(event);  // the same event at a later offset
   const JournalEntry other = entries.Next(testing::Purchase("c-1", testing::Day(2), 20));
   int64_t duplicates = -1;
-  REQUIRE((*journal)->Append({first}, true, &duplicates).ok());
+  REQUIRE((*journal)->AppendEvents(Entries{first}, true, &duplicates).ok());
   CHECK(duplicates == 0);
-  REQUIRE((*journal)->Append({retry, other, retry}, true, &duplicates).ok());
+  REQUIRE((*journal)->AppendEvents(Entries{retry, other, retry}, true, &duplicates).ok());
   CHECK(duplicates == 2);
   CHECK(EventIds(**journal, JournalCopies::kAll).size() == 2);
   // The same message again (an archiver re-reading after a crash) is written in place.
-  REQUIRE((*journal)->AppendWithProgress({first}, {}).ok());
+  REQUIRE((*journal)->AppendWithProgress(Entries{first}, {}).ok());
   CHECK(EventIds(**journal, JournalCopies::kAll).size() == 2);
   // Reopened: still idempotent.
   journal->reset();
   journal = projections::Journal::Open(dir.path(), projections::OpenMode::kReadWrite);
   REQUIRE(journal.ok());
-  REQUIRE((*journal)->Append({retry}, true, &duplicates).ok());
+  REQUIRE((*journal)->AppendEvents(Entries{retry}, true, &duplicates).ok());
   CHECK(duplicates == 1);
   CHECK(EventIds(**journal, JournalCopies::kAll).size() == 2);
 }
@@ -193,11 +195,11 @@ TEST_CASE("journal: readers of an older journal with duplicates see each event o
     // its mark, between the appends).
     auto journal = projections::Journal::Open(dir.path(), projections::OpenMode::kReadWrite);
     REQUIRE(journal.ok());
-    REQUIRE((*journal)->Append({first, other}, true).ok());
+    REQUIRE((*journal)->Append(Entries{first, other}, true).ok());
     auto* db = (*journal)->store().db();
     const std::string identity = events::IdentityKey(*events::PeekEventIdentity(first.value));
     REQUIRE(db->Delete({}, (*journal)->store().handle(projections::Family::kDedupe), identity).ok());
-    REQUIRE((*journal)->Append({retry}, true).ok());
+    REQUIRE((*journal)->Append(Entries{retry}, true).ok());
     REQUIRE(db->Delete({}, (*journal)->store().handle(projections::Family::kMeta), "journal/first-copies-indexed").ok());
     REQUIRE(db->Delete({}, (*journal)->store().handle(projections::Family::kDedupe), identity).ok());
     CHECK(EventIds(**journal, JournalCopies::kAll).size() == 3);

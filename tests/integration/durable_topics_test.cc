@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -143,8 +144,14 @@ TEST_CASE("durable topics: dead letters survive SIGKILL and SIGTERM, replay mark
     before = rapport.Run({"dlq", "list"});
     return before.find("record(s) on rapport.dead-letter") != std::string::npos && before.rfind("0 record(s)", 0) != 0;
   }));
+  // Every projector has dead-lettered it: the list stays the same for a second.
+  REQUIRE(testing::WaitFor([&] {
+    const std::string earlier = rapport.Run({"dlq", "list"});
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    before = rapport.Run({"dlq", "list"});
+    return before == earlier;
+  }));
   rapport.WaitArchived("rapport.dead-letter");
-  before = rapport.Run({"dlq", "list"});
   rapport.Stop(SIGKILL);
 
   rapport.Up();
