@@ -163,8 +163,14 @@ Status TopicLog::ReplacePartition(const std::string& topic, Partition partition,
   rocksdb::WriteBatch batch;
   const std::string prefix = PartitionPrefix(topic, partition);
   const std::string until = PartitionPrefix(topic, Partition(partition.value() + 1));
-  batch.DeleteRange(store_->handle(Family::kState), prefix, until);
-  batch.DeleteRange(store_->handle(Family::kIndex), prefix, until);
+  // Key by key: the store's tables do not take range deletions.
+  for (Family family : {Family::kState, Family::kIndex}) {
+    auto it = store_->NewIterator(family);
+    for (it->Seek(prefix); it->Valid() && it->key().compare(until) < 0; it->Next()) {
+      batch.Delete(store_->handle(family), it->key());
+    }
+    RAPPORT_RETURN_IF_ERROR(FromRocks(it->status(), "topic log scan of " + topic));
+  }
   for (const events::TopicRecord& record : records) {
     batch.Put(store_->handle(Family::kState), RecordKey(topic, partition, record.offset.value()), EncodeRecord(record));
     if (record.key) {
