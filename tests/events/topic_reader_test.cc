@@ -89,11 +89,13 @@ TEST_CASE("topic reader: every partition to its end, in offset order, fillers sk
   }
 }
 
-TEST_CASE("topic reader: a missing topic is empty, or NotFound when it must exist", "[events][topic_reader]") {
-  Cluster cluster = StartCluster("t", 1);
-  CHECK(ReadAll(cluster, "absent").empty());
-  Status status = ReadTopicToEnd(cluster.kafka, "absent", {}, [](TopicRecord&&) { return Status::Ok(); }, true);
-  CHECK(status.code() == StatusCode::kNotFound);
+TEST_CASE("topic reader: a topic without messages reads as empty, at once", "[events][topic_reader]") {
+  // (The mock cluster creates a topic a metadata request names, so "missing"
+  // cannot be shown here.)
+  Cluster cluster = StartCluster("t", 3);
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(ReadAll(cluster, "t").empty());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
 
 TEST_CASE("topic reader: the durable copy first, then the broker from where the copy ends",
