@@ -56,6 +56,8 @@ class ConsumedMessage {
   int64_t timestamp_ms() const;
   std::optional<std::string_view> header(std::string_view name) const;
   std::string error_text() const;
+  // The librdkafka message itself (for a full copy: events/topic_reader.h).
+  const rd_kafka_message_t& raw() const { return *message_; }
 
  private:
   KafkaMessagePtr message_;

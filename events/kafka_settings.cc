@@ -3,6 +3,15 @@
 #include <spdlog/spdlog.h>
 
 namespace rapport::events {
+
+std::vector<ArchivedTopic> ArchivedTopics(const TopicNames& topics) {
+  return {
+      {topics.churn_alerts, false},
+      {topics.dead_letter, false},
+      {topics.model_parameters, true},
+      {topics.instances, true},
+  };
+}
 namespace {
 
 // librdkafka's own log lines go through spdlog, so they obey the same level.

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "events/kafka_handles.h"
 #include "events/status.h"
@@ -19,6 +20,17 @@ struct TopicNames {
   std::string model_parameters = "rapport.model-parameters";
   std::string instances = "rapport.instances";  // scale-out: who owns which partition
 };
+
+// A topic the embedded mode keeps a durable copy of (storage/topic_log.h).
+struct ArchivedTopic {
+  std::string name;
+  bool compacted = false;  // the copy keeps the latest value per key
+};
+
+// Every topic rapport writes besides the interactions (which the event journal
+// keeps): logged by the topic archiver and restored at start in embedded mode. A
+// new topic rapport writes is one line here (ArchivedTopics in kafka_settings.cc).
+std::vector<ArchivedTopic> ArchivedTopics(const TopicNames& topics);
 
 struct KafkaSettings {
   std::string bootstrap_servers;

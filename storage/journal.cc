@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "events/event_identity.h"
 #include "storage/binary_codec.h"
+#include "storage/journal_first_copies.h"
 #include "storage/offsets.h"
 #include "storage/sorted_batch.h"
 
@@ -86,7 +88,9 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir,
     RAPPORT_RETURN_IF_ERROR(FromRocks((*store)->db()->SetDBOptions({{"max_total_wal_size", std::to_string(kMaxWalBytes)}}),
                                       "set max_total_wal_size of " + dir.string()));
   }
-  return std::unique_ptr<Journal>(new Journal(std::move(store).value(), mode));
+  std::unique_ptr<Journal> journal(new Journal(std::move(store).value(), mode));
+  if (mode == OpenMode::kReadWrite) RAPPORT_RETURN_IF_ERROR(journal->IndexFirstCopies());
+  return journal;
 }
 
 Journal::~Journal() {
@@ -102,37 +106,153 @@ Journal::~Journal() {
 
 namespace {
 
-// Sorted (storage/sorted_batch.h): a gateway batch spans every partition and
-// a thousand customers, in arrival order.
-rocksdb::WriteBatch EntriesBatch(const Store& store, std::span<const JournalEntry> entries) {
-  size_t bytes = 64;  // reserved once: grown by doubling, a batch copied itself over and over
-  constexpr size_t kPerPut = 32;  // record header, lengths, the keys' fixed parts
-  for (const JournalEntry& entry : entries) {
-    bytes += 2 * kPerPut + 2 * entry.key.size() + entry.value.size() + entry.event_type.size();
-  }
-  rocksdb::WriteBatch batch(bytes);
-  for (const JournalEntry& entry : entries) {
-    batch.Put(store.handle(Family::kState), EntryKey(entry.partition, entry.offset), EncodeEntry(entry));
-    batch.Put(store.handle(Family::kIndex), CustomerKey(entry), "");
-  }
-  SortForMemtable(store, batch);
-  return batch;
+// The identity key of an entry that is an event; empty for a filler or a poison
+// message.
+std::string IdentityOf(const JournalEntry& entry) {
+  auto identity = events::PeekEventIdentity(entry.value);
+  return identity ? events::IdentityKey(*identity) : std::string();
 }
 
 }  // namespace
 
-Status Journal::AppendWithProgress(std::span<const JournalEntry> entries,
-                                   const std::vector<events::PartitionOffset>& progress) {
-  rocksdb::WriteBatch batch = EntriesBatch(*store_, entries);
-  for (const auto& po : progress) PutNextOffset(batch, *store_, po.tp, po.next_offset);
-  return store_->Write(batch);
+Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEntry> entries, int64_t& duplicates,
+                                                      bool keep_duplicates) {
+  std::vector<Kept> kept;
+  kept.reserve(entries.size());
+  for (const JournalEntry& entry : entries) kept.push_back({&entry, IdentityOf(entry)});
+  std::lock_guard lock(append_mutex_);
+  std::set<std::string> batch;  // identities kept from this call
+  std::vector<Kept> out;
+  out.reserve(kept.size());
+  for (Kept& candidate : kept) {
+    if (!candidate.identity.empty()) {
+      bool seen = in_flight_.contains(candidate.identity) || batch.contains(candidate.identity);
+      if (!seen) {
+        auto stored = store_->Get(Family::kDedupe, candidate.identity);
+        if (!stored.ok()) {
+          for (const std::string& identity : batch) in_flight_.erase(identity);
+          return stored.status();
+        }
+        // The same message again (an archiver re-reading after a crash) is no duplicate.
+        seen = stored->has_value() && **stored != EntryKey(candidate.entry->partition, candidate.entry->offset);
+        if (stored->has_value() && !seen) candidate.identity.clear();  // already indexed at this very entry
+      }
+      if (seen) {
+        ++duplicates;
+        if (!keep_duplicates) continue;
+        candidate.identity.clear();  // written, not indexed: the first copy stays the one
+      }
+      if (!candidate.identity.empty()) {
+        batch.insert(candidate.identity);
+        in_flight_.insert(candidate.identity);
+      }
+    }
+    out.push_back(std::move(candidate));
+  }
+  return out;
 }
 
-Status Journal::Append(std::span<const JournalEntry> entries, bool sync) {
-  rocksdb::WriteBatch batch = EntriesBatch(*store_, entries);
+void Journal::Release(const std::vector<Kept>& kept) {
+  std::lock_guard lock(append_mutex_);
+  for (const Kept& k : kept) {
+    if (!k.identity.empty()) in_flight_.erase(k.identity);
+  }
+}
+
+// Sorted (storage/sorted_batch.h): a gateway batch spans every partition and
+// a thousand customers, in arrival order.
+Status Journal::WriteKept(const std::vector<Kept>& kept, const std::vector<events::PartitionOffset>& progress,
+                          bool sync) {
+  size_t bytes = 64;  // reserved once: grown by doubling, a batch copied itself over and over
+  constexpr size_t kPerPut = 32;  // record header, lengths, the keys' fixed parts
+  for (const Kept& k : kept) {
+    bytes += 3 * kPerPut + 2 * k.entry->key.size() + k.entry->value.size() + k.entry->event_type.size() +
+             k.identity.size();
+  }
+  rocksdb::WriteBatch batch(bytes);
+  for (const Kept& k : kept) {
+    const std::string entry_key = EntryKey(k.entry->partition, k.entry->offset);
+    batch.Put(store_->handle(Family::kState), entry_key, EncodeEntry(*k.entry));
+    batch.Put(store_->handle(Family::kIndex), CustomerKey(*k.entry), "");
+    if (!k.identity.empty()) batch.Put(store_->handle(Family::kDedupe), k.identity, entry_key);
+  }
+  for (const auto& po : progress) PutNextOffset(batch, *store_, po.tp, po.next_offset);
+  SortForMemtable(*store_, batch);
   rocksdb::WriteOptions options;
   options.sync = sync;
   return FromRocks(store_->db()->Write(options, &batch), "journal append");
+}
+
+Status Journal::AppendWithProgress(std::span<const JournalEntry> entries,
+                                   const std::vector<events::PartitionOffset>& progress) {
+  int64_t duplicates = 0;
+  auto kept = NewEntries(entries, duplicates);
+  if (!kept.ok()) return kept.status();
+  Status written = WriteKept(*kept, progress, /*sync=*/false);
+  Release(*kept);
+  return written;
+}
+
+Status Journal::Append(std::span<const JournalEntry> entries, bool sync) {
+  int64_t duplicates = 0;
+  auto kept = NewEntries(entries, duplicates, /*keep_duplicates=*/true);
+  if (!kept.ok()) return kept.status();
+  Status written = WriteKept(*kept, {}, sync);
+  Release(*kept);
+  return written;
+}
+
+Status Journal::AppendEvents(std::span<const JournalEntry> entries, bool sync, int64_t* duplicates) {
+  int64_t skipped = 0;
+  auto kept = NewEntries(entries, skipped);
+  if (!kept.ok()) return kept.status();
+  Status written = WriteKept(*kept, {}, sync);
+  Release(*kept);
+  if (duplicates) *duplicates = skipped;
+  return written;
+}
+
+Result<std::optional<std::pair<Partition, Offset>>> Journal::FirstCopyOf(std::string_view identity_key) const {
+  using Place = std::optional<std::pair<Partition, Offset>>;
+  auto stored = store_->Get(Family::kDedupe, identity_key);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value() || (*stored)->size() != 12) return Place();
+  const std::string& key = **stored;
+  return Place(std::pair(Partition(static_cast<int32_t>(GetBigEndian(key, 0, 4))),
+                         Offset(static_cast<int64_t>(GetBigEndian(key, 4, 8)))));
+}
+
+Status Journal::IndexFirstCopies() {
+  constexpr std::string_view kIndexedMark = "journal/first-copies-indexed";
+  auto marked = store_->Get(Family::kMeta, kIndexedMark);
+  if (!marked.ok()) return marked.status();
+  if (marked->has_value()) return Status::Ok();
+  // Partition by partition in offset order: the first copy is the one the
+  // projections accepted (a customer's events share a partition).
+  int64_t indexed = 0;
+  rocksdb::WriteBatch batch;
+  std::set<std::string> pending;
+  auto flush = [&]() -> Status {
+    RAPPORT_RETURN_IF_ERROR(store_->Write(batch));
+    batch.Clear();
+    pending.clear();
+    return Status::Ok();
+  };
+  RAPPORT_RETURN_IF_ERROR(ScanAll([&](JournalEntry&& entry) -> Status {  // raw: the index is being built
+    const std::string identity = IdentityOf(entry);
+    if (identity.empty() || pending.contains(identity)) return Status::Ok();
+    auto stored = store_->Get(Family::kDedupe, identity);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) return Status::Ok();
+    batch.Put(store_->handle(Family::kDedupe), identity, EntryKey(entry.partition, entry.offset));
+    pending.insert(identity);
+    ++indexed;
+    return pending.size() >= 10'000 ? flush() : Status::Ok();
+  }, JournalCopies::kAll));
+  batch.Put(store_->handle(Family::kMeta), std::string(kIndexedMark), "1");
+  RAPPORT_RETURN_IF_ERROR(flush());
+  if (indexed > 0) spdlog::info("journal {}: indexed the first copy of {} event(s)", store_->dir().string(), indexed);
+  return Status::Ok();
 }
 
 Result<Offset> Journal::EndOffset(Partition partition) const {
@@ -172,11 +292,20 @@ Status Journal::Scan(Partition partition, Offset from, Offset to, const Visitor&
   return FromRocks(it->status(), "journal scan");
 }
 
-Status Journal::ScanAll(const Visitor& visit) const {
+Status Journal::ScanAll(const Visitor& visit, JournalCopies copies) const {
   auto partitions = Partitions();
   if (!partitions.ok()) return partitions.status();
+  std::optional<JournalFirstCopies> first_copies;
+  if (copies == JournalCopies::kFirstOnly) first_copies.emplace(*this);
   for (Partition partition : *partitions) {
-    RAPPORT_RETURN_IF_ERROR(Scan(partition, Offset(0), Offset(INT64_MAX), visit));
+    RAPPORT_RETURN_IF_ERROR(Scan(partition, Offset(0), Offset(INT64_MAX), [&](JournalEntry&& entry) -> Status {
+      if (first_copies) {
+        auto keep = first_copies->Keep(entry);
+        if (!keep.ok()) return keep.status();
+        if (!*keep) return Status::Ok();
+      }
+      return visit(std::move(entry));
+    }));
   }
   return Status::Ok();
 }

@@ -4,8 +4,10 @@
 
 namespace rapport::projections {
 
-JournalMerge::JournalMerge(const Journal& journal, std::map<Partition, OffsetRange> ranges, size_t chunk)
+JournalMerge::JournalMerge(const Journal& journal, std::map<Partition, OffsetRange> ranges, size_t chunk,
+                           JournalCopies copies)
     : journal_(journal), chunk_(std::max<size_t>(chunk, 1)) {
+  if (copies == JournalCopies::kFirstOnly) first_copies_.emplace(journal);
   for (const auto& [partition, range] : ranges) {
     if (range.from < range.to) sources_.push_back({partition, range.from, range.to, {}});
   }
@@ -37,9 +39,17 @@ Result<bool> JournalMerge::Next(size_t max, std::vector<JournalEntry>& out) {
       }
     }
     if (best == nullptr) break;
-    out.push_back(std::move(best->buffered.front()));
+    bool keep = true;
+    if (first_copies_) {
+      auto first = first_copies_->Keep(best->buffered.front());
+      if (!first.ok()) return first.status();
+      keep = *first;
+    }
+    if (keep) {
+      out.push_back(std::move(best->buffered.front()));
+      ++taken;
+    }
     best->buffered.pop_front();
-    ++taken;
     RAPPORT_RETURN_IF_ERROR(Fill(*best));
   }
   return taken > 0;

@@ -4,16 +4,20 @@
 // goes next; within a partition, offsets stay in order. The order is a function of
 // the per-partition positions only, so a reader restarted at stored positions
 // continues exactly as one that never stopped (replays resume this way).
-// Single-threaded; reads in bounded chunks, so memory stays flat.
+// JournalCopies::kFirstOnly reads each event once (its first accepted copy,
+// journal_first_copies.h; ~16 bytes of memory an event); the default reads the raw
+// log. Single-threaded; reads in bounded chunks, so memory stays flat.
 
 #include <cstddef>
 #include <deque>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "events/status.h"
 #include "events/strong_types.h"
 #include "storage/journal.h"
+#include "storage/journal_first_copies.h"
 
 namespace rapport::projections {
 
@@ -24,7 +28,8 @@ struct OffsetRange {
 
 class JournalMerge {
  public:
-  JournalMerge(const Journal& journal, std::map<Partition, OffsetRange> ranges, size_t chunk = 4096);
+  JournalMerge(const Journal& journal, std::map<Partition, OffsetRange> ranges, size_t chunk = 4096,
+               JournalCopies copies = JournalCopies::kAll);
 
   // Moves up to `max` next entries to the end of `out`; false when nothing is left.
   Result<bool> Next(size_t max, std::vector<JournalEntry>& out);
@@ -40,6 +45,7 @@ class JournalMerge {
   Status Fill(Source& source);
 
   const Journal& journal_;
+  std::optional<JournalFirstCopies> first_copies_;  // unset: JournalCopies::kAll
   std::vector<Source> sources_;
   size_t chunk_;
 };

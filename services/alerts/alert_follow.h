@@ -1,7 +1,8 @@
 #pragma once
-// `rapport alerts [--follow] [--tier A,B] [--json]`: reads the alert topic from
-// Kafka (no consumer group: every partition assigned from the beginning), verifies
-// each message with the FlatBuffers verifier and prints one line per alert,
+// `rapport alerts [--follow] [--tier A,B] [--json]`: reads the alert topic to its
+// end (events/topic_reader.h: no consumer group, every partition from its start;
+// in embedded mode the topic is restored from its durable copy at start, so this is
+// the whole history), verifies each message with the FlatBuffers verifier and prints one line per alert,
 // human-readable by default, the alert's JSON form with --json. Without --follow it
 // stops at the end of every partition. Unreadable messages are reported on stderr
 // and skipped.

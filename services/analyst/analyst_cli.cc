@@ -126,6 +126,9 @@ AnalystCommands::AnalystCommands(CLI::App& app) {
   export_->add_option("--type", types_, "event types, comma-separated (default: all)");
   export_->add_option("--format", format_, "jsonl (the gateway's JSON) or csv")->required();
   export_->add_option("--out", out_, "output file (default: standard output)");
+  export_->add_flag("--with-duplicates", with_duplicates_,
+                    "the raw journal for audits: every copy of an event an older journal holds "
+                    "(default: each event once, its first accepted copy)");
 }
 
 std::optional<int> AnalystCommands::Run() {
@@ -282,6 +285,7 @@ int AnalystCommands::Export() {
     return Fail(Status::InvalidArgument("--to", "is before --from"));
   }
   if (!customer_.empty()) request.customer_id = customer_;
+  request.with_duplicates = with_duplicates_;
   if (!types_.empty()) {
     auto types = ParseEventTypes(types_, "--type");
     if (!types.ok()) return Fail(types.status());

@@ -45,6 +45,7 @@ class AnalystCommands {
   std::string left_dir_, right_dir_, diff_projection_;
 
   std::string from_, to_, customer_, types_, format_, out_;
+  bool with_duplicates_ = false;  // export: the raw journal, every copy of an event
 };
 
 }  // namespace rapport::services

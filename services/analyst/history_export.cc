@@ -82,10 +82,20 @@ Result<ExportStats> ExportHistory(const projections::Journal& journal, const Exp
     out << "\r\n";
   }
   const int64_t total = journal.approximate_entries();
+  const auto copies = request.with_duplicates ? projections::JournalCopies::kAll : projections::JournalCopies::kFirstOnly;
+  projections::JournalFirstCopies first_copies(journal);  // the one customer's path
   auto write = [&](const projections::JournalEntry& entry) -> Status {
     ++stats.read;
     if (progress && stats.read % 10'000 == 0) progress(stats.read, total);
     if (entry.value.empty()) return Status::Ok();  // a filler, not an event
+    if (request.customer_id && copies == projections::JournalCopies::kFirstOnly) {
+      auto keep = first_copies.Keep(entry);
+      if (!keep.ok()) return keep.status();
+      if (!*keep) {
+        ++stats.duplicates;
+        return Status::Ok();
+      }
+    }
     auto event = events::DecodeWire(entry.value);
     if (!event.ok()) {
       ++stats.undecodable;
@@ -121,7 +131,7 @@ Result<ExportStats> ExportHistory(const projections::Journal& journal, const Exp
       if (!end.ok()) return end.status();
       ranges[partition] = {Offset(0), *end};
     }
-    projections::JournalMerge merge(journal, ranges);
+    projections::JournalMerge merge(journal, ranges, 4096, copies);
     std::vector<projections::JournalEntry> entries;
     while (true) {
       entries.clear();

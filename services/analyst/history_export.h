@@ -9,7 +9,9 @@
 // a row's type has no such field.
 //
 // Events come in event-time order (occurred_at; partitions merged, see
-// storage/journal_merge.h), one customer's in time order. Read-only.
+// storage/journal_merge.h), one customer's in time order, each event once (its
+// first accepted copy, storage/journal_first_copies.h) unless with_duplicates.
+// Read-only.
 
 #include <cstdint>
 #include <functional>
@@ -33,12 +35,16 @@ struct ExportRequest {
   std::optional<std::string> customer_id;
   std::set<events::EventType> types;  // empty: every type
   ExportFormat format = ExportFormat::kJsonl;
+  // The raw log, every copy of an event a journal from before the idempotent
+  // append holds (audits); otherwise each event once, its first accepted copy.
+  bool with_duplicates = false;
 };
 
 struct ExportStats {
   int64_t read = 0;
   int64_t written = 0;
   int64_t undecodable = 0;  // journal entries that do not decode (skipped, counted)
+  int64_t duplicates = 0;   // later copies of an event left out (one customer's export only)
 };
 
 // The CSV header for `types` (empty: every type).

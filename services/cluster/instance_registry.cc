@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "events/record.h"
+#include "events/topic_reader.h"
 #include "services/process/thread_name.h"
 
 namespace rapport::services {
@@ -53,16 +55,10 @@ std::optional<InstanceRecord> DecodeRecord(std::string_view bytes) {
 }
 
 Result<int32_t> PartitionCount(rd_kafka_t* handle, const std::string& topic) {
-  const rd_kafka_metadata_t* metadata = nullptr;
-  RAPPORT_RETURN_IF_ERROR(events::FromKafka(rd_kafka_metadata(handle, 1, nullptr, &metadata, 10'000),
-                                            "metadata for " + topic));
-  int32_t count = 0;
-  for (int i = 0; i < metadata->topic_cnt; ++i) {
-    if (topic == metadata->topics[i].topic) count = metadata->topics[i].partition_cnt;
-  }
-  rd_kafka_metadata_destroy(metadata);
-  if (count <= 0) return Status::Unavailable("topic " + topic + " does not exist");
-  return count;
+  auto count = events::TopicPartitionCount(handle, topic, std::chrono::seconds(10));
+  if (!count.ok()) return count.status();
+  if (*count <= 0) return Status::Unavailable("topic " + topic + " does not exist");
+  return *count;
 }
 
 }  // namespace
@@ -85,6 +81,9 @@ Result<std::unique_ptr<InstanceRegistry>> InstanceRegistry::Start(const events::
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   const std::string group = "rapport.instances." + std::string(host) + "-" + std::to_string(getpid());
+  // Everything claimed so far, before the first query: then the consumer follows
+  // from where this read ended.
+  RAPPORT_RETURN_IF_ERROR(registry->LoadToEnd(kafka));
   auto consumer = events::Consumer::Create(kafka, group, "rapport-instances", registry.get());
   if (!consumer.ok()) return consumer.status();
   registry->consumer_ = std::move(consumer).value();
@@ -96,10 +95,39 @@ Result<std::unique_ptr<InstanceRegistry>> InstanceRegistry::Start(const events::
   return registry;
 }
 
+Status InstanceRegistry::LoadToEnd(const events::KafkaSettings& kafka) {
+  events::TopicReadOptions options;
+  options.timeout = std::chrono::seconds(10);
+  options.client_id = "rapport-instances";
+  return events::ReadTopicToEnd(kafka, topic_, options, [this](events::TopicRecord&& message) {
+    std::lock_guard lock(mutex_);
+    loaded_end_[message.partition.value()] = message.offset.value() + 1;
+    Take(message.key.value_or(""), message.value.value_or(""), message.offset.value());
+    return Status::Ok();
+  });
+}
+
+void InstanceRegistry::Take(std::string_view key, std::string_view value, int64_t offset) {
+  auto record = DecodeRecord(value);
+  if (!record || record->id != key) {
+    spdlog::warn("instances: ignoring a malformed record at offset {}", offset);
+    return;
+  }
+  record->topic_offset = offset;
+  auto& slot = records_[record->id];
+  if (record->topic_offset > slot.topic_offset) slot = std::move(*record);
+}
+
 std::vector<std::optional<Offset>> InstanceRegistry::OnAssigned(
     const std::vector<events::TopicPartition>& partitions) {
-  // The whole compacted topic, every time: it is small.
-  return std::vector<std::optional<Offset>>(partitions.size());
+  // From where the load at start ended (a record it read again changes nothing).
+  std::lock_guard lock(mutex_);
+  std::vector<std::optional<Offset>> starts;
+  for (const auto& tp : partitions) {
+    auto it = loaded_end_.find(tp.partition.value());
+    starts.push_back(it == loaded_end_.end() ? std::nullopt : std::optional<Offset>(Offset(it->second)));
+  }
+  return starts;
 }
 
 void InstanceRegistry::SetAddress(std::string address) {
@@ -172,15 +200,10 @@ void InstanceRegistry::Run() {
     }
     for (auto& message : consumer_->Poll(1'000, std::chrono::milliseconds(50))) {
       if (message.error()) continue;
-      auto record = DecodeRecord(message.value());
-      if (!record || record->id != message.key()) {
-        spdlog::warn("instances: ignoring a malformed record at offset {}", message.offset().value());
-        continue;
-      }
-      record->topic_offset = message.offset().value();
+      // A filler keeps a restored topic's offsets (events/record.h): no record.
+      if (message.value().empty() && message.header(events::kHeaderFiller)) continue;
       std::lock_guard lock(mutex_);
-      auto& slot = records_[record->id];
-      if (record->topic_offset > slot.topic_offset) slot = std::move(*record);
+      Take(message.key(), message.value(), message.offset().value());
     }
   }
 }

@@ -77,6 +77,10 @@ class InstanceRegistry final : private events::RebalanceListener {
   InstanceRegistry() = default;
   std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<events::TopicPartition>&) override {}
+  // Reads the topic to its end (events/topic_reader.h) into records_.
+  Status LoadToEnd(const events::KafkaSettings& kafka);
+  // Keeps `value` (offset `offset`) if it is a valid record newer than the one held.
+  void Take(std::string_view key, std::string_view value, int64_t offset);  // holds mutex_
   void Run();
   Status PublishOwn();
 
@@ -92,6 +96,7 @@ class InstanceRegistry final : private events::RebalanceListener {
   std::vector<int32_t> assigned_, serving_;
   bool dirty_ = false;
   std::map<std::string, InstanceRecord> records_;  // by instance id, latest record each
+  std::map<int32_t, int64_t> loaded_end_;          // partition -> one past the last record LoadToEnd read
 
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -51,7 +51,8 @@ Status Gateway::Publish(std::vector<events::Event>& events) {
                        std::move(messages[i].value), messages[i].timestamp_ms,
                        std::string(events::Name(events[i].type()))});
   }
-  return journal_->Append(entries, /*sync=*/true);
+  // Idempotent: a retried or re-published event is journaled once.
+  return journal_->AppendEvents(entries, /*sync=*/true);
 }
 
 HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type) {

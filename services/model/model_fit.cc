@@ -66,7 +66,7 @@ Result<PurchaseCollection> CollectPurchases(const projections::Journal& journal,
       collector.AddUndecodable();
     }
     return Status::Ok();
-  });
+  }, projections::JournalCopies::kFirstOnly);  // a purchase journaled twice is one purchase
   if (!scanned.ok()) return scanned;
   return std::move(collector).Finish(as_of_ms);
 }

@@ -8,12 +8,13 @@
 namespace rapport::services {
 
 Result<std::unique_ptr<ModelParametersCache>> ModelParametersCache::Start(const events::KafkaSettings& kafka,
-                                                                          const ModelSettings& settings) {
+                                                                          const ModelSettings& settings,
+                                                                          const events::TopicHistory* durable_copy) {
   if (settings.refresh_seconds <= 0) {
     return Status::InvalidArgument("model.refresh_seconds",
                                    "must be > 0, got " + std::to_string(settings.refresh_seconds));
   }
-  std::unique_ptr<ModelParametersCache> cache(new ModelParametersCache(kafka, settings));
+  std::unique_ptr<ModelParametersCache> cache(new ModelParametersCache(kafka, settings, durable_copy));
   cache->thread_ = std::thread([c = cache.get()] {
     NameThisThread("model-cache");
     c->Loop();
@@ -34,7 +35,7 @@ std::vector<projections::ModelParameters> ModelParametersCache::History() const 
 }
 
 Status ModelParametersCache::Refresh() {
-  auto read = ReadModelParameterHistory(kafka_, projections::kClvModelName, std::chrono::seconds(10));
+  auto read = ReadModelParameterHistory(kafka_, projections::kClvModelName, std::chrono::seconds(10), durable_copy_);
   if (!read.ok()) return read.status();
   if (!read->empty()) {
     auto fresh = std::make_shared<const projections::ModelParameters>(read->back());

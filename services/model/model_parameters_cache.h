@@ -15,6 +15,7 @@
 
 #include "events/kafka_settings.h"
 #include "events/status.h"
+#include "events/topic_reader.h"
 #include "models/model_parameters.h"
 #include "services/config/model_settings.h"
 
@@ -23,8 +24,11 @@ namespace rapport::services {
 class ModelParametersCache {
  public:
   // Starts the refresh thread. InvalidArgument ("model.refresh_seconds") unless > 0.
+  // `durable_copy` (embedded mode, may be null): the topic log, read before the
+  // broker (events/topic_reader.h); it must outlive the cache.
   static Result<std::unique_ptr<ModelParametersCache>> Start(const events::KafkaSettings& kafka,
-                                                             const ModelSettings& settings);
+                                                             const ModelSettings& settings,
+                                                             const events::TopicHistory* durable_copy = nullptr);
   ~ModelParametersCache();
   ModelParametersCache(const ModelParametersCache&) = delete;
   ModelParametersCache& operator=(const ModelParametersCache&) = delete;
@@ -38,12 +42,13 @@ class ModelParametersCache {
   void Stop();
 
  private:
-  ModelParametersCache(events::KafkaSettings kafka, ModelSettings settings)
-      : kafka_(std::move(kafka)), settings_(settings) {}
+  ModelParametersCache(events::KafkaSettings kafka, ModelSettings settings, const events::TopicHistory* durable_copy)
+      : kafka_(std::move(kafka)), settings_(settings), durable_copy_(durable_copy) {}
   void Loop();
 
   events::KafkaSettings kafka_;
   ModelSettings settings_;
+  const events::TopicHistory* durable_copy_;
   mutable std::mutex mutex_;
   std::shared_ptr<const projections::ModelParameters> latest_;
   std::vector<projections::ModelParameters> history_;

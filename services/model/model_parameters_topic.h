@@ -14,6 +14,7 @@
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
 #include "events/status.h"
+#include "events/topic_reader.h"
 #include "models/model_parameters.h"
 
 namespace rapport::services {
@@ -25,8 +26,8 @@ Status PublishModelParameters(events::Publisher& publisher, const events::TopicN
 // "clv@1767225600000": the message key of a fit.
 std::string ModelParametersKey(const projections::ModelParameters& parameters);
 
-// Reads every partition of the topic from its beginning to its current end (no
-// consumer group: a plain assignment, nothing committed) and returns every valid
+// Reads the topic to its end (events/topic_reader.h; with `durable_copy`, the
+// embedded mode's topic log first) and returns every valid
 // fit of `model` (keys "model@as_of", and the bare model name of older records),
 // sorted by as_of; of fits with the same as_of the one with the latest
 // fitted_at_ms (then the newest message) wins. Empty when the topic is missing or
@@ -34,7 +35,8 @@ std::string ModelParametersKey(const projections::ModelParameters& parameters);
 // topic is re-read from the beginning each time, so dead-lettering would repeat).
 // Unavailable when Kafka does not answer within `timeout`.
 Result<std::vector<projections::ModelParameters>> ReadModelParameterHistory(
-    const events::KafkaSettings& settings, std::string_view model, std::chrono::milliseconds timeout);
+    const events::KafkaSettings& settings, std::string_view model, std::chrono::milliseconds timeout,
+    const events::TopicHistory* durable_copy = nullptr);
 
 // The fit of `model` with the latest as_of (ReadModelParameterHistory's last);
 // nullopt when there is none.

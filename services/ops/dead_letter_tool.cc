@@ -8,25 +8,17 @@
 
 #include "events/dead_letter.h"
 #include "events/json_codec.h"
-#include "events/kafka_handles.h"
 #include "events/names.h"
 #include "events/time_format.h"
+#include "events/topic_reader.h"
 #include "events/wire_codec.h"
 
 namespace rapport::services {
 namespace {
 
-std::string Header(rd_kafka_message_t* message, std::string_view name) {
-  rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return "";
-  const void* value = nullptr;
-  size_t size = 0;
-  const std::string name_z(name);
-  if (rd_kafka_header_get_last(headers, name_z.c_str(), &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-      value == nullptr) {
-    return "";
-  }
-  return std::string(static_cast<const char*>(value), size);
+std::string Header(const events::TopicRecord& record, std::string_view name) {
+  auto value = record.header(name);
+  return value ? std::string(*value) : std::string();
 }
 
 template <typename T>
@@ -40,107 +32,38 @@ T Number(const std::string& text, T fallback) {
 
 std::string Id(int32_t partition, int64_t offset) { return std::to_string(partition) + ":" + std::to_string(offset); }
 
-// The partitions of `topic` with their [low, high) watermarks.
-Result<std::map<int32_t, std::pair<int64_t, int64_t>>> Watermarks(rd_kafka_t* handle, const std::string& topic,
-                                                                  std::chrono::milliseconds timeout) {
-  const rd_kafka_metadata_t* metadata = nullptr;
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
-  rd_kafka_resp_err_t err = rd_kafka_metadata(handle, 0, rkt, &metadata, static_cast<int>(timeout.count()));
-  rd_kafka_topic_destroy(rkt);
-  RAPPORT_RETURN_IF_ERROR(events::FromKafka(err, "metadata of " + topic));
-  std::map<int32_t, std::pair<int64_t, int64_t>> out;
-  Status status;
-  for (int t = 0; t < metadata->topic_cnt && status.ok(); ++t) {
-    const auto& tm = metadata->topics[t];
-    if (tm.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      status = events::FromKafka(tm.err, "topic " + topic);
-      break;
-    }
-    for (int p = 0; p < tm.partition_cnt; ++p) {
-      int64_t low = 0, high = 0;
-      const int32_t id = tm.partitions[p].id;
-      err = rd_kafka_query_watermark_offsets(handle, topic.c_str(), id, &low, &high, static_cast<int>(timeout.count()));
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        status = events::FromKafka(err, "watermarks of " + topic + "[" + std::to_string(id) + "]");
-        break;
-      }
-      out[id] = {low, high};
-    }
-  }
-  rd_kafka_metadata_destroy(metadata);
-  if (!status.ok()) return status;
-  return out;
-}
-
 }  // namespace
 
 Result<std::vector<DeadLetterRecord>> ReadDeadLetters(const events::KafkaSettings& kafka,
                                                       std::chrono::milliseconds timeout) {
   const std::string& topic = kafka.topics.dead_letter;
-  // A group id is required by librdkafka for a consumer; nothing is ever committed.
-  auto conf = events::MakeConsumerConf(kafka, "rapport.dlq-tool", "rapport-dlq");
-  if (!conf.ok()) return conf.status();
-  char error[512];
-  events::KafkaPtr handle(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof(error)));
-  if (!handle) return Status::InvalidArgument("kafka", error);
-  conf->release();
-  rd_kafka_poll_set_consumer(handle.get());
-
-  auto marks = Watermarks(handle.get(), topic, timeout);
-  if (!marks.ok()) return marks.status();
-  events::PartitionListPtr assignment(rd_kafka_topic_partition_list_new(static_cast<int>(marks->size())));
-  std::map<int32_t, int64_t> remaining_until;  // partition -> high watermark still to reach
-  for (const auto& [partition, range] : *marks) {
-    if (range.first >= range.second) continue;
-    rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), partition)->offset = range.first;
-    remaining_until[partition] = range.second;
-  }
   std::vector<DeadLetterRecord> records;
   std::map<std::string, std::string> replay_marks;  // replayed id -> marker id
-  if (!remaining_until.empty()) {
-    RAPPORT_RETURN_IF_ERROR(events::FromKafka(rd_kafka_assign(handle.get(), assignment.get()), "assign " + topic));
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!remaining_until.empty()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        return Status::Unavailable("reading " + topic + " timed out with " + std::to_string(remaining_until.size()) +
-                                   " partition(s) unfinished");
-      }
-      events::KafkaMessagePtr message(rd_kafka_consumer_poll(handle.get(), 200));
-      if (!message) continue;
-      if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        remaining_until.erase(message->partition);
-        continue;
-      }
-      if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        spdlog::warn("dlq: {}", rd_kafka_message_errstr(message.get()));
-        continue;
-      }
-      const int32_t partition = message->partition;
-      const int64_t offset = message->offset;
-      if (auto it = remaining_until.find(partition); it != remaining_until.end() && offset + 1 >= it->second) {
-        remaining_until.erase(it);
-      }
-      if (std::string of = Header(message.get(), kDlqReplayOf); !of.empty()) {
-        replay_marks[of] = Id(partition, offset);
-        continue;
-      }
-      DeadLetterRecord record;
-      record.id = Id(partition, offset);
-      record.partition = partition;
-      record.offset = offset;
-      record.timestamp_ms = rd_kafka_message_timestamp(message.get(), nullptr);
-      record.source_topic = Header(message.get(), events::kDlqSourceTopic);
-      record.source_partition = Number<int32_t>(Header(message.get(), events::kDlqSourcePartition), -1);
-      record.source_offset = Number<int64_t>(Header(message.get(), events::kDlqSourceOffset), -1);
-      record.error = Header(message.get(), events::kDlqError);
-      record.consumer = Header(message.get(), events::kDlqConsumer);
-      if (message->key) record.key.assign(static_cast<const char*>(message->key), message->key_len);
-      if (message->payload) record.value.assign(static_cast<const char*>(message->payload), message->len);
-      records.push_back(std::move(record));
+  events::TopicReadOptions options;
+  options.timeout = timeout;
+  options.client_id = "rapport-dlq";
+  RAPPORT_RETURN_IF_ERROR(events::ReadTopicToEnd(kafka, topic, options, [&](events::TopicRecord&& message) {
+    const int32_t partition = message.partition.value();
+    const int64_t offset = message.offset.value();
+    if (std::string of = Header(message, kDlqReplayOf); !of.empty()) {
+      replay_marks[of] = Id(partition, offset);
+      return Status::Ok();
     }
-    (void)rd_kafka_assign(handle.get(), nullptr);
-  }
-  rd_kafka_consumer_close(handle.get());
+    DeadLetterRecord record;
+    record.id = Id(partition, offset);
+    record.partition = partition;
+    record.offset = offset;
+    record.timestamp_ms = message.timestamp_ms;
+    record.source_topic = Header(message, events::kDlqSourceTopic);
+    record.source_partition = Number<int32_t>(Header(message, events::kDlqSourcePartition), -1);
+    record.source_offset = Number<int64_t>(Header(message, events::kDlqSourceOffset), -1);
+    record.error = Header(message, events::kDlqError);
+    record.consumer = Header(message, events::kDlqConsumer);
+    record.key = message.key.value_or("");
+    record.value = message.value.value_or("");
+    records.push_back(std::move(record));
+    return Status::Ok();
+  }, /*missing_is_error=*/true));
   std::sort(records.begin(), records.end(), [](const DeadLetterRecord& a, const DeadLetterRecord& b) {
     return std::tie(a.partition, a.offset) < std::tie(b.partition, b.offset);
   });

@@ -43,6 +43,13 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     platform->publisher_ = std::move(publisher).value();
   }
   RAPPORT_RETURN_IF_ERROR(platform->OpenJournal(roles));
+  if (platform->broker_) {
+    // Every other topic rapport writes: restored into the fresh broker, then archived.
+    auto durable = DurableTopics::Start(config.data_dir, platform->config_.kafka, *platform->publisher_,
+                                        config.background_nice);
+    if (!durable.ok()) return durable.status();
+    platform->durable_topics_ = std::move(durable).value();
+  }
   // The archive consumer journals what other Kafka clients publish straight to the
   // topic. In embedded mode it runs too: the gateway journals its own events before
   // answering 202, and kcat/Java publishers reach the journal through the archiver.
@@ -170,7 +177,8 @@ Status Platform::StartProjection(const std::string& name) {
 
 Result<std::shared_ptr<ModelParametersCache>> Platform::ModelCache() {
   if (!model_cache_) {
-    auto cache = ModelParametersCache::Start(config_.kafka, config_.model);
+    auto cache = ModelParametersCache::Start(config_.kafka, config_.model,
+                                             durable_topics_ ? &durable_topics_->log() : nullptr);
     if (!cache.ok()) return cache.status();
     model_cache_ = std::move(cache).value();
   }
@@ -294,6 +302,7 @@ void Platform::Stop() {
   followers_.clear();
   archiver_.reset();
   gateway_.reset();
+  durable_topics_.reset();  // after every writer of its topics, before the broker
   if (publisher_) {
     Status flushed = publisher_->Flush(std::chrono::seconds(10));
     if (!flushed.ok()) spdlog::warn("flush on stop: {}", flushed.ToString());

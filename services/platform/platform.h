@@ -22,6 +22,7 @@
 #include "services/alerts/alert_outbox.h"
 #include "services/alerts/alert_webhooks.h"
 #include "services/ingest/archiver.h"
+#include "services/ingest/durable_topics.h"
 #include "storage/store.h"
 #include "services/config/config.h"
 #include "services/cluster/customer_router.h"
@@ -98,6 +99,7 @@ class Platform {
   std::unique_ptr<events::Publisher> publisher_;
   std::unique_ptr<projections::Journal> journal_;
   std::unique_ptr<Archiver> archiver_;
+  std::unique_ptr<DurableTopics> durable_topics_;  // embedded mode: every other topic's durable copy
   std::thread archiver_thread_;
   std::unique_ptr<Gateway> gateway_;
   std::vector<std::unique_ptr<RunningProjection>> running_;
