@@ -33,9 +33,6 @@ class [[nodiscard]] Status {
     return Status(StatusCode::kInvalidArgument, std::move(field), std::move(reason));
   }
   static Status NotFound(std::string what) { return Status(StatusCode::kNotFound, "", std::move(what)); }
-  static Status AlreadyExists(std::string what) {
-    return Status(StatusCode::kAlreadyExists, "", std::move(what));
-  }
   static Status Unavailable(std::string why) { return Status(StatusCode::kUnavailable, "", std::move(why)); }
   static Status ResourceExhausted(std::string why) {
     return Status(StatusCode::kResourceExhausted, "", std::move(why));

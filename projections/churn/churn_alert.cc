@@ -24,13 +24,6 @@ uint64_t Fnv1a(uint64_t hash, std::string_view bytes) {
 
 std::string_view Name(ChurnReason reason) { return kReasonNames[static_cast<size_t>(reason)]; }
 
-std::optional<ChurnReason> ParseChurnReason(std::string_view name) {
-  for (size_t i = 0; i < kReasonNames.size(); ++i) {
-    if (kReasonNames[i] == name) return static_cast<ChurnReason>(i);
-  }
-  return std::nullopt;
-}
-
 std::string_view RecommendedAction(Tier tier) {
   switch (tier) {
     case Tier::kA:

@@ -27,7 +27,6 @@ enum class ChurnReason : uint8_t {
 inline constexpr int kChurnReasonCount = 4;
 
 std::string_view Name(ChurnReason reason);  // "overdue", "satisfaction_drop", ...
-std::optional<ChurnReason> ParseChurnReason(std::string_view name);
 
 // One reason of an alert with the figures behind it.
 struct AlertReason {

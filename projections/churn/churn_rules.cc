@@ -120,11 +120,101 @@ void KeepWindow(std::vector<int64_t>& times, int64_t at_ms, int days) {
   std::erase_if(times, [&](int64_t t) { return t <= at_ms - Days(days); });
 }
 
+// A list in the state codec: its length, then each item as `put` writes it.
+template <typename Items, typename Put>
+void PutList(BinaryWriter& w, const Items& items, Put put) {
+  w.PutVarint(items.size());
+  for (const auto& item : items) put(item);
+}
+
+// The list PutList wrote. A length above `max` (more items than bytes) cannot be
+// right: the list stays empty and no memory is reserved for it.
+template <typename Items, typename Get>
+void GetList(BinaryReader& r, size_t max, Items& items, Get get) {
+  size_t n = 0;
+  if (!r.GetCount(&n) || n > max) return;
+  items.resize(n);
+  for (auto& item : items) get(item);
+}
+
+// A purchase clears every open alert: the customer is buying again.
+void ApplyPurchase(ChurnState& state, const events::Purchase& purchase, const events::Event& event,
+                   std::vector<std::string>* cleared) {
+  const int64_t t = event.occurred_at_ms;
+  if (state.purchases.empty() || t >= state.purchases.last_ms()) state.last_purchase_event_id = event.event_id.str();
+  state.purchases.Add({t, purchase.amount, purchase.cost});
+  for (OpenAlert& open : state.open_alerts) {
+    if (open.alert_id.empty()) continue;
+    if (cleared && std::find(cleared->begin(), cleared->end(), open.alert_id) == cleared->end()) {
+      cleared->push_back(open.alert_id);
+    }
+    open = OpenAlert{};
+  }
+}
+
+// `complaints`: complaint_count or more within complaint_window_days.
+std::optional<Finding> ApplyComplaint(ChurnState& state, const events::Complaint& complaint,
+                                      const events::Event& event, const ChurnSettings& s) {
+  const int64_t t = event.occurred_at_ms;
+  state.open_complaints.push_back({complaint.complaint_id, complaint.severity, t, event.event_id.str(), false});
+  state.complaint_times.push_back(t);
+  KeepWindow(state.complaint_times, t, s.complaint_window_days);
+  const auto count = static_cast<int64_t>(std::count_if(state.complaint_times.begin(), state.complaint_times.end(),
+                                                        [&](int64_t at) { return at <= t; }));
+  if (count < s.complaint_count) return std::nullopt;
+  Finding f;
+  f.reason = {ChurnReason::kComplaints,
+              std::to_string(count) + " complaints in " + std::to_string(s.complaint_window_days) + " days",
+              static_cast<double>(count), static_cast<double>(s.complaint_count)};
+  f.strength = Strength(static_cast<double>(count - s.complaint_count), static_cast<double>(s.complaint_count));
+  f.trigger_event_id = event.event_id.str();
+  return f;
+}
+
+// `satisfaction_drop`: the decayed satisfaction fell satisfaction_drop_points below
+// its peak of the window, or (when it did not) an NPS answer of a detractor.
+std::optional<Finding> ApplyCareContact(ChurnState& state, const events::CareContact& care,
+                                        const events::Event& event, const ChurnSettings& s) {
+  const int64_t t = event.occurred_at_ms;
+  const auto& survey = care.survey;
+  if (survey.expectation && survey.perception) {
+    const double gap = static_cast<double>(*survey.perception - *survey.expectation);
+    state.satisfaction.Add(gap, t, s.satisfaction_half_life_days);
+    const double now = *state.satisfaction.value();
+    std::erase_if(state.satisfaction_recent,
+                  [&](const auto& sample) { return sample.first <= t - Days(s.satisfaction_drop_window_days); });
+    double peak = now;
+    for (const auto& [at, value] : state.satisfaction_recent) {
+      if (at <= t) peak = std::max(peak, value);
+    }
+    state.satisfaction_recent.emplace_back(t, now);
+    const double drop = peak - now;
+    if (drop >= s.satisfaction_drop_points) {
+      Finding f;
+      f.reason = {ChurnReason::kSatisfactionDrop,
+                  "satisfaction fell " + Figure(drop) + " points in " +
+                      std::to_string(s.satisfaction_drop_window_days) + " days (from " + Figure(peak) + " to " +
+                      Figure(now) + ")",
+                  drop, s.satisfaction_drop_points};
+      f.strength = Strength(drop - s.satisfaction_drop_points, s.satisfaction_drop_points);
+      f.trigger_event_id = event.event_id.str();
+      return f;
+    }
+  }
+  if (!survey.nps || *survey.nps > s.nps_detractor_max) return std::nullopt;
+  Finding f;
+  f.reason = {ChurnReason::kSatisfactionDrop, "NPS answer " + std::to_string(*survey.nps) + " (detractor)",
+              static_cast<double>(*survey.nps), static_cast<double>(s.nps_detractor_max)};
+  f.strength = Strength(static_cast<double>(s.nps_detractor_max - *survey.nps),
+                        static_cast<double>(std::max(1, s.nps_detractor_max)));
+  f.trigger_event_id = event.event_id.str();
+  return f;
+}
+
 }  // namespace
 
 std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& event, const ChurnRules& rules,
                                      std::vector<std::string>* cleared) {
-  const ChurnSettings& s = rules.churn;
   const int64_t t = event.occurred_at_ms;
   if (state.customer_id.empty()) {
     state.customer_id = event.customer_id.str();
@@ -132,80 +222,19 @@ std::vector<Finding> ApplyChurnEvent(ChurnState& state, const events::Event& eve
   }
   state.first_seen_ms = std::min(state.first_seen_ms, t);
   state.last_event_ms = std::max(state.last_event_ms, t);
-  std::vector<Finding> findings;
-
+  std::optional<Finding> finding;
   if (const auto* purchase = std::get_if<events::Purchase>(&event.payload)) {
-    if (state.purchases.empty() || t >= state.purchases.last_ms())
-      state.last_purchase_event_id = event.event_id.str();
-    state.purchases.Add({t, purchase->amount, purchase->cost});
-    for (OpenAlert& open : state.open_alerts) {
-      if (open.alert_id.empty()) continue;
-      if (cleared && std::find(cleared->begin(), cleared->end(), open.alert_id) == cleared->end()) {
-        cleared->push_back(open.alert_id);
-      }
-      open = OpenAlert{};
-    }
+    ApplyPurchase(state, *purchase, event, cleared);
   } else if (const auto* complaint = std::get_if<events::Complaint>(&event.payload)) {
-    state.open_complaints.push_back(
-        {complaint->complaint_id, complaint->severity, t, event.event_id.str(), false});
-    state.complaint_times.push_back(t);
-    KeepWindow(state.complaint_times, t, s.complaint_window_days);
-    const auto count = static_cast<int64_t>(std::count_if(
-        state.complaint_times.begin(), state.complaint_times.end(), [&](int64_t at) { return at <= t; }));
-    if (count >= s.complaint_count) {
-      Finding f;
-      f.reason = {
-          ChurnReason::kComplaints,
-          std::to_string(count) + " complaints in " + std::to_string(s.complaint_window_days) + " days",
-          static_cast<double>(count), static_cast<double>(s.complaint_count)};
-      f.strength =
-          Strength(static_cast<double>(count - s.complaint_count), static_cast<double>(s.complaint_count));
-      f.trigger_event_id = event.event_id.str();
-      findings.push_back(std::move(f));
-    }
+    finding = ApplyComplaint(state, *complaint, event, rules.churn);
   } else if (const auto* resolved = std::get_if<events::ComplaintResolved>(&event.payload)) {
     std::erase_if(state.open_complaints,
                   [&](const OpenComplaint& c) { return c.complaint_id == resolved->complaint_id; });
   } else if (const auto* care = std::get_if<events::CareContact>(&event.payload)) {
-    const auto& survey = care->survey;
-    bool dropped = false;
-    if (survey.expectation && survey.perception) {
-      const double gap = static_cast<double>(*survey.perception - *survey.expectation);
-      state.satisfaction.Add(gap, t, s.satisfaction_half_life_days);
-      const double now = *state.satisfaction.value();
-      std::erase_if(state.satisfaction_recent, [&](const auto& sample) {
-        return sample.first <= t - Days(s.satisfaction_drop_window_days);
-      });
-      double peak = now;
-      for (const auto& [at, value] : state.satisfaction_recent) {
-        if (at <= t) peak = std::max(peak, value);
-      }
-      const double drop = peak - now;
-      if (drop >= s.satisfaction_drop_points) {
-        Finding f;
-        f.reason = {ChurnReason::kSatisfactionDrop,
-                    "satisfaction fell " + Figure(drop) + " points in " +
-                        std::to_string(s.satisfaction_drop_window_days) + " days (from " + Figure(peak) +
-                        " to " + Figure(now) + ")",
-                    drop, s.satisfaction_drop_points};
-        f.strength = Strength(drop - s.satisfaction_drop_points, s.satisfaction_drop_points);
-        f.trigger_event_id = event.event_id.str();
-        findings.push_back(std::move(f));
-        dropped = true;
-      }
-      state.satisfaction_recent.emplace_back(t, now);
-    }
-    if (!dropped && survey.nps && *survey.nps <= s.nps_detractor_max) {
-      Finding f;
-      f.reason = {ChurnReason::kSatisfactionDrop,
-                  "NPS answer " + std::to_string(*survey.nps) + " (detractor)",
-                  static_cast<double>(*survey.nps), static_cast<double>(s.nps_detractor_max)};
-      f.strength = Strength(static_cast<double>(s.nps_detractor_max - *survey.nps),
-                            static_cast<double>(std::max(1, s.nps_detractor_max)));
-      f.trigger_event_id = event.event_id.str();
-      findings.push_back(std::move(f));
-    }
+    finding = ApplyCareContact(state, *care, event, rules.churn);
   }
+  std::vector<Finding> findings;
+  if (finding) findings.push_back(std::move(*finding));
   return findings;
 }
 
@@ -312,21 +341,18 @@ std::string EncodeChurnState(const ChurnState& state) {
   state.purchases.Encode(w);
   w.PutString(state.last_purchase_event_id);
   state.satisfaction.Encode(w);
-  w.PutVarint(state.satisfaction_recent.size());
-  for (const auto& [at, value] : state.satisfaction_recent) {
-    w.PutSigned(at);
-    w.PutDouble(value);
-  }
-  w.PutVarint(state.open_complaints.size());
-  for (const OpenComplaint& c : state.open_complaints) {
+  PutList(w, state.satisfaction_recent, [&](const std::pair<int64_t, double>& sample) {
+    w.PutSigned(sample.first);
+    w.PutDouble(sample.second);
+  });
+  PutList(w, state.open_complaints, [&](const OpenComplaint& c) {
     w.PutString(c.complaint_id);
     w.PutSigned(c.severity);
     w.PutSigned(c.opened_ms);
     w.PutString(c.event_id);
     w.PutBool(c.alerted);
-  }
-  w.PutVarint(state.complaint_times.size());
-  for (int64_t at : state.complaint_times) w.PutSigned(at);
+  });
+  PutList(w, state.complaint_times, [&](int64_t at) { w.PutSigned(at); });
   for (const OpenAlert& open : state.open_alerts) {
     w.PutString(open.alert_id);
     w.PutSigned(open.raised_ms);
@@ -351,30 +377,20 @@ Result<ChurnState> DecodeChurnState(std::string_view bytes) {
   state.purchases.Decode(r);
   r.GetString(&state.last_purchase_event_id);
   state.satisfaction.Decode(r);
-  size_t n = 0;
-  if (r.GetCount(&n) && n <= bytes.size()) {
-    state.satisfaction_recent.resize(n);
-    for (auto& [at, value] : state.satisfaction_recent) {
-      r.GetSigned(&at);
-      r.GetDouble(&value);
-    }
-  }
-  if (r.GetCount(&n) && n <= bytes.size()) {
-    state.open_complaints.resize(n);
-    for (OpenComplaint& c : state.open_complaints) {
-      int64_t severity = 0;
-      r.GetString(&c.complaint_id);
-      r.GetSigned(&severity);
-      c.severity = static_cast<int>(severity);
-      r.GetSigned(&c.opened_ms);
-      r.GetString(&c.event_id);
-      r.GetBool(&c.alerted);
-    }
-  }
-  if (r.GetCount(&n) && n <= bytes.size()) {
-    state.complaint_times.resize(n);
-    for (int64_t& at : state.complaint_times) r.GetSigned(&at);
-  }
+  GetList(r, bytes.size(), state.satisfaction_recent, [&](std::pair<int64_t, double>& sample) {
+    r.GetSigned(&sample.first);
+    r.GetDouble(&sample.second);
+  });
+  GetList(r, bytes.size(), state.open_complaints, [&](OpenComplaint& c) {
+    int64_t severity = 0;
+    r.GetString(&c.complaint_id);
+    r.GetSigned(&severity);
+    c.severity = static_cast<int>(severity);
+    r.GetSigned(&c.opened_ms);
+    r.GetString(&c.event_id);
+    r.GetBool(&c.alerted);
+  });
+  GetList(r, bytes.size(), state.complaint_times, [&](int64_t& at) { r.GetSigned(&at); });
   for (OpenAlert& open : state.open_alerts) {
     r.GetString(&open.alert_id);
     r.GetSigned(&open.raised_ms);

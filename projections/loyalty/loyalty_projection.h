@@ -40,9 +40,6 @@ class LoyaltyProjection final : public Projection {
   void SetStateCacheLimit(size_t max_entries) override;
   Status Idle() override;
 
-  // Rebuilds the ranking now, as of the watermark, and writes it alone.
-  Status RefreshRanking() { return ranking_.Refresh(); }
-
   int64_t watermark_ms() const { return ranking_.watermark_ms(); }
 
  private:

@@ -47,9 +47,6 @@ class SatisfactionProjection final : public Projection {
   void SetStateCacheLimit(size_t max_entries) override;
   Status Idle() override;
 
-  // Rebuilds the ranking now, as of the watermark, and writes it alone.
-  Status RefreshRanking() { return ranking_.Refresh(); }
-
   int64_t watermark_ms() const { return ranking_.watermark_ms(); }
   int64_t ranking_as_of_ms() const { return ranking_.as_of_ms(); }
 

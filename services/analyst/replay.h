@@ -2,8 +2,9 @@
 // `rapport replay`: rebuilds one registered projection from the beginning of the
 // event journal into a separate store, never touching the live stores or consumer
 // groups. The journal is opened as a RocksDB secondary, so a live platform keeps
-// writing while a replay reads. The fold is the live runtime's own
-// (projections/runtime/batch_applier.h); rejected records are recorded in the output store
+// writing while a replay reads. This file checks the arguments, names the output and
+// makes the projection; the rebuild itself is projections/runtime/rebuilder.h, the
+// live runtime's own fold. Rejected records are recorded in the output store
 // (meta family, "replay/dead-letter/...") instead of going to the dead-letter topic.
 //
 // Cuts: "as known at" keeps events with recorded_at <= T (events with no
@@ -31,16 +32,18 @@
 
 #include "events/status.h"
 #include "events/strong_types.h"
+#include "projections/runtime/rebuilder.h"
 #include "storage/store.h"
 #include "services/config/config.h"
 
 namespace rapport::services {
 
-struct ReplayCut {
-  std::optional<int64_t> known_at_ms;     // keep recorded_at <= T
-  std::optional<int64_t> happened_by_ms;  // keep occurred_at <= T
-  std::optional<std::map<Partition, Offset>> to_offsets;  // read offsets < O of these partitions only
-};
+// The cut, the progress, the stop flag and the dead letters are the rebuilder's
+// (projections/runtime/rebuilder.h), which runs the replay.
+using ReplayCut = projections::RebuildCut;
+using ReplayProgress = projections::RebuildProgress;
+using ReplayControl = projections::RebuildControl;
+using ReplayDeadLetter = projections::RebuildDeadLetter;
 
 struct ReplayRequest {
   std::string projection;
@@ -55,25 +58,6 @@ struct ReplayRequest {
   // and the states changed since the last checkpoint).
   bool bulk_ingest = true;
   size_t ingest_events = 500'000;
-};
-
-struct ReplayProgress {
-  int64_t done = 0;   // offsets read so far, over every run of this replay
-  int64_t total = 0;  // offsets to read in all
-  int64_t read_this_run = 0;
-  double seconds_this_run = 0;
-};
-
-struct ReplayControl {
-  const std::atomic<bool>* stop = nullptr;  // set: finish the current batch and return
-  std::function<void(const ReplayProgress&)> on_progress;  // after every batch folded
-};
-
-struct ReplayDeadLetter {
-  Partition partition;
-  Offset offset;
-  std::string customer_id;
-  std::string reason;
 };
 
 struct ReplaySummary {
