@@ -12,27 +12,6 @@
 namespace rapport::projections {
 namespace {
 
-// Days since 1970-01-01 <-> civil date (H. Hinnant's algorithms), UTC.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
-
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 std::string MonthLabel(int64_t start_ms) { return events::FormatRfc3339(start_ms).substr(0, 7); }
@@ -75,18 +54,14 @@ bool LapsedWithin(const PurchaseHistory& history, int64_t from_ms, int64_t to_ms
 }  // namespace
 
 int64_t MonthStartMs(int64_t at_ms) {
-  int64_t y = 0;
-  unsigned m = 0;
-  CivilFromDays(FloorDiv(at_ms, events::kMillisPerDay), &y, &m);
-  return DaysFromCivil(y, m, 1) * events::kMillisPerDay;
+  const events::CivilDate date = events::CivilFromDays(FloorDiv(at_ms, events::kMillisPerDay));
+  return events::DaysFromCivil(date.year, date.month, 1) * events::kMillisPerDay;
 }
 
 int64_t NextMonthStartMs(int64_t at_ms) {
-  int64_t y = 0;
-  unsigned m = 0;
-  CivilFromDays(FloorDiv(at_ms, events::kMillisPerDay), &y, &m);
-  if (m == 12) return DaysFromCivil(y + 1, 1, 1) * events::kMillisPerDay;
-  return DaysFromCivil(y, m + 1, 1) * events::kMillisPerDay;
+  const events::CivilDate date = events::CivilFromDays(FloorDiv(at_ms, events::kMillisPerDay));
+  if (date.month == 12) return events::DaysFromCivil(date.year + 1, 1, 1) * events::kMillisPerDay;
+  return events::DaysFromCivil(date.year, date.month + 1, 1) * events::kMillisPerDay;
 }
 
 PurchaseHistory HistoryUpTo(const PurchaseHistory& history, int64_t as_of_ms) {
