@@ -7,6 +7,7 @@
 #include "events/time_format.h"
 #include "projections/churn/churn_merge.h"
 #include "projections/runtime/merged_states.h"
+#include "projections/runtime/projection_meta.h"
 
 namespace rapport::projections {
 
@@ -141,16 +142,12 @@ Status ChurnProjection::Apply(const events::Event& event, const EventSource& sou
 Status ChurnProjection::MergeCustomer(const std::string& survivor_id, const std::string& duplicate_id,
                                      const events::Event& event) {
   CachedStates<ChurnState> states(cache_);
-  auto duplicate_root = ResolveSurvivorIn(states, duplicate_id);
-  if (!duplicate_root.ok()) return duplicate_root.status();
-  if (*duplicate_root == survivor_id) return Status::Ok();  // a repeat, or the survivor itself
+  auto folds_duplicate = MergeFoldsDuplicate(states, survivor_id, duplicate_id);  // the rules of merged_states.h
+  if (!folds_duplicate.ok()) return folds_duplicate.status();
+  if (!*folds_duplicate) return Status::Ok();  // a repeat, or the survivor itself
   auto duplicate_loaded = cache_.Load(duplicate_id);
   if (!duplicate_loaded.ok()) return duplicate_loaded.status();
   ChurnState& duplicate = **duplicate_loaded;
-  if (duplicate.is_pointer()) {
-    return Status::InvalidArgument("merged_customer_id", duplicate_id + " was already merged into " +
-                                                             *duplicate_root + ", not " + survivor_id);
-  }
   auto survivor_loaded = cache_.Load(survivor_id);
   if (!survivor_loaded.ok()) return survivor_loaded.status();
   ChurnState& survivor = **survivor_loaded;
@@ -316,19 +313,9 @@ Status ChurnProjection::Release(AlertEvent alert) {
 }
 
 Status ChurnProjection::ForEachState(const std::function<void(const ChurnState&)>& fn) const {
-  cache_.ForEachCached([&](const std::string&, const ChurnState& state) { fn(state); });
   // Rankings and monthly rates scan every customer; walking a store whose every
   // state is cached anyway was most of a replay's time.
-  if (cache_.holds_every_state()) return Status::Ok();
-  auto it = store_.NewIterator(Family::kState);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (cache_.Cached(it->key().ToString())) continue;
-    auto state = DecodeChurnState(std::string_view(it->value().data(), it->value().size()));
-    if (!state.ok()) return state.status().WithContext("stored churn state of " + it->key().ToString());
-    fn(*state);
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "scan churn states");
-  return Status::Ok();
+  return ForEachStoredState(store_, cache_, cache_.holds_every_state(), DecodeChurnState, fn);
 }
 
 Status ChurnProjection::RebuildRanking(int64_t as_of_ms) {

@@ -32,28 +32,36 @@ Result<std::optional<ValueSnapshot>> ReadSnapshotOf(const Store& store, std::str
 // keeps what it decoded last and decodes again only when the stored bytes differ.
 Result<std::shared_ptr<const ValueSnapshot>> ReadSharedSnapshotOf(const Store& store, std::string_view projection);
 
-// Ranks every customer of the store's state family as of `as_of_ms`: the cached
-// (newest) states first, then the rest of the store. `history_of(state)` returns the
-// state's PurchaseHistory, or null for a merge pointer.
-template <typename State, typename Decode, typename HistoryOf>
-Result<ValueSnapshot> RankStates(const Store& store, const StateCache<State>& cache, Decode decode,
-                                 HistoryOf history_of, int64_t as_of_ms, const RankingParams& params) {
-  std::vector<ValueInputs> inputs;
-  auto add = [&](const State& state) {
-    const PurchaseHistory* history = history_of(state);
-    if (history != nullptr) inputs.push_back(InputsOf(state.customer_id, *history, as_of_ms, params));
-  };
-  cache.ForEachCached([&](const std::string&, const State& state) { add(state); });
-  // A rebuild caches every state it writes: walking the store would only skip them.
-  if (cache.holds_every_state()) return BuildValueSnapshot(inputs, as_of_ms, params);
+// Calls fn(state) for every state of the store's state family: the cached (newest)
+// ones first, then the rest of the store, unless `cache_complete` says the cache
+// holds them all (StateCache::holds_every_state, or the owner's own account): a
+// rebuild caches every state it writes, and walking the store would only skip them.
+template <typename State, typename Decode, typename Fn>
+Status ForEachStoredState(const Store& store, const StateCache<State>& cache, bool cache_complete, Decode decode,
+                    Fn&& fn) {
+  cache.ForEachCached([&](const std::string&, const State& state) { fn(state); });
+  if (cache_complete) return Status::Ok();
   auto it = store.NewIterator(Family::kState);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (cache.Cached(it->key().ToString())) continue;
     auto state = decode(std::string_view(it->value().data(), it->value().size()));
     if (!state.ok()) return state.status().WithContext("stored state of " + it->key().ToString());
-    add(*state);
+    fn(*state);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scan states");
+  return Status::Ok();
+}
+
+// Ranks every customer of the store's state family as of `as_of_ms` (ForEachStoredState).
+// `history_of(state)` returns the state's PurchaseHistory, or null for a merge pointer.
+template <typename State, typename Decode, typename HistoryOf>
+Result<ValueSnapshot> RankStates(const Store& store, const StateCache<State>& cache, Decode decode,
+                                 HistoryOf history_of, int64_t as_of_ms, const RankingParams& params) {
+  std::vector<ValueInputs> inputs;
+  RAPPORT_RETURN_IF_ERROR(ForEachStoredState(store, cache, cache.holds_every_state(), decode, [&](const State& state) {
+    const PurchaseHistory* history = history_of(state);
+    if (history != nullptr) inputs.push_back(InputsOf(state.customer_id, *history, as_of_ms, params));
+  }));
   return BuildValueSnapshot(inputs, as_of_ms, params);
 }
 

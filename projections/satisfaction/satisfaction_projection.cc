@@ -1,8 +1,6 @@
 #include "projections/satisfaction/satisfaction_projection.h"
 
 #include "projections/domain/domain_settings.h"
-#include "projections/runtime/merged_states.h"
-#include "projections/runtime/projection_meta.h"
 
 namespace rapport::projections {
 namespace {
@@ -42,88 +40,34 @@ Status CheckSatisfactionSettings(const DomainSettings& settings) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<SatisfactionProjection>> SatisfactionProjection::Create(Store& store,
-                                                                               DomainSettings settings) {
-  RAPPORT_RETURN_IF_ERROR(CheckSatisfactionSettings(settings));
-  auto projection = std::make_unique<SatisfactionProjection>(store, std::move(settings));
-  RAPPORT_RETURN_IF_ERROR(projection->ranking_.Start());
-  return projection;
+SatisfactionTraits::SatisfactionTraits(Store& store, const DomainSettings& /*settings*/)
+    : cells_(store, Family::kIndex, EncodeSatisfactionCounts, DecodeSatisfactionCounts) {}
+
+void SatisfactionTraits::Fold(State& state, const std::string& id, const events::Event& event,
+                              const FoldContext& context) {
+  const SatisfactionContext at{context.ranking, context.as_of_ms, context.settings.satisfaction};
+  state = ApplySatisfaction(std::move(state), id, event, at, &deltas_);
 }
 
-SatisfactionProjection::SatisfactionProjection(Store& store, DomainSettings settings)
-    : store_(store),
-      settings_(std::move(settings)),
-      customers_(store, Family::kState, EncodeCustomerSatisfaction, DecodeCustomerSatisfaction),
-      cells_(store, Family::kIndex, EncodeSatisfactionCounts, DecodeSatisfactionCounts),
-      ranking_(store, kName, settings_.value, [this](int64_t as_of_ms) {
-        return RankStates(store_, customers_, DecodeCustomerSatisfaction, RankedHistory<CustomerSatisfaction>, as_of_ms,
-                          RankingParams::From(settings_.value));
-      }) {}
+void SatisfactionTraits::Merge(State& survivor, State&& duplicate, const std::string& duplicate_id,
+                               const FoldContext& context) {
+  survivor = MergeSatisfaction(std::move(survivor), duplicate, duplicate_id, context.settings.satisfaction, &deltas_);
+}
 
-Status SatisfactionProjection::Apply(const events::Event& event, const EventSource& /*source*/) {
-  RAPPORT_RETURN_IF_ERROR(ranking_.Start());
-  auto ranking = ranking_.Current();  // after a dropped batch: the last one written
-  if (!ranking.ok()) return ranking.status();
-  const int64_t as_of = std::max(ranking_.watermark_ms(), event.occurred_at_ms);
-  SatisfactionContext context{*ranking, as_of, settings_.satisfaction};
-  std::vector<CellDelta> cells;
-  CachedStates<CustomerSatisfaction> states(customers_);
-  RAPPORT_RETURN_IF_ERROR(ApplyWithMerges(
-      states, event,
-      [&](CustomerSatisfaction& state, const std::string& id, const events::Event& e) {
-        state = ApplySatisfaction(std::move(state), id, e, context, &cells);
-      },
-      [&](CustomerSatisfaction& survivor, CustomerSatisfaction&& duplicate, const std::string& duplicate_id) {
-        survivor =
-            MergeSatisfaction(std::move(survivor), duplicate, duplicate_id, settings_.satisfaction, &cells);
-      }));
-  for (const CellDelta& delta : cells) {
+Status SatisfactionTraits::Folded() {
+  Status status = Status::Ok();
+  for (const CellDelta& delta : deltas_) {
     const std::string key = EncodeCellKey(delta.key);
-    // A store read that fails here leaves the customer folded without its cell: an
-    // I/O error stops the runtime (crash-only), which re-reads the batch on restart.
     auto cell = cells_.Load(key);
-    if (!cell.ok()) return cell.status();
+    if (!cell.ok()) {
+      status = cell.status();
+      break;
+    }
     (*cell)->Add(delta.counts);
     cells_.MarkDirty(key);
   }
-  ranking_.Advance(as_of);
-  return Status::Ok();
-}
-
-Status SatisfactionProjection::Checkpoint(rocksdb::WriteBatch& batch) {
-  RAPPORT_RETURN_IF_ERROR(ranking_.Checkpoint(batch));
-  customers_.Checkpoint(batch);
-  cells_.Checkpoint(batch);
-  return Status::Ok();
-}
-
-void SatisfactionProjection::Committed() {
-  customers_.Committed();
-  cells_.Committed();
-  ranking_.Committed();
-}
-
-void SatisfactionProjection::SetStateCacheLimit(size_t max_entries) {
-  customers_.set_max_entries(max_entries);
-  cells_.set_max_entries(max_entries);
-}
-
-void SatisfactionProjection::DropCache() {
-  customers_.DropAll();
-  cells_.DropAll();
-  ranking_.Dropped();  // the next Apply reads the last ranking written
-}
-
-Status SatisfactionProjection::Idle() { return ranking_.Idle(); }
-
-Result<std::optional<CustomerSatisfaction>> ReadCustomerSatisfaction(const Store& store,
-                                                                     std::string_view customer_id) {
-  auto stored = store.Get(Family::kState, customer_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return std::optional<CustomerSatisfaction>();
-  auto state = DecodeCustomerSatisfaction(**stored);
-  if (!state.ok()) return state.status();
-  return std::optional<CustomerSatisfaction>(std::move(state).value());
+  deltas_.clear();  // the next event starts with none
+  return status;
 }
 
 }  // namespace rapport::projections

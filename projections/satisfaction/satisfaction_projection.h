@@ -1,27 +1,25 @@
 #pragma once
 // The satisfaction projection as the runtime runs it ("satisfaction", consumer group
 // rapport.satisfaction, store <data-dir>/satisfaction): the fold of
-// projections/satisfaction/satisfaction.h with the merge rules of projections/runtime/merged_states.h,
-// over a write-back cache of per-customer states (state family) and of per-day
-// cells (index family, keys of EncodeCellKey).
+// projections/satisfaction/satisfaction.h run by the generic per-customer runtime
+// (projections/runtime/customer_projection.h: per-customer states in the state
+// family, merge rules, its own ranking as of the event-time watermark, Finish), plus
+// a write-back cache of per-day cells (index family, keys of EncodeCellKey).
 //
-// Like customer-view it keeps its own ranking of every customer it knows, rebuilt
-// as of its event-time watermark when projections/runtime/ranking_schedule.h says so, and
-// folds each event into the cell of the customer's tier against the ranking current
-// at that moment. Watermark and ranking live in the meta family (projection_meta.h).
-// Single-threaded (the runtime's thread).
+// Each event folds into the cell of the customer's tier against the ranking current
+// at that moment (kFoldsAgainstRanking). Single-threaded (the runtime's thread).
 
-#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "projections/domain/domain_settings.h"
-#include "projections/runtime/projection.h"
-#include "projections/runtime/projection_ranking.h"
-#include "projections/satisfaction/satisfaction.h"
+#include "projections/runtime/customer_projection.h"
+#include "projections/runtime/projection_meta.h"
 #include "projections/runtime/state_cache.h"
+#include "projections/satisfaction/satisfaction.h"
 #include "storage/store.h"
-#include "projections/domain/value_snapshot.h"
 
 namespace rapport::projections {
 
@@ -29,37 +27,44 @@ namespace rapport::projections {
 // too: the projection ranks customers).
 Status CheckSatisfactionSettings(const DomainSettings& settings);
 
-class SatisfactionProjection final : public Projection {
+// Satisfaction's part of CustomerProjection (see its header for the contract): the
+// fold and merge, and the per-day cells they change, kept beside the states.
+class SatisfactionTraits {
  public:
+  using State = CustomerSatisfaction;
   static constexpr std::string_view kName = "satisfaction";
+  static constexpr bool kFoldsAgainstRanking = true;
 
-  // Checks the settings, constructs and rebuilds the ranking from the store.
-  static Result<std::unique_ptr<SatisfactionProjection>> Create(Store& store, DomainSettings settings);
-  SatisfactionProjection(Store& store, DomainSettings settings);
-  SatisfactionProjection(const SatisfactionProjection&) = delete;  // ranking_ ranks this customers_
-  SatisfactionProjection& operator=(const SatisfactionProjection&) = delete;
+  SatisfactionTraits(Store& store, const DomainSettings& settings);
 
-  std::string_view name() const override { return kName; }
-  Status Apply(const events::Event& event, const EventSource& source) override;
-  Status Checkpoint(rocksdb::WriteBatch& batch) override;
-  void Committed() override;
-  void DropCache() override;
-  void SetStateCacheLimit(size_t max_entries) override;
-  Status Idle() override;
+  static Status CheckSettings(const DomainSettings& settings) { return CheckSatisfactionSettings(settings); }
+  static std::string Encode(const State& state) { return EncodeCustomerSatisfaction(state); }
+  static Result<State> Decode(std::string_view bytes) { return DecodeCustomerSatisfaction(bytes); }
+  static const PurchaseHistory* RankInputs(const State& state) { return RankedHistory(state); }
 
-  int64_t watermark_ms() const { return ranking_.watermark_ms(); }
-  int64_t ranking_as_of_ms() const { return ranking_.as_of_ms(); }
+  // Fold and Merge collect the event's cell changes; Folded adds them to the cells.
+  void Fold(State& state, const std::string& id, const events::Event& event, const FoldContext& context);
+  void Merge(State& survivor, State&& duplicate, const std::string& duplicate_id, const FoldContext& context);
+  // A store read that fails here leaves the customer folded without its cell: an
+  // I/O error stops the runtime (crash-only), which re-reads the batch on restart.
+  Status Folded();
+
+  void Checkpoint(rocksdb::WriteBatch& batch) { cells_.Checkpoint(batch); }
+  void Committed() { cells_.Committed(); }
+  void DropCache() { cells_.DropAll(); }
+  void SetStateCacheLimit(size_t max_entries) { cells_.set_max_entries(max_entries); }
 
  private:
-  Store& store_;
-  DomainSettings settings_;
-  StateCache<CustomerSatisfaction> customers_;
   StateCache<SatisfactionCounts> cells_;
-  ProjectionRanking ranking_;  // ranks customers_ (declared after it); events fold against Current()
+  std::vector<CellDelta> deltas_;  // of the event being folded
 };
 
+using SatisfactionProjection = CustomerProjection<SatisfactionTraits>;
+
 // One customer's state; nullopt when unknown.
-Result<std::optional<CustomerSatisfaction>> ReadCustomerSatisfaction(const Store& store,
-                                                                     std::string_view customer_id);
+inline Result<std::optional<CustomerSatisfaction>> ReadCustomerSatisfaction(const Store& store,
+                                                                            std::string_view customer_id) {
+  return ReadStateOf<SatisfactionTraits>(store, customer_id);
+}
 
 }  // namespace rapport::projections

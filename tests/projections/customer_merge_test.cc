@@ -96,7 +96,7 @@ TEST_CASE("merge: chains resolve to the last survivor", "[merge]") {
                             Merge("b", "x", Day(4))});  // a merge sent to b, now a pointer: c absorbs x
   CHECK(ViewOf(book, "c").revenue == 1111);
   CHECK(ViewOf(book, "c").merged_from == std::vector<std::string>{"b", "a", "x"});
-  CHECK(*ResolveSurvivor(book, "a") == "c");
+  CHECK(*ResolveSurvivorIn(book, "a") == "c");
   CHECK(ViewOf(book, "a").merged_into == "b");  // the stored pointer; readers follow the chain
   CHECK(ViewOf(book, "x").merged_into == "c");
 }
