@@ -16,7 +16,6 @@
 #include "events/time_format.h"
 #include "events/wire_codec.h"
 #include "projections/runtime/batch_applier.h"
-#include "projections/churn/churn_projection.h"
 #include "storage/journal.h"
 #include "storage/journal_merge.h"
 #include "storage/offsets.h"
@@ -442,8 +441,10 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   // for every partition's watermark).
   ProjectionDeps deps;
   deps.partitions = request.config.kafka.partitions;
-  if (request.projection == projections::ChurnProjection::kName) {
-    // The fits the live service applied: the P(alive) half gives the same alerts.
+  auto module = ProjectionModuleNamed(request.projection);
+  if (!module.ok()) return module.status();
+  if ((*module)->uses_model_fits) {
+    // The fits the live service applied: a model-driven rule gives the same answers.
     auto fits = KnownChurnFits(request.config, request.data_dir);
     if (!fits.ok()) return fits.status();
     deps.model_fits = [fits = std::move(fits).value()] { return fits; };
