@@ -7,20 +7,22 @@
 namespace rapport::projections {
 namespace {
 
-void BindSettings(SettingsSection& b, DomainSettings& settings) {
+void BindSettings(SettingsSection& section, DomainSettings& settings) {
   auto& loyalty = settings.loyalty;
-  b.Bind("domain.loyalty.window_days", &loyalty.window_days);
-  b.Bind("domain.loyalty.frequency_target", &loyalty.frequency_target);
-  b.Bind("domain.loyalty.interval_target_days", &loyalty.interval_target_days);
-  b.Bind("domain.loyalty.tenure_target_days", &loyalty.tenure_target_days);
-  b.Bind("domain.loyalty.referrals_target", &loyalty.referrals_target);
-  b.Bind("domain.loyalty.weights.repeat_purchase", &loyalty.weights.repeat_purchase);
-  b.Bind("domain.loyalty.weights.frequency", &loyalty.weights.frequency);
-  b.Bind("domain.loyalty.weights.interval", &loyalty.weights.interval);
-  b.Bind("domain.loyalty.weights.share_of_wallet", &loyalty.weights.share_of_wallet);
-  b.Bind("domain.loyalty.weights.tenure", &loyalty.weights.tenure);
-  b.Bind("domain.loyalty.weights.referrals", &loyalty.weights.referrals);
-  b.Bind("domain.loyalty.weights.resolution_acceptance", &loyalty.weights.resolution_acceptance);
+  BindTable(section, "domain.loyalty.", {
+                               {"window_days", &loyalty.window_days},
+                               {"frequency_target", &loyalty.frequency_target},
+                               {"interval_target_days", &loyalty.interval_target_days},
+                               {"tenure_target_days", &loyalty.tenure_target_days},
+                               {"referrals_target", &loyalty.referrals_target},
+                               {"weights.repeat_purchase", &loyalty.weights.repeat_purchase},
+                               {"weights.frequency", &loyalty.weights.frequency},
+                               {"weights.interval", &loyalty.weights.interval},
+                               {"weights.share_of_wallet", &loyalty.weights.share_of_wallet},
+                               {"weights.tenure", &loyalty.weights.tenure},
+                               {"weights.referrals", &loyalty.weights.referrals},
+                               {"weights.resolution_acceptance", &loyalty.weights.resolution_acceptance},
+                           });
 }
 
 Result<std::unique_ptr<Projection>> Create(Store& store, const DomainSettings& settings, const ProjectionDeps&) {

@@ -52,7 +52,7 @@ using ChunkSource = std::function<std::optional<std::string>()>;
 struct Route {
   std::string pattern;
   std::function<HttpResponse(const HttpRequest&)> answer;
-  std::function<Result<ChunkSource>(const HttpRequest&)> stream;
+  std::function<Result<ChunkSource>(const HttpRequest&)> stream = {};
 };
 
 }  // namespace rapport::projections

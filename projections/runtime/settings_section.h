@@ -5,7 +5,11 @@
 // settings without depending on how files, environment and flags are read.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
 
 namespace rapport::projections {
 
@@ -18,5 +22,17 @@ class SettingsSection {
   virtual void Bind(std::string name, bool* field) = 0;
   virtual void Bind(std::string name, std::string* field) = 0;
 };
+
+// A table of fields under one dotted prefix ("domain.loyalty." + "window_days"):
+//   BindTable(section, "domain.loyalty.", {
+//       {"window_days", &loyalty.window_days},
+//   });
+using SettingField = std::variant<int*, int64_t*, double*, bool*, std::string*>;
+inline void BindTable(SettingsSection& section, std::string_view prefix,
+                      std::initializer_list<std::pair<const char*, SettingField>> fields) {
+  for (const auto& [name, field] : fields) {
+    std::visit([&](auto* target) { section.Bind(std::string(prefix) + name, target); }, field);
+  }
+}
 
 }  // namespace rapport::projections

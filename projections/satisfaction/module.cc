@@ -6,17 +6,19 @@
 namespace rapport::projections {
 namespace {
 
-void BindSettings(SettingsSection& b, DomainSettings& settings) {
+void BindSettings(SettingsSection& section, DomainSettings& settings) {
   auto& sat = settings.satisfaction;
-  b.Bind("domain.satisfaction.gap_half_life_days", &sat.gap_half_life_days);
-  b.Bind("domain.satisfaction.repurchase_window_days", &sat.repurchase_window_days);
-  b.Bind("domain.satisfaction.trend_buckets", &sat.trend_buckets);
-  b.Bind("domain.satisfaction.trend_threshold.csat", &sat.trend_threshold.csat);
-  b.Bind("domain.satisfaction.trend_threshold.nps", &sat.trend_threshold.nps);
-  b.Bind("domain.satisfaction.trend_threshold.mean_gap", &sat.trend_threshold.mean_gap);
-  b.Bind("domain.satisfaction.trend_threshold.complaint_rate", &sat.trend_threshold.complaint_rate);
-  b.Bind("domain.satisfaction.trend_threshold.resolution_acceptance", &sat.trend_threshold.resolution_acceptance);
-  b.Bind("domain.satisfaction.trend_threshold.repurchase_rate", &sat.trend_threshold.repurchase_rate);
+  BindTable(section, "domain.satisfaction.", {
+                               {"gap_half_life_days", &sat.gap_half_life_days},
+                               {"repurchase_window_days", &sat.repurchase_window_days},
+                               {"trend_buckets", &sat.trend_buckets},
+                               {"trend_threshold.csat", &sat.trend_threshold.csat},
+                               {"trend_threshold.nps", &sat.trend_threshold.nps},
+                               {"trend_threshold.mean_gap", &sat.trend_threshold.mean_gap},
+                               {"trend_threshold.complaint_rate", &sat.trend_threshold.complaint_rate},
+                               {"trend_threshold.resolution_acceptance", &sat.trend_threshold.resolution_acceptance},
+                               {"trend_threshold.repurchase_rate", &sat.trend_threshold.repurchase_rate},
+                           });
 }
 
 Result<std::unique_ptr<Projection>> Create(Store& store, const DomainSettings& settings, const ProjectionDeps&) {

@@ -4,7 +4,6 @@
 #include <functional>
 #include <initializer_list>
 #include <utility>
-#include <variant>
 
 #include <yaml-cpp/yaml.h>
 
@@ -14,14 +13,10 @@ namespace rapport::services {
 
 namespace {
 
-using Field = std::variant<int*, int64_t*, double*, bool*, std::string*>;
-
-// Binds a table of fields under one dotted prefix ("kafka.topics." + "interactions").
+// One table of settings under a dotted prefix (projections/runtime/settings_section.h).
 void BindSection(SettingsBinder& binder, std::string_view prefix,
-                 std::initializer_list<std::pair<const char*, Field>> fields) {
-  for (const auto& [name, field] : fields) {
-    std::visit([&](auto* target) { binder.Bind(std::string(prefix) + name, target); }, field);
-  }
+                 std::initializer_list<std::pair<const char*, projections::SettingField>> fields) {
+  projections::BindTable(binder, prefix, fields);
 }
 
 void BindProcess(SettingsBinder& b, Config& c) {
