@@ -12,10 +12,10 @@
 #include "events/time_format.h"
 #include "projections/loyalty/loyalty_projection.h"
 #include "projections/satisfaction/satisfaction_projection.h"
-#include "services/query/loyalty_queries.h"
+#include "projections/loyalty/loyalty_routes.h"
 #include "bench/bench_util.h"
 #include "services/ingest/sample_data.h"
-#include "services/query/satisfaction_queries.h"
+#include "projections/satisfaction/satisfaction_routes.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -93,17 +93,17 @@ int main(int argc, char** argv) {
     const auto folded = FoldAndReport<projections::SatisfactionProjection>(
         dir, history, batch, settings, "satisfaction fold, rankings every 24 h:", "satisfaction_fold_events_per_s");
     projections::Store& store = *folded.store;
-    services::SatisfactionTrendQuery year;
+    projections::SatisfactionTrendQuery year;
     year.from_day = sample.start_ms / events::kMillisPerDay;
     year.to_day = *year.from_day + sample.days;
     const double year_ms =
-        TimeReads(20, [&](int) { return services::GetSatisfactionTrends(store, year, settings); });
-    services::SatisfactionTrendQuery weeks;
+        TimeReads(20, [&](int) { return projections::GetSatisfactionTrends(store, year, settings); });
+    projections::SatisfactionTrendQuery weeks;
     weeks.weeks = true;
     const double weeks_ms =
-        TimeReads(200, [&](int) { return services::GetSatisfactionTrends(store, weeks, settings); });
+        TimeReads(200, [&](int) { return projections::GetSatisfactionTrends(store, weeks, settings); });
     const double customer_ms = TimeReads(2000, [&](int i) {
-      return services::GetCustomerSatisfaction(store, "c-" + std::to_string(1 + i % sample.customers),
+      return projections::GetCustomerSatisfaction(store, "c-" + std::to_string(1 + i % sample.customers),
                                                settings);
     });
     std::printf("  trend, a year of day buckets:           %8.2f ms\n", year_ms);
@@ -117,10 +117,10 @@ int main(int argc, char** argv) {
         dir, history, batch, settings, "loyalty fold, rankings every 24 h:", "loyalty_fold_events_per_s");
     projections::Store& store = *folded.store;
     const double customer_ms = TimeReads(2000, [&](int i) {
-      return services::GetCustomerLoyalty(store, "c-" + std::to_string(1 + i % sample.customers), settings);
+      return projections::GetCustomerLoyalty(store, "c-" + std::to_string(1 + i % sample.customers), settings);
     });
     std::printf("  one customer's loyalty:                 %8.3f ms\n", customer_ms);
-    const double segments_ms = TimeReads(5, [&](int) { return services::GetLoyaltySegments(store, settings); });
+    const double segments_ms = TimeReads(5, [&](int) { return projections::GetLoyaltySegments(store, settings); });
     std::printf("  loyalty segments (every customer):      %8.1f ms\n", segments_ms);
     std::printf("RESULT loyalty_segments_ms %.1f\n", segments_ms);
   }

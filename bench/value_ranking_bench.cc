@@ -11,7 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "projections/customer_view/customer_view_projection.h"
-#include "services/query/customer_queries.h"
+#include "projections/customer_view/customer_view_routes.h"
 #include "bench/bench_util.h"
 #include "services/ingest/sample_data.h"
 #include "tests/support/temp_dir.h"
@@ -62,7 +62,7 @@ Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refre
   const auto read_start = Clock::now();
   for (int i = 0; i < kReads; ++i) {
     const auto id = "c-" + std::to_string(1 + random() % static_cast<unsigned>(std::max(1, customers)));
-    bytes += services::GetCustomerWithValue(**store, id, settings, nullptr).body.size();
+    bytes += projections::GetCustomerWithValue(**store, id, settings, nullptr).body.size();
   }
   const double read_us = Seconds(read_start) * 1e6 / kReads;
   std::printf("  one customer's view (the GET handler): %8.1f us (%zu bytes an answer)\n", read_us, bytes / kReads);

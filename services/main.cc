@@ -1,7 +1,7 @@
 // rapport: the one binary. Subcommands:
 //   up        everything in one process (embedded broker unless --brokers)
 //   gateway   HTTP ingestion only
-//   project   one projector (customer-view, ...); --serve: scaled-out query instance
+//   project   one projector (a registered projection); --serve: scaled-out query instance
 //   serve     the query API over the projections' stores in --data-dir
 //   archive   the archive consumer: writes the event journal (real clusters)
 //   config    prints every setting with its effective value
@@ -16,10 +16,12 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <unistd.h>
 #include <thread>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -254,114 +256,131 @@ int RunAlerts(const CommonOptions& options, AlertsOptions alerts, const std::str
   return 0;
 }
 
-}  // namespace
+// One subcommand: its parsed CLI11 node and what runs when it was given.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
 
-int main(int argc, char** argv) {
-  // Signals are taken synchronously by WaitForSignal; block them before any thread
-  // starts so every thread inherits the mask.
+// Every option holder of every subcommand (CLI11 writes into them while parsing).
+struct Options {
+  CommonOptions up, gateway, project, archive, serve, config, model, dlq, alerts;
+  SampleOptions sample;
+  bool with_sample = false;
+  std::string projection;
+  bool project_serves = false;
+  ModelFitFlags model_flags;
+  DlqOptions dlq_flags;
+  AlertsOptions alert_flags;
+  std::string alert_tiers;
+};
+
+CLI::App* AddCommand(CLI::App& app, const char* name, const char* help, CommonOptions& options) {
+  auto* command = app.add_subcommand(name, help);
+  AddCommonOptions(*command, options);
+  return command;
+}
+
+// up, gateway, project, archive, serve: the roles of a running platform.
+void AddPlatformCommands(CLI::App& app, Options& o, std::vector<Command>& commands) {
+  auto* up = AddCommand(app, "up", "run everything in one process (embedded Kafka unless --brokers)", o.up);
+  up->add_flag("--sample-data", o.with_sample, "publish a generated sample population at start");
+  up->add_option("--sample-customers", o.sample.customers, "customers in the sample (default 2000)")
+      ->check(CLI::Range(1, 10'000'000));
+  commands.push_back({up, [&o] {
+                        Roles roles{.embedded_broker = true,
+                                    .gateway = true,
+                                    .archive = true,
+                                    .query = true,
+                                    .projections = ProjectionNames()};
+                        return RunPlatform(o.up, roles, o.with_sample ? &o.sample : nullptr);
+                      }});
+  auto* gateway = AddCommand(app, "gateway", "HTTP ingestion: POST /v1/events", o.gateway);
+  commands.push_back({gateway, [&o] { return RunPlatform(o.gateway, Roles{.gateway = true}, nullptr); }});
+  auto* project = AddCommand(app, "project", "run one projector", o.project);
+  project->add_option("projection", o.projection, "which projection")
+      ->required()
+      ->check(CLI::IsMember(ProjectionNames()));
+  project->add_flag("--serve", o.project_serves,
+                    "also serve the query API, as one of N scaled-out instances (docs/scaling.md)");
+  commands.push_back({project, [&o] {
+                        return RunPlatform(
+                            o.project,
+                            Roles{.query = o.project_serves, .cluster = o.project_serves, .projections = {o.projection}},
+                            nullptr);
+                      }});
+  auto* archive =
+      AddCommand(app, "archive", "write the event journal from the topic (real Kafka clusters)", o.archive);
+  commands.push_back({archive, [&o] { return RunPlatform(o.archive, Roles{.archive = true}, nullptr); }});
+  auto* serve = AddCommand(app, "serve", "query API over the stores in --data-dir", o.serve);
+  commands.push_back({serve, [&o] { return RunPlatform(o.serve, Roles{.query = true}, nullptr); }});
+}
+
+// config, model fit.
+void AddSettingsAndModelCommands(CLI::App& app, Options& o, std::vector<Command>& commands) {
+  auto* config = AddCommand(app, "config", "print every setting with its effective value", o.config);
+  commands.push_back({config, [&o] { return PrintConfig(o.config); }});
+  auto* model = app.add_subcommand("model", "the probabilistic churn / CLV model (BG/NBD, Gamma-Gamma)");
+  model->require_subcommand(1);
+  auto* fit = AddCommand(*model, "fit", "fit the model on the event journal and publish its parameters", o.model);
+  fit->add_option("--as-of", o.model_flags.as_of,
+                  "event time to summarise customers at, RFC 3339 (default: the latest occurred_at)");
+  fit->add_flag("--dry-run", o.model_flags.dry_run, "fit and print, do not publish");
+  commands.push_back({fit, [&o] { return RunModelFit(o.model, o.model_flags); }});
+}
+
+// dlq, alerts: the Kafka-side tools.
+void AddTopicCommands(CLI::App& app, Options& o, std::vector<Command>& commands) {
+  auto* dlq = AddCommand(app, "dlq", "inspect and re-drive dead-letter records", o.dlq);
+  AddDlqSubcommands(*dlq, o.dlq_flags);
+  commands.push_back({dlq, [&o] {
+                        auto config = BuildConfig(o.dlq);
+                        if (!config.ok()) return Fail(config.status());
+                        ResolveBrokers(*config);
+                        if (config->brokers.empty()) {
+                          return Fail(Status::InvalidArgument(
+                              "brokers", "no Kafka brokers: pass --brokers, or --data-dir of a running `rapport up`"));
+                        }
+                        return RunDlq(*config, o.dlq_flags);
+                      }});
+  auto* alerts = AddCommand(app, "alerts", "print churn alerts from the alert topic", o.alerts);
+  alerts->add_flag("--follow,-f", o.alert_flags.follow, "keep reading new alerts (Ctrl-C stops)");
+  alerts->add_option("--tier", o.alert_tiers, "only raised alerts of these tiers, e.g. A,B");
+  alerts->add_flag("--json", o.alert_flags.json, "one JSON object per line");
+  commands.push_back({alerts, [&o] { return RunAlerts(o.alerts, o.alert_flags, o.alert_tiers); }});
+}
+
+// Signals are taken synchronously by WaitForSignal; block them before any thread
+// starts so every thread inherits the mask.
+void BlockSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  BlockSignals();
   spdlog::set_level(spdlog::level::warn);
 
   CLI::App app{"rapport: event-sourced customer interaction platform"};
   app.require_subcommand(1);
-
-  CommonOptions up_options;
-  SampleOptions sample;
-  bool with_sample = false;
-  auto* up = app.add_subcommand("up", "run everything in one process (embedded Kafka unless --brokers)");
-  AddCommonOptions(*up, up_options);
-  up->add_flag("--sample-data", with_sample, "publish a generated sample population at start");
-  up->add_option("--sample-customers", sample.customers, "customers in the sample (default 2000)")
-      ->check(CLI::Range(1, 10'000'000));
-
-  CommonOptions gateway_options;
-  auto* gateway = app.add_subcommand("gateway", "HTTP ingestion: POST /v1/events");
-  AddCommonOptions(*gateway, gateway_options);
-
-  CommonOptions project_options;
-  std::string projection;
-  auto* project = app.add_subcommand("project", "run one projector");
-  AddCommonOptions(*project, project_options);
-  project->add_option("projection", projection, "which projection")
-      ->required()
-      ->check(CLI::IsMember(ProjectionNames()));
-  bool project_serves = false;
-  project->add_flag("--serve", project_serves,
-                    "also serve the query API, as one of N scaled-out instances (docs/scaling.md)");
-
-  CommonOptions archive_options;
-  auto* archive = app.add_subcommand("archive", "write the event journal from the topic (real Kafka clusters)");
-  AddCommonOptions(*archive, archive_options);
-
-  CommonOptions serve_options;
-  auto* serve = app.add_subcommand("serve", "query API over the stores in --data-dir");
-  AddCommonOptions(*serve, serve_options);
-
-  CommonOptions config_options;
-  auto* config_command = app.add_subcommand("config", "print every setting with its effective value");
-  AddCommonOptions(*config_command, config_options);
-
-  CommonOptions model_options;
-  ModelFitFlags model_flags;
-  auto* model = app.add_subcommand("model", "the probabilistic churn / CLV model (BG/NBD, Gamma-Gamma)");
-  model->require_subcommand(1);
-  auto* model_fit = model->add_subcommand("fit", "fit the model on the event journal and publish its parameters");
-  AddCommonOptions(*model_fit, model_options);
-  model_fit->add_option("--as-of", model_flags.as_of,
-                        "event time to summarise customers at, RFC 3339 (default: the latest occurred_at)");
-  model_fit->add_flag("--dry-run", model_flags.dry_run, "fit and print, do not publish");
-  AnalystCommands analysts(app);
-  CommonOptions dlq_options;
-  DlqOptions dlq;
-  auto* dlq_command = app.add_subcommand("dlq", "inspect and re-drive dead-letter records");
-  AddCommonOptions(*dlq_command, dlq_options);
-  AddDlqSubcommands(*dlq_command, dlq);
-  CommonOptions alerts_options;
-  AlertsOptions alerts;
-  std::string alert_tiers;
-  auto* alerts_command = app.add_subcommand("alerts", "print churn alerts from the alert topic");
-  AddCommonOptions(*alerts_command, alerts_options);
-  alerts_command->add_flag("--follow,-f", alerts.follow, "keep reading new alerts (Ctrl-C stops)");
-  alerts_command->add_option("--tier", alert_tiers, "only raised alerts of these tiers, e.g. A,B");
-  alerts_command->add_flag("--json", alerts.json, "one JSON object per line");
+  Options options;
+  std::vector<Command> commands;
+  AddPlatformCommands(app, options, commands);
+  AddSettingsAndModelCommands(app, options, commands);
+  AnalystCommands analysts(app);  // replay, diff, export
+  AddTopicCommands(app, options, commands);
 
   CLI11_PARSE(app, argc, argv);
 
   if (auto code = analysts.Run()) return *code;
-
-  if (up->parsed()) {
-    Roles roles{.embedded_broker = true,
-                .gateway = true,
-                .archive = true,
-                .query = true,
-                .projections = ProjectionNames()};
-    return RunPlatform(up_options, roles, with_sample ? &sample : nullptr);
+  for (const Command& command : commands) {
+    if (command.app->parsed()) return command.run();
   }
-  if (gateway->parsed()) return RunPlatform(gateway_options, Roles{.gateway = true}, nullptr);
-  if (project->parsed()) {
-    return RunPlatform(project_options,
-                       Roles{.query = project_serves, .cluster = project_serves, .projections = {projection}},
-                       nullptr);
-  }
-  if (archive->parsed()) return RunPlatform(archive_options, Roles{.archive = true}, nullptr);
-  if (serve->parsed()) return RunPlatform(serve_options, Roles{.query = true}, nullptr);
-  if (config_command->parsed()) return PrintConfig(config_options);
-  if (model_fit->parsed()) return RunModelFit(model_options, model_flags);
-  if (dlq_command->parsed()) {
-    auto config = BuildConfig(dlq_options);
-    if (!config.ok()) return Fail(config.status());
-    ResolveBrokers(*config);
-    if (config->brokers.empty()) {
-      return Fail(Status::InvalidArgument("brokers", "no Kafka brokers: pass --brokers, or --data-dir of a running "
-                                                     "`rapport up`"));
-    }
-    return RunDlq(*config, dlq);
-  }
-  if (alerts_command->parsed()) return RunAlerts(alerts_options, alerts, alert_tiers);
   return 2;
 }

@@ -100,7 +100,9 @@ Status WriteSettingsFile(const std::filesystem::path& path, const Config& config
 AnalystCommands::AnalystCommands(CLI::App& app) {
   replay_ = app.add_subcommand("replay", "rebuild a projection from the event journal into a separate store");
   AddCommon(*replay_, replay_common_.config_file, replay_common_.data_dir, replay_common_.log_level);
-  replay_->add_option("projection", projection_, "which projection (customer-view, ...)")->required();
+  std::string known;
+  for (const std::string& name : ProjectionNames()) known += (known.empty() ? "" : ", ") + name;
+  replay_->add_option("projection", projection_, "which projection (" + known + ")")->required();
   replay_->add_option("--as-known-at", known_at_, "only events recorded by T (RFC 3339, date or epoch ms)");
   replay_->add_option("--as-happened-by", happened_by_, "only events that occurred by T");
   replay_->add_option("--to-offsets", to_offsets_, "only offsets below these: partition:offset,...");

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "events/time_format.h"
-#include "projections/churn/churn_projection.h"
 #include "projections/runtime/rebuilder.h"
 #include "storage/store_memory.h"
 #include "services/model/churn_fits.h"
@@ -231,8 +230,10 @@ Result<ReplaySummary> RunReplay(const ReplayRequest& request_in, const ReplayCon
   // for every partition's watermark).
   ProjectionDeps deps;
   deps.partitions = request.config.kafka.partitions;
-  if (request.projection == projections::ChurnProjection::kName) {
-    // The fits the live service applied: the P(alive) half gives the same alerts.
+  auto module = ProjectionModuleNamed(request.projection);
+  if (!module.ok()) return module.status();
+  if ((*module)->uses_model_fits) {
+    // The fits the live service applied: a model-driven rule gives the same answers.
     auto fits = KnownChurnFits(request.config, request.data_dir);
     if (!fits.ok()) return fits.status();
     deps.model_fits = [fits = std::move(fits).value()] { return fits; };

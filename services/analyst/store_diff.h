@@ -1,7 +1,7 @@
 #pragma once
 // `rapport diff`: which customers two stores of the same projection disagree on,
-// field by field. Each customer is described by the projection's registry hook
-// (services/platform/projection_registry.h: DescribeCustomer, the query API's JSON),
+// field by field. Each customer is described by the projection module's customer
+// answer (projections/runtime/module.h via DescribeCustomer, the query API's JSON),
 // evaluated with each side's own settings, so a what-if replay with other
 // thresholds shows exactly what those thresholds change. Read-only; stateless.
 

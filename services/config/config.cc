@@ -2,129 +2,120 @@
 
 #include <charconv>
 #include <functional>
+#include <initializer_list>
+#include <utility>
 
 #include <yaml-cpp/yaml.h>
 
+#include "projections/registry/registered_projections.h"
+
 namespace rapport::services {
 
+namespace {
+
+// One table of settings under a dotted prefix (projections/runtime/settings_section.h).
+void BindSection(SettingsBinder& binder, std::string_view prefix,
+                 std::initializer_list<std::pair<const char*, projections::SettingField>> fields) {
+  projections::BindTable(binder, prefix, fields);
+}
+
+void BindProcess(SettingsBinder& b, Config& c) {
+  BindSection(b, "", {
+                         {"brokers", &c.brokers},
+                         {"data_dir", &c.data_dir},
+                         {"listen", &c.listen},
+                         {"log_level", &c.log_level},
+                         {"embedded_brokers", &c.embedded_brokers},
+                         {"background_nice", &c.background_nice},
+                     });
+  BindSection(b, "model.", {{"refresh_seconds", &c.model.refresh_seconds}});
+  BindSection(b, "storage.", {
+                                 {"memory_budget_mb", &c.storage.memory_budget_mb},
+                                 {"write_buffer_share", &c.storage.write_buffer_share},
+                                 {"state_cache_entries", &c.storage.state_cache_entries},
+                                 {"replay_state_cache_entries", &c.storage.replay_state_cache_entries},
+                             });
+  BindSection(b, "malloc.", {
+                                {"arenas", &c.malloc_tuning.arenas},
+                                {"mmap_threshold_kb", &c.malloc_tuning.mmap_threshold_kb},
+                                {"trim_interval_ms", &c.malloc_tuning.trim_interval_ms},
+                                {"fastbin_max_bytes", &c.malloc_tuning.fastbin_max_bytes},
+                            });
+  BindSection(b, "cluster.", {
+                                 {"advertise", &c.cluster.advertise},
+                                 {"instance_id", &c.cluster.instance_id},
+                                 {"forward_patience_ms", &c.cluster.forward_patience_ms},
+                             });
+}
+
+void BindKafkaAndGateway(SettingsBinder& b, Config& c) {
+  BindSection(b, "kafka.topics.", {
+                                      {"interactions", &c.kafka.topics.interactions},
+                                      {"churn_alerts", &c.kafka.topics.churn_alerts},
+                                      {"dead_letter", &c.kafka.topics.dead_letter},
+                                      {"model_parameters", &c.kafka.topics.model_parameters},
+                                      {"instances", &c.kafka.topics.instances},
+                                  });
+  BindSection(b, "kafka.", {
+                               {"partitions", &c.kafka.partitions},
+                               {"replication_factor", &c.kafka.replication_factor},
+                               {"session_timeout_ms", &c.kafka.session_timeout_ms},
+                               {"delivery_timeout_ms", &c.kafka.delivery_timeout_ms},
+                               {"consumer_queue_kbytes", &c.kafka.consumer_queue_kbytes},
+                           });
+  BindSection(b, "gateway.", {
+                                 {"max_body_bytes", &c.gateway.max_body_bytes},
+                                 {"max_batch_events", &c.gateway.max_batch_events},
+                                 {"threads", &c.gateway.threads},
+                                 {"max_pending_connections", &c.gateway.max_pending_connections},
+                                 {"outbox.max_events", &c.gateway.outbox.max_events},
+                                 {"outbox.publish_timeout_ms", &c.gateway.outbox.publish_timeout_ms},
+                                 {"outbox.drain_batch", &c.gateway.outbox.drain_batch},
+                                 {"outbox.retry_ms", &c.gateway.outbox.retry_ms},
+                             });
+}
+
+// What every projection shares (projections/domain/domain_settings.h); each
+// projection binds its own section in its module.cc.
+void BindSharedDomain(SettingsBinder& b, projections::DomainSettings& d) {
+  BindSection(b, "domain.lifecycle.", {
+                                          {"formation_min_purchases", &d.lifecycle.formation_min_purchases},
+                                          {"stability_min_purchases", &d.lifecycle.stability_min_purchases},
+                                          {"stability_min_tenure_days", &d.lifecycle.stability_min_tenure_days},
+                                          {"decline_interval_factor", &d.lifecycle.decline_interval_factor},
+                                          {"decline_window_days", &d.lifecycle.decline_window_days},
+                                          {"decline_ratio", &d.lifecycle.decline_ratio},
+                                      });
+  BindSection(b, "domain.state.", {
+                                      {"lost_interval_factor", &d.state.lost_interval_factor},
+                                      {"lost_min_purchases", &d.state.lost_min_purchases},
+                                      {"lost_after_days", &d.state.lost_after_days},
+                                  });
+  BindSection(b, "domain.value.", {
+                                      {"rfm_window_days", &d.value.rfm_window_days},
+                                      {"pyramid_window_days", &d.value.pyramid_window_days},
+                                      {"pyramid_by_profit", &d.value.pyramid_by_profit},
+                                      {"tier_a_share", &d.value.tier_cuts[0]},
+                                      {"tier_ab_share", &d.value.tier_cuts[1]},
+                                      {"tier_abc_share", &d.value.tier_cuts[2]},
+                                      {"ranking_refresh_hours", &d.value.ranking_refresh_hours},
+                                      {"ranking_time_share", &d.value.ranking_time_share},
+                                      {"clv_horizon_months", &d.value.clv_horizon_months},
+                                      {"clv_monthly_discount", &d.value.clv_monthly_discount},
+                                      {"high_loyalty_score", &d.value.high_loyalty_score},
+                                      {"inactive_after_days", &d.value.inactive_after_days},
+                                  });
+}
+
+}  // namespace
+
 void BindConfig(SettingsBinder& b, Config& c) {
-  b.Bind("brokers", &c.brokers);
-  b.Bind("data_dir", &c.data_dir);
-  b.Bind("listen", &c.listen);
-  b.Bind("log_level", &c.log_level);
-  b.Bind("embedded_brokers", &c.embedded_brokers);
-  b.Bind("background_nice", &c.background_nice);
-
-  b.Bind("kafka.topics.interactions", &c.kafka.topics.interactions);
-  b.Bind("kafka.topics.churn_alerts", &c.kafka.topics.churn_alerts);
-  b.Bind("kafka.topics.dead_letter", &c.kafka.topics.dead_letter);
-  b.Bind("kafka.topics.model_parameters", &c.kafka.topics.model_parameters);
-  b.Bind("kafka.topics.instances", &c.kafka.topics.instances);
-  b.Bind("kafka.partitions", &c.kafka.partitions);
-  b.Bind("kafka.replication_factor", &c.kafka.replication_factor);
-  b.Bind("kafka.session_timeout_ms", &c.kafka.session_timeout_ms);
-  b.Bind("kafka.delivery_timeout_ms", &c.kafka.delivery_timeout_ms);
-  b.Bind("kafka.consumer_queue_kbytes", &c.kafka.consumer_queue_kbytes);
-
-  b.Bind("gateway.max_body_bytes", &c.gateway.max_body_bytes);
-  b.Bind("gateway.max_batch_events", &c.gateway.max_batch_events);
-  b.Bind("gateway.threads", &c.gateway.threads);
-  b.Bind("gateway.max_pending_connections", &c.gateway.max_pending_connections);
-  b.Bind("gateway.outbox.max_events", &c.gateway.outbox.max_events);
-  b.Bind("gateway.outbox.publish_timeout_ms", &c.gateway.outbox.publish_timeout_ms);
-  b.Bind("gateway.outbox.drain_batch", &c.gateway.outbox.drain_batch);
-  b.Bind("gateway.outbox.retry_ms", &c.gateway.outbox.retry_ms);
-
-  b.Bind("model.refresh_seconds", &c.model.refresh_seconds);
-
-  b.Bind("storage.memory_budget_mb", &c.storage.memory_budget_mb);
-  b.Bind("storage.write_buffer_share", &c.storage.write_buffer_share);
-  b.Bind("storage.state_cache_entries", &c.storage.state_cache_entries);
-  b.Bind("storage.replay_state_cache_entries", &c.storage.replay_state_cache_entries);
-
-  b.Bind("malloc.arenas", &c.malloc_tuning.arenas);
-  b.Bind("malloc.mmap_threshold_kb", &c.malloc_tuning.mmap_threshold_kb);
-  b.Bind("malloc.trim_interval_ms", &c.malloc_tuning.trim_interval_ms);
-  b.Bind("malloc.fastbin_max_bytes", &c.malloc_tuning.fastbin_max_bytes);
-
-  b.Bind("cluster.advertise", &c.cluster.advertise);
-  b.Bind("cluster.instance_id", &c.cluster.instance_id);
-  b.Bind("cluster.forward_patience_ms", &c.cluster.forward_patience_ms);
-
-  auto& lc = c.domain.lifecycle;
-  b.Bind("domain.lifecycle.formation_min_purchases", &lc.formation_min_purchases);
-  b.Bind("domain.lifecycle.stability_min_purchases", &lc.stability_min_purchases);
-  b.Bind("domain.lifecycle.stability_min_tenure_days", &lc.stability_min_tenure_days);
-  b.Bind("domain.lifecycle.decline_interval_factor", &lc.decline_interval_factor);
-  b.Bind("domain.lifecycle.decline_window_days", &lc.decline_window_days);
-  b.Bind("domain.lifecycle.decline_ratio", &lc.decline_ratio);
-
-  auto& state = c.domain.state;
-  b.Bind("domain.state.lost_interval_factor", &state.lost_interval_factor);
-  b.Bind("domain.state.lost_min_purchases", &state.lost_min_purchases);
-  b.Bind("domain.state.lost_after_days", &state.lost_after_days);
-
-  auto& value = c.domain.value;
-  b.Bind("domain.value.rfm_window_days", &value.rfm_window_days);
-  b.Bind("domain.value.pyramid_window_days", &value.pyramid_window_days);
-  b.Bind("domain.value.pyramid_by_profit", &value.pyramid_by_profit);
-  b.Bind("domain.value.tier_a_share", &value.tier_cuts[0]);
-  b.Bind("domain.value.tier_ab_share", &value.tier_cuts[1]);
-  b.Bind("domain.value.tier_abc_share", &value.tier_cuts[2]);
-  b.Bind("domain.value.ranking_refresh_hours", &value.ranking_refresh_hours);
-  b.Bind("domain.value.ranking_time_share", &value.ranking_time_share);
-  b.Bind("domain.value.clv_horizon_months", &value.clv_horizon_months);
-  b.Bind("domain.value.clv_monthly_discount", &value.clv_monthly_discount);
-  b.Bind("domain.value.high_loyalty_score", &value.high_loyalty_score);
-  b.Bind("domain.value.inactive_after_days", &value.inactive_after_days);
-
-  auto& sat = c.domain.satisfaction;
-  b.Bind("domain.satisfaction.gap_half_life_days", &sat.gap_half_life_days);
-  b.Bind("domain.satisfaction.repurchase_window_days", &sat.repurchase_window_days);
-  b.Bind("domain.satisfaction.trend_buckets", &sat.trend_buckets);
-  b.Bind("domain.satisfaction.trend_threshold.csat", &sat.trend_threshold.csat);
-  b.Bind("domain.satisfaction.trend_threshold.nps", &sat.trend_threshold.nps);
-  b.Bind("domain.satisfaction.trend_threshold.mean_gap", &sat.trend_threshold.mean_gap);
-  b.Bind("domain.satisfaction.trend_threshold.complaint_rate", &sat.trend_threshold.complaint_rate);
-  b.Bind("domain.satisfaction.trend_threshold.resolution_acceptance", &sat.trend_threshold.resolution_acceptance);
-  b.Bind("domain.satisfaction.trend_threshold.repurchase_rate", &sat.trend_threshold.repurchase_rate);
-
-  auto& loyalty = c.domain.loyalty;
-  b.Bind("domain.loyalty.window_days", &loyalty.window_days);
-  b.Bind("domain.loyalty.frequency_target", &loyalty.frequency_target);
-  b.Bind("domain.loyalty.interval_target_days", &loyalty.interval_target_days);
-  b.Bind("domain.loyalty.tenure_target_days", &loyalty.tenure_target_days);
-  b.Bind("domain.loyalty.referrals_target", &loyalty.referrals_target);
-  b.Bind("domain.loyalty.weights.repeat_purchase", &loyalty.weights.repeat_purchase);
-  b.Bind("domain.loyalty.weights.frequency", &loyalty.weights.frequency);
-  b.Bind("domain.loyalty.weights.interval", &loyalty.weights.interval);
-  b.Bind("domain.loyalty.weights.share_of_wallet", &loyalty.weights.share_of_wallet);
-  b.Bind("domain.loyalty.weights.tenure", &loyalty.weights.tenure);
-  b.Bind("domain.loyalty.weights.referrals", &loyalty.weights.referrals);
-  b.Bind("domain.loyalty.weights.resolution_acceptance", &loyalty.weights.resolution_acceptance);
-  auto& churn = c.domain.churn;  // projections/domain/churn_settings.h
-  b.Bind("domain.churn.overdue_interval_factor", &churn.overdue_interval_factor);
-  b.Bind("domain.churn.overdue_min_purchases", &churn.overdue_min_purchases);
-  b.Bind("domain.churn.overdue_p_alive_below", &churn.overdue_p_alive_below);
-  b.Bind("domain.churn.p_alive_fit_delay_hours", &churn.p_alive_fit_delay_hours);
-  b.Bind("domain.churn.satisfaction_half_life_days", &churn.satisfaction_half_life_days);
-  b.Bind("domain.churn.satisfaction_drop_points", &churn.satisfaction_drop_points);
-  b.Bind("domain.churn.satisfaction_drop_window_days", &churn.satisfaction_drop_window_days);
-  b.Bind("domain.churn.nps_detractor_max", &churn.nps_detractor_max);
-  b.Bind("domain.churn.complaint_severity_min", &churn.complaint_severity_min);
-  b.Bind("domain.churn.complaint_open_days", &churn.complaint_open_days);
-  b.Bind("domain.churn.complaint_count", &churn.complaint_count);
-  b.Bind("domain.churn.complaint_window_days", &churn.complaint_window_days);
-  b.Bind("domain.churn.wall_tick_seconds", &churn.wall_tick_seconds);
-  b.Bind("domain.churn.wall_tick_lag_seconds", &churn.wall_tick_lag_seconds);
-  b.Bind("domain.churn.wall_tick_live_within_hours", &churn.wall_tick_live_within_hours);
-  b.Bind("domain.churn.partitions", &churn.partitions);
-  b.Bind("domain.churn.webhooks.urls", &churn.webhook_urls);
-  b.Bind("domain.churn.webhooks.timeout_ms", &churn.webhook_timeout_ms);
-  b.Bind("domain.churn.webhooks.max_attempts", &churn.webhook_max_attempts);
-  b.Bind("domain.churn.webhooks.backoff_ms", &churn.webhook_backoff_ms);
-  b.Bind("domain.churn.webhooks.backoff_max_ms", &churn.webhook_backoff_max_ms);
-  b.Bind("domain.churn.outbox_batch", &churn.outbox_batch);
+  BindProcess(b, c);
+  BindKafkaAndGateway(b, c);
+  BindSharedDomain(b, c.domain);
+  for (const projections::ProjectionModule* module : projections::RegisteredProjections()) {
+    if (module->bind_settings) module->bind_settings(b, c.domain);
+  }
 }
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {

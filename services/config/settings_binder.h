@@ -11,16 +11,17 @@
 #include <string_view>
 
 #include "events/status.h"
+#include "projections/runtime/settings_section.h"
 
 namespace rapport::services {
 
-class SettingsBinder {
+class SettingsBinder final : public projections::SettingsSection {
  public:
-  void Bind(std::string name, int* field);
-  void Bind(std::string name, int64_t* field);
-  void Bind(std::string name, double* field);
-  void Bind(std::string name, bool* field);
-  void Bind(std::string name, std::string* field);
+  void Bind(std::string name, int* field) override;
+  void Bind(std::string name, int64_t* field) override;
+  void Bind(std::string name, double* field) override;
+  void Bind(std::string name, bool* field) override;
+  void Bind(std::string name, std::string* field) override;
 
   // Sets one setting from its text form; errors name the setting.
   Status Set(std::string_view name, std::string_view text);

@@ -1,27 +1,17 @@
 #pragma once
-// What a handler answers, independent of the HTTP library, so handlers are plain
-// functions that tests can call directly.
+// The library-independent request and answer types live with the projections that
+// present them (projections/runtime/http_answer.h); the services use them by these
+// names.
 
-#include <string>
-
-#include <nlohmann/json.hpp>
-
-#include "events/status.h"
+#include "projections/runtime/http_answer.h"
 
 namespace rapport::services {
 
-struct HttpResponse {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-};
-
-inline HttpResponse JsonResponse(int status, const nlohmann::json& body) {
-  return HttpResponse{status, body.dump(), "application/json"};
-}
-
-// {"error": "<code>", "field": "...", "reason": "..."} with the matching HTTP status.
-HttpResponse ErrorResponse(const Status& status);
-int HttpStatusFor(StatusCode code);
+using projections::ErrorResponse;
+using projections::HttpRequest;
+using projections::HttpResponse;
+using projections::HttpStatusFor;
+using projections::JsonResponse;
+using projections::QueryParams;
 
 }  // namespace rapport::services

@@ -17,6 +17,41 @@ void Send(httplib::Response& out, const HttpResponse& response) {
   out.set_content(response.body, response.content_type.c_str());
 }
 
+namespace {
+
+projections::HttpRequest RequestOf(const httplib::Request& request) {
+  projections::HttpRequest out;
+  for (const auto& match : request.matches) out.matches.push_back(match.str());
+  out.params.assign(request.params.begin(), request.params.end());
+  out.header = [&request](const std::string& name) { return request.get_header_value(name); };
+  return out;
+}
+
+void Stream(httplib::Response& response, projections::ChunkSource source) {
+  response.set_header("Cache-Control", "no-cache");
+  response.set_chunked_content_provider("text/event-stream",
+                                        [source = std::move(source)](size_t, httplib::DataSink& sink) {
+                                          std::optional<std::string> chunk = source();
+                                          if (!chunk) {
+                                            sink.done();
+                                            return false;
+                                          }
+                                          return sink.write(chunk->data(), chunk->size());
+                                        });
+}
+
+}  // namespace
+
+void Mount(httplib::Server& server, const projections::Route& route) {
+  server.Get(route.pattern, [route](const httplib::Request& request, httplib::Response& response) {
+    const projections::HttpRequest in = RequestOf(request);
+    if (route.answer) return Send(response, route.answer(in));
+    auto source = route.stream(in);
+    if (!source.ok()) return Send(response, ErrorResponse(source.status()));
+    Stream(response, std::move(source).value());
+  });
+}
+
 HttpServer::HttpServer(const GatewayLimits& limits) {
   server_.set_payload_max_length(static_cast<size_t>(limits.max_body_bytes));
   const int threads = std::max(2, limits.threads);

@@ -37,4 +37,8 @@ class HttpServer {
 
 void Send(httplib::Response& out, const HttpResponse& response);
 
+// Serves `route` (projections/runtime/http_answer.h) on `server`: the request's
+// groups, parameters and headers in, the answer (or the event stream) out.
+void Mount(httplib::Server& server, const projections::Route& route);
+
 }  // namespace rapport::services

@@ -4,10 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "projections/loyalty/loyalty.h"
-#include "projections/satisfaction/satisfaction_projection.h"
-#include "services/alerts/alert_routes.h"
 #include "services/ingest/journal_restore.h"
+#include "services/platform/alert_delivery.h"
 #include "services/platform/projection_registry.h"
 #include "services/platform/routes.h"
 #include "services/process/thread_name.h"
@@ -41,6 +39,8 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     auto publisher = events::Publisher::Create(platform->config_.kafka, "rapport");
     if (!publisher.ok()) return publisher.status();
     platform->publisher_ = std::move(publisher).value();
+    platform->side_host_ =
+        std::make_unique<PlatformSideProcessHost>(*platform->publisher_, platform->config_.kafka.topics.churn_alerts);
   }
   RAPPORT_RETURN_IF_ERROR(platform->OpenJournal(roles));
   if (platform->broker_) {
@@ -130,7 +130,10 @@ Status Platform::StartArchiver() {
 }
 
 Status Platform::StartProjection(const std::string& name) {
+  auto module = ProjectionModuleNamed(name);
+  if (!module.ok()) return module.status();
   auto running = std::make_unique<RunningProjection>();
+  running->module = *module;
   running->name = name;
   auto store = projections::Store::Open(std::filesystem::path(config_.data_dir) / name,
                                         projections::OpenMode::kReadWrite);
@@ -139,18 +142,17 @@ Status Platform::StartProjection(const std::string& name) {
   ProjectionDeps deps;
   deps.partitions = config_.kafka.partitions;
   deps.live = true;
-  if (name == "churn" && !config_.brokers.empty()) {
-    // The model fits for the P(alive) rule; the reader lives as long as the
-    // projection that polls it.
+  if (running->module->uses_model_fits && !config_.brokers.empty()) {
+    // The model fits; the reader lives as long as the projection that polls it.
     auto fits = ModelCache();
     if (!fits.ok()) return fits.status();
     deps.model_fits = [fits = *fits] { return fits->History(); };
   }
-  auto projection = MakeProjection(name, *running->store, config_.domain, deps);
+  auto projection = running->module->create(*running->store, config_.domain, deps);
   if (!projection.ok()) return projection.status();
   running->projection = std::move(projection).value();
-  auto projector = projections::Projector::Create(config_.kafka, ProjectorOptionsFor(name), *running->store,
-                                                  *running->projection, *publisher_, journal_.get());
+  auto projector = projections::Projector::Create(config_.kafka, ProjectorOptionsFor(*running->module),
+                                                  *running->store, *running->projection, *publisher_, journal_.get());
   if (!projector.ok()) return projector.status();
   running->projector = std::move(projector).value();
   running->thread = std::thread([r = running.get(), nice = config_.background_nice] {
@@ -159,19 +161,16 @@ Status Platform::StartProjection(const std::string& name) {
     Status result = r->projector->Run();
     if (!result.ok()) spdlog::error("projector {} stopped: {}", r->name, result.ToString());
   });
-  if (name == "churn") {
-    // Alert delivery beside the projector: the outbox to Kafka, and webhooks.
-    alert_outbox_ = std::make_unique<AlertOutbox>(*running->store, *publisher_, config_.kafka.topics.churn_alerts,
-                                                  config_.domain.churn.outbox_batch);
-    alert_outbox_->Start();
-    auto urls = ParseWebhookUrls(config_.domain.churn.webhook_urls);
-    if (!urls.ok()) return urls.status();
-    if (!urls->empty()) {
-      alert_webhooks_ = std::make_unique<AlertWebhooks>(*running->store, std::move(urls).value(), config_.domain.churn);
-      alert_webhooks_->Start();
-    }
-  }
+  RunningProjection& started = *running;
   running_.push_back(std::move(running));
+  return StartSideProcesses(started);
+}
+
+Status Platform::StartSideProcesses(RunningProjection& running) {
+  if (!running.module->side_processes) return Status::Ok();
+  auto started = running.module->side_processes(*running.store, config_.domain, *side_host_);
+  if (!started.ok()) return started.status();
+  running.side_processes = std::move(started).value();
   return Status::Ok();
 }
 
@@ -185,40 +184,34 @@ Result<std::shared_ptr<ModelParametersCache>> Platform::ModelCache() {
   return model_cache_;
 }
 
+Result<const projections::Store*> Platform::StoreToServe(const projections::ProjectionModule& module) {
+  for (const auto& running : running_) {
+    if (running->module == &module) return static_cast<const projections::Store*>(running->store.get());
+  }
+  const auto dir = std::filesystem::path(config_.data_dir) / std::string(module.name);
+  if (!std::filesystem::exists(dir / "CURRENT")) return static_cast<const projections::Store*>(nullptr);
+  auto follower = projections::Store::Open(dir, projections::OpenMode::kSecondary);
+  if (!follower.ok()) return follower.status();
+  followers_.push_back(std::move(follower).value());
+  return static_cast<const projections::Store*>(followers_.back().get());
+}
+
 Status Platform::StartQuery() {
-  auto store_for = [&](const std::string& name) -> Result<const projections::Store*> {
-    for (const auto& running : running_) {
-      if (running->name == name) return static_cast<const projections::Store*>(running->store.get());
-    }
-    const auto dir = std::filesystem::path(config_.data_dir) / name;
-    if (!std::filesystem::exists(dir / "CURRENT")) return static_cast<const projections::Store*>(nullptr);
-    auto follower = projections::Store::Open(dir, projections::OpenMode::kSecondary);
-    if (!follower.ok()) return follower.status();
-    followers_.push_back(std::move(follower).value());
-    return static_cast<const projections::Store*>(followers_.back().get());
-  };
-  QueryStores stores;
-  auto customer_view = store_for("customer-view");
-  if (!customer_view.ok()) return customer_view.status();
-  stores.customer_view = *customer_view;
+  std::vector<ServedProjection> served;
+  for (const projections::ProjectionModule* module : projections::RegisteredProjections()) {
+    auto store = StoreToServe(*module);
+    if (!store.ok()) return store.status();
+    // The query service evaluates with its own settings (`serve`): check them.
+    if (*store && module->check_settings) RAPPORT_RETURN_IF_ERROR(module->check_settings(config_.domain));
+    served.push_back({module, *store});
+  }
+  const ModelParametersCache* model = nullptr;
   if (!config_.brokers.empty()) {
     auto cache = ModelCache();
     if (!cache.ok()) return cache.status();
-    stores.model_parameters = cache->get();
+    model = cache->get();
   }
-  auto satisfaction = store_for("satisfaction");
-  if (!satisfaction.ok()) return satisfaction.status();
-  stores.satisfaction = *satisfaction;
-  auto loyalty = store_for("loyalty");
-  if (!loyalty.ok()) return loyalty.status();
-  stores.loyalty = *loyalty;
-  // The query service evaluates trends and loyalty with its own settings (`serve`).
-  if (stores.satisfaction) RAPPORT_RETURN_IF_ERROR(projections::CheckSatisfactionSettings(config_.domain));
-  if (stores.loyalty) RAPPORT_RETURN_IF_ERROR(projections::CheckLoyaltySettings(config_.domain));
-  auto churn = store_for("churn");
-  if (!churn.ok()) return churn.status();
-  churn_store_ = *churn;
-  query_ = std::make_unique<QueryService>(stores, config_.domain);
+  query_ = std::make_unique<QueryService>(std::move(served), config_.domain, model, stopping_);
   if (!followers_.empty()) catch_up_ = std::thread([this] {
     NameThisThread("catch-up");
     CatchUpLoop();
@@ -251,7 +244,6 @@ Status Platform::StartHttp(const Roles& roles) {
     AddClusterRoutes(http_->raw(), *router_, *registry_);
   }
   if (query_) AddQueryRoutes(http_->raw(), *query_);
-  if (query_) AddAlertRoutes(http_->raw(), churn_store_, stopping_);
   return http_->Start(*address);
 }
 
@@ -290,10 +282,10 @@ void Platform::Stop() {
   for (auto& running : running_) {
     if (running->thread.joinable()) running->thread.join();
   }
-  if (alert_webhooks_) alert_webhooks_->Stop();
-  if (alert_outbox_) alert_outbox_->Stop();
-  alert_webhooks_.reset();
-  alert_outbox_.reset();
+  for (auto& running : running_) {
+    for (auto& side : running->side_processes) side->Stop();
+    running->side_processes.clear();
+  }
   if (catch_up_.joinable()) catch_up_.join();
   model_cache_.reset();
   running_.clear();
@@ -307,6 +299,7 @@ void Platform::Stop() {
     Status flushed = publisher_->Flush(std::chrono::seconds(10));
     if (!flushed.ok()) spdlog::warn("flush on stop: {}", flushed.ToString());
   }
+  side_host_.reset();
   publisher_.reset();
   broker_.reset();
   journal_.reset();

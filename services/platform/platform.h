@@ -18,9 +18,8 @@
 #include "events/embedded_broker.h"
 #include "events/publisher.h"
 #include "storage/journal.h"
+#include "projections/runtime/module.h"
 #include "projections/runtime/projector.h"
-#include "services/alerts/alert_outbox.h"
-#include "services/alerts/alert_webhooks.h"
 #include "services/ingest/archiver.h"
 #include "services/ingest/durable_topics.h"
 #include "storage/store.h"
@@ -71,11 +70,13 @@ class Platform {
 
  private:
   struct RunningProjection {
+    const projections::ProjectionModule* module = nullptr;
     std::string name;
     std::unique_ptr<projections::Store> store;
     std::unique_ptr<projections::Projection> projection;
     std::unique_ptr<projections::Projector> projector;
     std::thread thread;
+    std::vector<std::unique_ptr<projections::SideProcess>> side_processes;  // started after the projector
   };
 
   explicit Platform(Config config) : config_(std::move(config)) {}
@@ -83,6 +84,10 @@ class Platform {
   Status OpenJournal(const Roles& roles);
   Status StartArchiver();
   Status StartProjection(const std::string& name);
+  Status StartSideProcesses(RunningProjection& running);
+  // The store of `module` this process reads: its projector's, else a secondary
+  // following its folder; null when there is none.
+  Result<const projections::Store*> StoreToServe(const projections::ProjectionModule& module);
   Status StartQuery();
   // The process's one reader of the model parameters topic (when Kafka is known),
   // shared by the query API and the churn projection; started on first use.
@@ -92,7 +97,7 @@ class Platform {
   // services/platform/platform_cluster.cc
   Status StartCluster();
   void AdvertiseCluster();
-  projections::ProjectorOptions ProjectorOptionsFor(const std::string& name);
+  projections::ProjectorOptions ProjectorOptionsFor(const projections::ProjectionModule& module);
 
   Config config_;
   std::unique_ptr<events::EmbeddedBroker> broker_;
@@ -113,11 +118,8 @@ class Platform {
   std::thread catch_up_;
   bool stopped_ = false;
   int64_t restored_ = 0;
-  // Churn alerts (services/alert_*.h): the store the alert API reads, and the
-  // delivery that runs beside the churn projector.
-  const projections::Store* churn_store_ = nullptr;
-  std::unique_ptr<AlertOutbox> alert_outbox_;
-  std::unique_ptr<AlertWebhooks> alert_webhooks_;
+  // What modules' side processes borrow (alert delivery); set with the publisher.
+  std::unique_ptr<projections::SideProcessHost> side_host_;
 };
 
 // `<data-dir>/bootstrap.servers`, written by `rapport up` for other clients.

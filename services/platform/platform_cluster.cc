@@ -1,10 +1,9 @@
 // The scale-out part of Platform (docs/scaling.md): the instance registry, fed by
-// the customer-view projector's assignment changes, and advertised once the HTTP
+// the query-routing projector's assignment changes, and advertised once the HTTP
 // port is known.
 
 #include <spdlog/spdlog.h>
 
-#include "projections/customer_view/customer_view_projection.h"
 #include "services/platform/platform.h"
 
 namespace rapport::services {
@@ -26,10 +25,10 @@ void Platform::AdvertiseCluster() {
   registry_->SetAddress(address);
 }
 
-projections::ProjectorOptions Platform::ProjectorOptionsFor(const std::string& name) {
+projections::ProjectorOptions Platform::ProjectorOptionsFor(const projections::ProjectionModule& module) {
   projections::ProjectorOptions options;
-  // Queries are routed by the customer view's partitions.
-  if (registry_ && name == projections::CustomerViewProjection::kName) {
+  // Queries are routed by the partitions of the module that says so.
+  if (registry_ && module.routes_queries) {
     options.on_assignment = [registry = registry_.get()](const std::vector<Partition>& assigned,
                                                          const std::vector<Partition>& serving) {
       registry->SetAssignment(assigned, serving);

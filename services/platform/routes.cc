@@ -21,31 +21,7 @@ void AddGatewayRoutes(httplib::Server& server, Gateway& gateway) {
 }
 
 void AddQueryRoutes(httplib::Server& server, const QueryService& query) {
-  server.Get(R"(/v1/customers/([^/]+))", [&query](const httplib::Request& request, httplib::Response& response) {
-    Send(response, query.GetCustomer(request.matches[1].str()));
-  });
-  server.Get(R"(/v1/customers/([^/]+)/satisfaction)",
-             [&query](const httplib::Request& request, httplib::Response& response) {
-               Send(response, query.GetCustomerSatisfaction(request.matches[1].str()));
-             });
-  server.Get(R"(/v1/customers/([^/]+)/loyalty)", [&query](const httplib::Request& request, httplib::Response& response) {
-    Send(response, query.GetCustomerLoyalty(request.matches[1].str()));
-  });
-  server.Get("/v1/segments/loyalty", [&query](const httplib::Request&, httplib::Response& response) {
-    Send(response, query.GetLoyaltySegments());
-  });
-  server.Get("/v1/trends/satisfaction", [&query](const httplib::Request& request, httplib::Response& response) {
-    Send(response, query.GetSatisfactionTrends(QueryParams(request.params.begin(), request.params.end())));
-  });
-  server.Get("/v1/customers", [&query](const httplib::Request& request, httplib::Response& response) {
-    Send(response, query.ListCustomers(QueryParams(request.params.begin(), request.params.end())));
-  });
-  server.Get("/v1/segments/pyramid", [&query](const httplib::Request&, httplib::Response& response) {
-    Send(response, query.GetPyramid());
-  });
-  server.Get("/v1/segments/rfm", [&query](const httplib::Request&, httplib::Response& response) {
-    Send(response, query.GetRfmSegments());
-  });
+  for (const projections::Route& route : query.routes()) Mount(server, route);
 }
 
 }  // namespace rapport::services

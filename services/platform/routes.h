@@ -13,6 +13,6 @@ class Platform;
 
 void AddHealthRoutes(httplib::Server& server, const Platform& platform);   // /healthz, /readyz
 void AddGatewayRoutes(httplib::Server& server, Gateway& gateway);          // POST /v1/events
-void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // GET /v1/...
+void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // every module's routes
 
 }  // namespace rapport::services

@@ -1,50 +1,47 @@
 #pragma once
-// The read side: answers the query API from the projections' stores. In `rapport
-// up` the stores are the projectors' own instances; in `rapport serve` they are
-// secondary instances following the projectors' databases on the same disk.
-// Thread-safe (RocksDB reads are).
+// The read side: the query API of every registered projection module, over the
+// stores this process can read. In `rapport up` the stores are the projectors' own
+// instances; in `rapport serve` they are secondary instances following the
+// projectors' databases on the same disk. A module whose store is absent still has
+// its routes; they answer 503. Thread-safe (RocksDB reads are).
 
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 #include "projections/domain/domain_settings.h"
-#include "storage/store.h"
-#include "services/query/customer_queries.h"
+#include "projections/runtime/module.h"
 #include "services/http/http_response.h"
 #include "services/model/model_parameters_cache.h"
+#include "storage/store.h"
 
 namespace rapport::services {
 
-// The stores this process can read; null where that projection is not available.
-struct QueryStores {
-  const projections::Store* customer_view = nullptr;
-  // The published model parameters (p_alive, predictive value); null without Kafka.
-  const ModelParametersCache* model_parameters = nullptr;
-  const projections::Store* satisfaction = nullptr;
-  const projections::Store* loyalty = nullptr;
+// One module and the store this process reads it from (null: not available here).
+struct ServedProjection {
+  const projections::ProjectionModule* module = nullptr;
+  const projections::Store* store = nullptr;
 };
 
 class QueryService {
  public:
-  QueryService(QueryStores stores, projections::DomainSettings settings);
+  // `model_parameters`: the published parameters (p_alive, predictive value); null
+  // without Kafka. `stopping` ends long answers (event streams) at shutdown.
+  QueryService(std::vector<ServedProjection> served, projections::DomainSettings settings,
+               const ModelParametersCache* model_parameters, const std::atomic<bool>& stopping);
 
-  // GET /v1/customers/{id}
+  // Every route of every module, in registration order.
+  const std::vector<projections::Route>& routes() const { return routes_; }
+
+  // GET /v1/customers/{id} of the module whose partitions route queries (the one a
+  // scaled-out instance forwards, services/cluster/customer_router.h).
   HttpResponse GetCustomer(std::string_view customer_id) const;
-  // GET /v1/customers?tier=&stage=&state=&limit=&cursor= (services/query/customer_queries.h)
-  HttpResponse ListCustomers(const QueryParams& params) const;
-  // GET /v1/segments/pyramid, GET /v1/segments/rfm
-  HttpResponse GetPyramid() const;
-  HttpResponse GetRfmSegments() const;
-  // GET /v1/customers/{id}/satisfaction, GET /v1/trends/satisfaction?... and
-  // GET /v1/customers/{id}/loyalty (services/query/satisfaction_queries.h, loyalty_queries.h)
-  HttpResponse GetCustomerSatisfaction(std::string_view customer_id) const;
-  HttpResponse GetSatisfactionTrends(const QueryParams& params) const;
-  HttpResponse GetCustomerLoyalty(std::string_view customer_id) const;
-  // GET /v1/segments/loyalty
-  HttpResponse GetLoyaltySegments() const;
 
  private:
-  QueryStores stores_;
-  projections::DomainSettings settings_;
+  std::vector<projections::Route> routes_;
+  std::function<HttpResponse(std::string_view)> routed_customer_;
 };
 
 }  // namespace rapport::services

@@ -6,7 +6,7 @@
 
 #include "projections/churn/churn_projection.h"
 #include "services/alerts/alert_follow.h"
-#include "services/alerts/alert_routes.h"
+#include "projections/churn/churn_routes.h"
 #include "services/alerts/alert_webhooks.h"
 #include "services/config/config.h"
 #include "services/platform/projection_registry.h"
@@ -15,6 +15,8 @@
 
 namespace rapport::services {
 namespace {
+
+using namespace rapport::projections;  // the presenters live in the projection folders
 
 TEST_CASE("config: churn settings and webhooks bind under domain.churn", "[config][churn]") {
   testing::TempDir dir;

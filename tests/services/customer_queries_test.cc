@@ -5,12 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "projections/customer_view/customer_view_projection.h"
-#include "services/query/customer_queries.h"
+#include "projections/customer_view/customer_view_routes.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {
 namespace {
+
+using namespace rapport::projections;  // the presenters live in the projection folders
 
 using namespace rapport::testing;
 using projections::DomainSettings;

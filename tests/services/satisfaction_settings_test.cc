@@ -5,11 +5,13 @@
 #include <fstream>
 
 #include "services/config/config.h"
-#include "services/query/satisfaction_queries.h"
+#include "projections/satisfaction/satisfaction_routes.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {
 namespace {
+
+using namespace rapport::projections;  // the presenters live in the projection folders
 
 TEST_CASE("config: satisfaction and loyalty settings by their dotted names",
           "[config][satisfaction][loyalty]") {

@@ -8,18 +8,24 @@
 
 #include "projections/domain/domain_settings.h"
 #include "storage/store.h"
-#include "services/http/http_response.h"
+#include "projections/runtime/http_answer.h"
+#include "projections/runtime/module.h"
 
-namespace rapport::services {
+namespace rapport::projections {
 
 // GET /v1/customers/{id}/loyalty; a merged duplicate answers a pointer to its
 // survivor; 404 for an unknown id.
-HttpResponse GetCustomerLoyalty(const projections::Store& store, std::string_view customer_id,
-                                const projections::DomainSettings& settings);
+HttpResponse GetCustomerLoyalty(const Store& store, std::string_view customer_id,
+                                const DomainSettings& settings);
 
 // GET /v1/segments/loyalty: customers per value x loyalty quadrant, per tier and
 // quadrant, and inactive, each evaluated as of the watermark. Reads every customer
 // of the store (an analyst's query, not a call-centre one).
-HttpResponse GetLoyaltySegments(const projections::Store& store, const projections::DomainSettings& settings);
+HttpResponse GetLoyaltySegments(const Store& store, const DomainSettings& settings);
 
-}  // namespace rapport::services
+// The module's answers over its ServeContext: 503 without a store.
+HttpResponse LoyaltyOfCustomer(const ServeContext& context, std::string_view customer_id);
+// GET /v1/customers/{id}/loyalty and GET /v1/segments/loyalty.
+std::vector<Route> LoyaltyRoutes(const ServeContext& context);
+
+}  // namespace rapport::projections

@@ -1,6 +1,8 @@
-#include "services/http/http_response.h"
+#include "projections/runtime/http_answer.h"
 
-namespace rapport::services {
+#include "events/time_format.h"
+
+namespace rapport::projections {
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
@@ -22,4 +24,8 @@ HttpResponse ErrorResponse(const Status& status) {
   return JsonResponse(HttpStatusFor(status.code()), body);
 }
 
-}  // namespace rapport::services
+nlohmann::json TimeOrNull(int64_t epoch_ms) {
+  return epoch_ms == 0 ? nlohmann::json(nullptr) : nlohmann::json(events::FormatRfc3339(epoch_ms));
+}
+
+}  // namespace rapport::projections

@@ -1,4 +1,4 @@
-#include "services/alerts/alert_routes.h"
+#include "projections/churn/churn_routes.h"
 
 #include <charconv>
 #include <chrono>
@@ -6,16 +6,15 @@
 
 #include "events/time_format.h"
 #include "projections/churn/churn_projection.h"
-#include "services/http/http_server.h"
 
-namespace rapport::services {
+namespace rapport::projections {
 namespace {
 
 constexpr size_t kMaxLimit = 1000;
 
-HttpResponse Unavailable() {
-  return ErrorResponse(Status::Unavailable("the churn projection is not running here (no churn store)"));
-}
+constexpr std::string_view kNoChurnStore = "the churn projection is not running here (no churn store)";
+
+HttpResponse Unavailable() { return ErrorResponse(Status::Unavailable(std::string(kNoChurnStore))); }
 
 Result<int64_t> ParseInt(std::string_view name, const std::string& value, int64_t min, int64_t max) {
   int64_t out = 0;
@@ -36,7 +35,7 @@ Result<int64_t> ParseTime(std::string_view name, const std::string& value) {
   return events::ParseRfc3339(value, name);
 }
 
-nlohmann::json Rate(const projections::ChurnCounts& c) {
+nlohmann::json Rate(const ChurnCounts& c) {
   nlohmann::json out = {{"customers_at_start", c.current_at_start}, {"lost", c.lost}};
   if (c.current_at_start > 0) {
     const double churn = static_cast<double>(c.lost) / static_cast<double>(c.current_at_start);
@@ -51,9 +50,9 @@ nlohmann::json Rate(const projections::ChurnCounts& c) {
 
 }  // namespace
 
-HttpResponse ListAlertsResponse(const projections::Store* churn, const QueryParams& params) {
+HttpResponse ListAlertsResponse(const Store* churn, const QueryParams& params) {
   if (!churn) return Unavailable();
-  projections::AlertFilter filter;
+  AlertFilter filter;
   for (const auto& [name, value] : params) {
     if (name == "status") {
       if (value != "open" && value != "cleared") {
@@ -62,7 +61,7 @@ HttpResponse ListAlertsResponse(const projections::Store* churn, const QueryPara
       }
       filter.status = value;
     } else if (name == "tier") {
-      auto tier = projections::ParseTier(value);
+      auto tier = ParseTier(value);
       if (!tier)
         return ErrorResponse(Status::InvalidArgument("tier", "must be A, B, C or D, got \"" + value + "\""));
       filter.tier = tier;
@@ -84,35 +83,35 @@ HttpResponse ListAlertsResponse(const projections::Store* churn, const QueryPara
     }
   }
   std::string next;
-  auto alerts = projections::ListAlerts(*churn, filter, &next);
+  auto alerts = ListAlerts(*churn, filter, &next);
   if (!alerts.ok()) return ErrorResponse(alerts.status());
   return JsonResponse(200, {{"alerts", *alerts},
                             {"next_cursor", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}});
 }
 
-HttpResponse CustomerAlertsResponse(const projections::Store* churn, std::string_view customer_id) {
+HttpResponse CustomerAlertsResponse(const Store* churn, std::string_view customer_id) {
   if (!churn) return Unavailable();
-  auto alerts = projections::CustomerAlerts(*churn, customer_id);
+  auto alerts = CustomerAlerts(*churn, customer_id);
   if (!alerts.ok()) return ErrorResponse(alerts.status());
   return JsonResponse(200, {{"customer_id", customer_id}, {"alerts", *alerts}});
 }
 
-HttpResponse ChurnStatsResponse(const projections::Store* churn, const QueryParams& params) {
+HttpResponse ChurnStatsResponse(const Store* churn, const QueryParams& params) {
   if (!churn) return Unavailable();
-  std::optional<projections::Tier> tier;
+  std::optional<Tier> tier;
   for (const auto& [name, value] : params) {
     if (name == "period") {
       if (value != "month")
         return ErrorResponse(Status::InvalidArgument("period", "only month is kept, got \"" + value + "\""));
     } else if (name == "tier") {
-      tier = projections::ParseTier(value);
+      tier = ParseTier(value);
       if (!tier)
         return ErrorResponse(Status::InvalidArgument("tier", "must be A, B, C or D, got \"" + value + "\""));
     } else {
       return ErrorResponse(Status::InvalidArgument(name, "unknown parameter (known: period, tier)"));
     }
   }
-  auto periods = projections::ReadChurnPeriods(*churn);
+  auto periods = ReadChurnPeriods(*churn);
   if (!periods.ok()) return ErrorResponse(periods.status());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : *periods) {
@@ -120,13 +119,13 @@ HttpResponse ChurnStatsResponse(const projections::Store* churn, const QueryPara
                           {"start", events::FormatRfc3339(p.start_ms)},
                           {"end", events::FormatRfc3339(p.end_ms)}};
     if (tier) {
-      row["tier"] = std::string(projections::TierName(*tier));
+      row["tier"] = std::string(TierName(*tier));
       row.update(Rate(p.counts[static_cast<size_t>(*tier)]));
     } else {
-      row.update(Rate(p.counts[projections::kTierCount]));
+      row.update(Rate(p.counts[kTierCount]));
       nlohmann::json tiers = nlohmann::json::object();
-      for (int t = 0; t < projections::kTierCount; ++t) {
-        tiers[std::string(projections::TierName(static_cast<projections::Tier>(t)))] = Rate(p.counts[t]);
+      for (int t = 0; t < kTierCount; ++t) {
+        tiers[std::string(TierName(static_cast<Tier>(t)))] = Rate(p.counts[t]);
       }
       row["tiers"] = std::move(tiers);
     }
@@ -135,61 +134,69 @@ HttpResponse ChurnStatsResponse(const projections::Store* churn, const QueryPara
   return JsonResponse(200, {{"period", "month"}, {"periods", out}});
 }
 
-void AddAlertRoutes(httplib::Server& server, const projections::Store* churn,
-                    const std::atomic<bool>& stopping) {
-  server.Get("/v1/alerts", [churn](const httplib::Request& request, httplib::Response& response) {
-    Send(response, ListAlertsResponse(churn, QueryParams(request.params.begin(), request.params.end())));
-  });
-  server.Get(R"(/v1/customers/([^/]+)/alerts)",
-             [churn](const httplib::Request& request, httplib::Response& response) {
-               Send(response, CustomerAlertsResponse(churn, request.matches[1].str()));
-             });
-  server.Get("/v1/stats/churn", [churn](const httplib::Request& request, httplib::Response& response) {
-    Send(response, ChurnStatsResponse(churn, QueryParams(request.params.begin(), request.params.end())));
-  });
-  server.Get("/v1/alerts/stream", [churn, &stopping](const httplib::Request& request,
-                                                     httplib::Response& response) {
-    if (!churn) return Send(response, Unavailable());
-    // Resume after Last-Event-ID (or ?after=); otherwise only alerts from now on.
-    int64_t after = 0;
-    std::string from = request.get_header_value("Last-Event-ID");
-    if (from.empty() && request.has_param("after")) from = request.get_param_value("after");
-    if (!from.empty()) {
-      auto parsed = ParseInt("Last-Event-ID", from, 0, INT64_MAX);
-      if (!parsed.ok()) return Send(response, ErrorResponse(parsed.status()));
-      after = *parsed;
-    } else {
-      auto last = projections::LastAlertSequence(*churn);
-      if (!last.ok()) return Send(response, ErrorResponse(last.status()));
-      after = *last;
+namespace {
+
+// GET /v1/alerts/stream: resumes after Last-Event-ID (or ?after=); otherwise only
+// alerts from now on. Each chunk is what is new, or a keep-alive comment after
+// ~1 s of quiet.
+Result<ChunkSource> AlertStream(const Store* churn, const std::atomic<bool>* stopping, const HttpRequest& request) {
+  if (!churn) return Status::Unavailable(std::string(kNoChurnStore));
+  int64_t after = 0;
+  std::string from = request.header ? request.header("Last-Event-ID") : std::string();
+  if (from.empty()) {
+    for (const auto& [name, value] : request.params) {
+      if (name == "after") {
+        from = value;
+        break;
+      }
     }
-    response.set_header("Cache-Control", "no-cache");
-    response.set_chunked_content_provider(
-        "text/event-stream", [churn, &stopping, after](size_t, httplib::DataSink& sink) mutable {
-          // One call sends what is new, or a keep-alive comment after ~1 s of quiet.
-          for (int waited = 0; waited < 20; ++waited) {
-            if (stopping) {
-              sink.done();
-              return false;
-            }
-            auto log = projections::ReadAlertLog(*churn, after, 100);
-            if (!log.ok()) return false;
-            if (!log->empty()) {
-              std::string chunk;
-              for (const auto& alert : *log) {
-                chunk += "id: " + std::to_string(alert.sequence) + "\nevent: " +
-                         (alert.kind == projections::AlertKind::kRaised ? "alert_raised" : "alert_cleared") +
-                         "\ndata: " + projections::AlertToJson(alert).dump() + "\n\n";
-                after = alert.sequence;
-              }
-              return sink.write(chunk.data(), chunk.size());
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-          }
-          static constexpr std::string_view kKeepAlive = ": keep-alive\n\n";
-          return sink.write(kKeepAlive.data(), kKeepAlive.size());
-        });
+  }
+  if (!from.empty()) {
+    auto parsed = ParseInt("Last-Event-ID", from, 0, INT64_MAX);
+    if (!parsed.ok()) return parsed.status();
+    after = *parsed;
+  } else {
+    auto last = LastAlertSequence(*churn);
+    if (!last.ok()) return last.status();
+    after = *last;
+  }
+  return ChunkSource([churn, stopping, after]() mutable -> std::optional<std::string> {
+    for (int waited = 0; waited < 20; ++waited) {
+      if (stopping && *stopping) return std::nullopt;
+      auto log = ReadAlertLog(*churn, after, 100);
+      if (!log.ok()) return std::nullopt;
+      if (!log->empty()) {
+        std::string chunk;
+        for (const auto& alert : *log) {
+          chunk += "id: " + std::to_string(alert.sequence) + "\nevent: " +
+                   (alert.kind == AlertKind::kRaised ? "alert_raised" : "alert_cleared") +
+                   "\ndata: " + AlertToJson(alert).dump() + "\n\n";
+          after = alert.sequence;
+        }
+        return chunk;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::string(": keep-alive\n\n");
   });
 }
 
-}  // namespace rapport::services
+}  // namespace
+
+HttpResponse ChurnOfCustomer(const ServeContext& context, std::string_view customer_id) {
+  return CustomerAlertsResponse(context.store, customer_id);  // the customer's alerts: what a what-if changes
+}
+
+std::vector<Route> ChurnRoutes(const ServeContext& context) {
+  const Store* churn = context.store;
+  const std::atomic<bool>* stopping = context.stopping;
+  return {{"/v1/alerts", [churn](const HttpRequest& request) { return ListAlertsResponse(churn, request.params); }},
+          {R"(/v1/customers/([^/]+)/alerts)",
+           [churn](const HttpRequest& request) { return CustomerAlertsResponse(churn, request.matches[1]); }},
+          {"/v1/stats/churn", [churn](const HttpRequest& request) { return ChurnStatsResponse(churn, request.params); }},
+          {"/v1/alerts/stream", nullptr, [churn, stopping](const HttpRequest& request) {
+             return AlertStream(churn, stopping, request);
+           }}};
+}
+
+}  // namespace rapport::projections

@@ -17,18 +17,17 @@
 #include "models/model_parameters.h"
 #include "storage/store.h"
 #include "projections/domain/tier.h"
-#include "services/http/http_response.h"
+#include "projections/runtime/http_answer.h"
+#include "projections/runtime/module.h"
 
-namespace rapport::services {
-
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
+namespace rapport::projections {
 
 struct CustomerListQuery {
   static constexpr int kDefaultLimit = 100;
   static constexpr int kMaxLimit = 1000;
-  std::optional<projections::Tier> tier;
-  std::optional<projections::LifecycleStage> stage;
-  std::optional<projections::CustomerState> state;
+  std::optional<Tier> tier;
+  std::optional<LifecycleStage> stage;
+  std::optional<CustomerState> state;
   int limit = kDefaultLimit;
   std::string cursor;  // the last customer id of the previous page; empty: from the start
 };
@@ -40,18 +39,24 @@ Result<CustomerListQuery> ParseCustomerListQuery(const QueryParams& params);
 // pointer to its survivor (the end of the merge chain).
 // With `model` (the published parameters, projections/customer_view/model_prediction_json.h) it
 // adds p_alive, expected_purchases_12m and predictive_value; null without.
-HttpResponse GetCustomerWithValue(const projections::Store& store, std::string_view customer_id,
-                                  const projections::DomainSettings& settings,
-                                  const projections::ModelParameters* model = nullptr);
+HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_id,
+                                  const DomainSettings& settings,
+                                  const ModelParameters* model = nullptr);
 
 // GET /v1/customers?tier=&stage=&state=&limit=&cursor=: customers in id order whose
 // value matches; `next_cursor` is set when the page is full (a following page may
 // be empty). Merge pointers are not listed.
-HttpResponse ListCustomers(const projections::Store& store, const CustomerListQuery& query,
-                           const projections::DomainSettings& settings);
+HttpResponse ListCustomers(const Store& store, const CustomerListQuery& query,
+                           const DomainSettings& settings);
 
 // GET /v1/segments/pyramid and GET /v1/segments/rfm, from the ranking snapshot.
-HttpResponse GetPyramid(const projections::Store& store);
-HttpResponse GetRfmSegments(const projections::Store& store);
+HttpResponse GetPyramid(const Store& store);
+HttpResponse GetRfmSegments(const Store& store);
 
-}  // namespace rapport::services
+// GET /v1/customers/{id} with the process's latest model parameters; 503 without a store.
+HttpResponse CustomerViewOfCustomer(const ServeContext& context, std::string_view customer_id);
+
+// GET /v1/customers/{id}, GET /v1/customers?..., GET /v1/segments/pyramid and /rfm.
+std::vector<Route> CustomerViewRoutes(const ServeContext& context);
+
+}  // namespace rapport::projections

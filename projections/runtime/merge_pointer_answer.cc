@@ -1,8 +1,8 @@
-#include "services/query/merge_pointer_answer.h"
+#include "projections/runtime/merge_pointer_answer.h"
 
 #include "events/time_format.h"
 
-namespace rapport::services {
+namespace rapport::projections {
 
 HttpResponse MergePointerResponse(const std::string& customer_id, const std::string& survivor,
                                   int64_t merged_at_ms, std::string_view suffix) {
@@ -13,4 +13,4 @@ HttpResponse MergePointerResponse(const std::string& customer_id, const std::str
                             {"location", "/v1/customers/" + survivor + std::string(suffix)}});
 }
 
-}  // namespace rapport::services
+}  // namespace rapport::projections

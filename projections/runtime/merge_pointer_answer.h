@@ -11,9 +11,9 @@
 
 #include "events/status.h"
 #include "storage/store.h"
-#include "services/http/http_response.h"
+#include "projections/runtime/http_answer.h"
 
-namespace rapport::services {
+namespace rapport::projections {
 
 // 200 {"customer_id", "merged_into": survivor, "merged_at", "location":
 // "/v1/customers/<survivor><suffix>"}. The part of PointerAnswer that is not a template.
@@ -39,4 +39,4 @@ HttpResponse PointerAnswer(Read read, const projections::Store& store, const Sta
   return MergePointerResponse(pointer.customer_id, survivor, pointer.merged_at_ms, suffix);
 }
 
-}  // namespace rapport::services
+}  // namespace rapport::projections

@@ -13,16 +13,16 @@
 #include "projections/domain/domain_settings.h"
 #include "storage/store.h"
 #include "projections/domain/tier.h"
-#include "services/query/customer_queries.h"
-#include "services/http/http_response.h"
+#include "projections/runtime/http_answer.h"
+#include "projections/runtime/module.h"
 
-namespace rapport::services {
+namespace rapport::projections {
 
 struct SatisfactionTrendQuery {
   static constexpr int kMaxBuckets = 1000;
   bool weeks = false;  // bucket=week: ISO weeks, Monday 00:00 UTC
   std::optional<events::Channel> channel;
-  std::optional<projections::Tier> tier;
+  std::optional<Tier> tier;
   std::optional<int64_t> from_day;  // UTC day numbers, inclusive; defaults from the watermark
   std::optional<int64_t> to_day;
 };
@@ -33,11 +33,16 @@ Result<SatisfactionTrendQuery> ParseSatisfactionTrendQuery(const QueryParams& pa
 
 // GET /v1/customers/{id}/satisfaction; a merged duplicate answers a pointer to its
 // survivor; 404 for an unknown id.
-HttpResponse GetCustomerSatisfaction(const projections::Store& store, std::string_view customer_id,
-                                     const projections::DomainSettings& settings);
+HttpResponse GetCustomerSatisfaction(const Store& store, std::string_view customer_id,
+                                     const DomainSettings& settings);
 
 // GET /v1/trends/satisfaction?bucket=day|week&channel=&tier=&from=&to=
-HttpResponse GetSatisfactionTrends(const projections::Store& store, const SatisfactionTrendQuery& query,
-                                   const projections::DomainSettings& settings);
+HttpResponse GetSatisfactionTrends(const Store& store, const SatisfactionTrendQuery& query,
+                                   const DomainSettings& settings);
 
-}  // namespace rapport::services
+// The module's answers over its ServeContext: 503 without a store.
+HttpResponse SatisfactionOfCustomer(const ServeContext& context, std::string_view customer_id);
+// GET /v1/customers/{id}/satisfaction and GET /v1/trends/satisfaction.
+std::vector<Route> SatisfactionRoutes(const ServeContext& context);
+
+}  // namespace rapport::projections

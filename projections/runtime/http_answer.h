@@ -1,0 +1,58 @@
+#pragma once
+// What an HTTP handler receives and answers, independent of the HTTP library, so a
+// projection's presenters are plain functions that tests call directly and the
+// server (services/http/http_server.h) only adapts them to cpp-httplib.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "events/status.h"
+
+namespace rapport::projections {
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+inline HttpResponse JsonResponse(int status, const nlohmann::json& body) {
+  return HttpResponse{status, body.dump(), "application/json"};
+}
+
+// {"error": "<code>", "field": "...", "reason": "..."} with the matching HTTP status.
+HttpResponse ErrorResponse(const Status& status);
+int HttpStatusFor(StatusCode code);
+
+// An RFC 3339 time, or null for 0 (never).
+nlohmann::json TimeOrNull(int64_t epoch_ms);
+
+// The query string, in request order (repeats kept, so parsers can reject them).
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::vector<std::string> matches;  // the route pattern's groups; [0] is the whole path
+  QueryParams params;
+  std::function<std::string(const std::string&)> header;  // "" when absent
+};
+
+// A Server-Sent Events body: each call gives the next chunk to send (it may wait a
+// little for one), or nullopt to end the stream.
+using ChunkSource = std::function<std::optional<std::string>()>;
+
+// One GET endpoint. `pattern` is a regular expression over the whole path (groups
+// become HttpRequest::matches). Exactly one of `answer` and `stream` is set; a
+// stream's error is answered as ErrorResponse before anything is streamed.
+struct Route {
+  std::string pattern;
+  std::function<HttpResponse(const HttpRequest&)> answer;
+  std::function<Result<ChunkSource>(const HttpRequest&)> stream = {};
+};
+
+}  // namespace rapport::projections
