@@ -22,6 +22,7 @@ inline constexpr std::string_view kChurnWatermarkPrefix = "churn/watermark/";  /
 inline constexpr std::string_view kChurnMinEventKey = "churn/min-event";
 inline constexpr std::string_view kChurnNextSequenceKey = "churn/next-sequence";
 inline constexpr std::string_view kChurnNextMonthKey = "churn/next-month";
+inline constexpr std::string_view kWebhookCursorPrefix = "churn/webhook-next/";  // + url: next alert to send
 
 // kIndex prefixes.
 inline constexpr std::string_view kTimerPrefix = "timer/";             // deadline/customer

@@ -7,4 +7,7 @@ namespace rapport::projections {
 
 extern const ProjectionModule kChurnModule;
 
+// The setting that lists the alert webhooks, for errors about its value.
+inline constexpr const char* kChurnWebhookUrlsSetting = "domain.churn.webhooks.urls";
+
 }  // namespace rapport::projections

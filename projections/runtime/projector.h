@@ -41,7 +41,7 @@
 namespace rapport::projections {
 
 struct ProjectorOptions {
-  std::string group_id;  // "rapport.customer-view"
+  std::string group_id;  // "rapport." + the projection's name
   size_t max_batch = 10'000;
   std::chrono::milliseconds poll_timeout{100};
   // Scale-out (services/cluster/instance_registry.h): called on the runtime thread whenever

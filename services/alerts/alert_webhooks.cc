@@ -8,12 +8,13 @@
 
 #include "events/time_format.h"
 #include "projections/churn/churn_projection.h"
+#include "projections/churn/module.h"
 #include "services/process/thread_name.h"
 
 namespace rapport::services {
 namespace {
 
-std::string CursorKey(const std::string& url) { return "churn/webhook-next/" + url; }
+std::string CursorKey(const std::string& url) { return std::string(projections::kWebhookCursorPrefix) + url; }
 
 }  // namespace
 
@@ -28,7 +29,7 @@ Result<std::vector<WebhookUrl>> ParseWebhookUrls(const std::string& text) {
     start = end + 1;
     constexpr std::string_view kScheme = "http://";
     if (url.text.rfind(kScheme, 0) != 0) {
-      return Status::InvalidArgument("domain.churn.webhooks.urls",
+      return Status::InvalidArgument(projections::kChurnWebhookUrlsSetting,
                                      "\"" + url.text + "\" must start with http://");
     }
     std::string rest = url.text.substr(kScheme.size());
@@ -43,11 +44,11 @@ Result<std::vector<WebhookUrl>> ParseWebhookUrls(const std::string& text) {
       const std::string port = rest.substr(colon + 1);
       auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), url.port);
       if (ec != std::errc() || p != port.data() + port.size() || url.port < 1 || url.port > 65535) {
-        return Status::InvalidArgument("domain.churn.webhooks.urls", "\"" + url.text + "\": bad port");
+        return Status::InvalidArgument(projections::kChurnWebhookUrlsSetting, "\"" + url.text + "\": bad port");
       }
     }
     if (url.host.empty())
-      return Status::InvalidArgument("domain.churn.webhooks.urls", "\"" + url.text + "\": no host");
+      return Status::InvalidArgument(projections::kChurnWebhookUrlsSetting, "\"" + url.text + "\": no host");
     out.push_back(std::move(url));
   }
   return out;

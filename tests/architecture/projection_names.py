@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fails when production code outside a projection's folder names a projection.
 
-A projection is a folder under projections/ (other than domain/ and runtime/); its
+A projection is a folder under projections/ (other than domain/, runtime/ and
+registry/, the layers every projection shares or that lists them); its
 names are the folder name and its kebab-case form ("customer_view",
 "customer-view"). A string literal in events/, storage/, models/,
 projections/domain/, projections/runtime/ or services/ that is an identifier, a
@@ -23,7 +24,7 @@ LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 def projection_names(root):
     names = set()
     for folder in (root / "projections").iterdir():
-        if folder.is_dir() and folder.name not in ("domain", "runtime"):
+        if folder.is_dir() and folder.name not in ("domain", "runtime", "registry"):
             names.update({folder.name, folder.name.replace("_", "-")})
     return names
 
