@@ -1,11 +1,32 @@
 #include "projections/churn/churn_readers.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "projections/churn/churn_keys.h"
 
 namespace rapport::projections {
+namespace {
+
+// Every index value under `prefix`, decoded in key order; a value that does not
+// decode fails with `key_context` and its key, a failed scan with `what`.
+template <typename T, typename Decode>
+Result<std::vector<T>> DecodeAllUnder(const Store& store, std::string_view prefix, Decode decode,
+                                      std::string_view key_context, std::string_view what) {
+  std::vector<T> out;
+  auto it = store.NewIterator(Family::kIndex);
+  for (it->Seek(prefix); it->Valid() && KeyStartsWith(it->key(), prefix); it->Next()) {
+    auto decoded = decode(std::string_view(it->value().data(), it->value().size()));
+    if (!decoded.ok()) return decoded.status().WithContext(std::string(key_context) + it->key().ToString());
+    out.push_back(std::move(decoded).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), what);
+  return out;
+}
+
+}  // namespace
 
 Result<std::vector<AlertEvent>> ReadAlertLog(const Store& store, int64_t after_sequence, size_t limit) {
   std::vector<AlertEvent> out;
@@ -73,27 +94,12 @@ Result<std::vector<nlohmann::json>> CustomerAlerts(const Store& store, std::stri
 }
 
 Result<std::vector<ChurnPeriod>> ReadChurnPeriods(const Store& store) {
-  std::vector<ChurnPeriod> out;
-  auto it = store.NewIterator(Family::kIndex);
-  for (it->Seek(kChurnStatsPrefix); it->Valid() && KeyStartsWith(it->key(), kChurnStatsPrefix); it->Next()) {
-    auto period = DecodeChurnPeriod(std::string_view(it->value().data(), it->value().size()));
-    if (!period.ok()) return period.status().WithContext(it->key().ToString());
-    out.push_back(std::move(period).value());
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "churn periods");
-  return out;
+  return DecodeAllUnder<ChurnPeriod>(store, kChurnStatsPrefix, DecodeChurnPeriod, "", "churn periods");
 }
 
 Result<std::vector<ModelParameters>> ReadChurnFits(const Store& store) {
-  std::vector<ModelParameters> out;
-  auto it = store.NewIterator(Family::kIndex);
-  for (it->Seek(kChurnFitPrefix); it->Valid() && KeyStartsWith(it->key(), kChurnFitPrefix); it->Next()) {
-    auto fit = DecodeModelParameters(std::string_view(it->value().data(), it->value().size()));
-    if (!fit.ok()) return fit.status().WithContext("stored churn fit " + it->key().ToString());
-    out.push_back(std::move(fit).value());
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "read churn fits");
-  return out;
+  return DecodeAllUnder<ModelParameters>(store, kChurnFitPrefix, DecodeModelParameters, "stored churn fit ",
+                                         "read churn fits");
 }
 
 Result<std::vector<nlohmann::json>> ReadWebhookDeadLetters(const Store& store) {

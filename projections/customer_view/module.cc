@@ -4,18 +4,11 @@
 #include "projections/customer_view/customer_view_routes.h"
 
 namespace rapport::projections {
-namespace {
-
-Result<std::unique_ptr<Projection>> Create(Store& store, const DomainSettings& settings, const ProjectionDeps&) {
-  return AsProjection(CustomerViewProjection::Create(store, settings));
-}
-
-}  // namespace
 
 // Its settings are the shared domain.lifecycle / state / value sections.
 const ProjectionModule kCustomerViewModule{
     .name = CustomerViewProjection::kName,
-    .create = Create,
+    .create = CreateProjection<CustomerViewProjection>,
     .customer = CustomerViewOfCustomer,
     .routes = CustomerViewRoutes,
     .routes_queries = true,

@@ -25,17 +25,13 @@ void BindSettings(SettingsSection& section, DomainSettings& settings) {
                            });
 }
 
-Result<std::unique_ptr<Projection>> Create(Store& store, const DomainSettings& settings, const ProjectionDeps&) {
-  return AsProjection(LoyaltyProjection::Create(store, settings));
-}
-
 }  // namespace
 
 const ProjectionModule kLoyaltyModule{
     .name = LoyaltyProjection::kName,
     .bind_settings = BindSettings,
     .check_settings = CheckLoyaltySettings,
-    .create = Create,
+    .create = CreateProjection<LoyaltyProjection>,
     .customer = LoyaltyOfCustomer,
     .routes = LoyaltyRoutes,
 };

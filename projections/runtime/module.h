@@ -109,6 +109,14 @@ Result<std::unique_ptr<Projection>> AsProjection(Result<std::unique_ptr<T>> made
   return std::unique_ptr<Projection>(std::move(made).value());
 }
 
+// The `create` of a module whose projection needs only its store and settings
+// (`.create = CreateProjection<LoyaltyProjection>`); one with deps writes its own.
+template <typename P>
+Result<std::unique_ptr<Projection>> CreateProjection(Store& store, const DomainSettings& settings,
+                                                     const ProjectionDeps&) {
+  return AsProjection(P::Create(store, settings));
+}
+
 // Adds a module to the registry beside the built-in ones (tests, out-of-tree
 // projections linked as object files). Returns true, so it can initialise a static;
 // a second module with a name already registered is an error at start-up (abort).

@@ -21,17 +21,13 @@ void BindSettings(SettingsSection& section, DomainSettings& settings) {
                            });
 }
 
-Result<std::unique_ptr<Projection>> Create(Store& store, const DomainSettings& settings, const ProjectionDeps&) {
-  return AsProjection(SatisfactionProjection::Create(store, settings));
-}
-
 }  // namespace
 
 const ProjectionModule kSatisfactionModule{
     .name = SatisfactionProjection::kName,
     .bind_settings = BindSettings,
     .check_settings = CheckSatisfactionSettings,
-    .create = Create,
+    .create = CreateProjection<SatisfactionProjection>,
     .customer = SatisfactionOfCustomer,
     .routes = SatisfactionRoutes,
 };

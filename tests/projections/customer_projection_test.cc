@@ -10,6 +10,7 @@
 #include "projections/runtime/projection_meta.h"
 #include "projections/satisfaction/satisfaction_projection.h"
 #include "tests/support/event_builders.h"
+#include "tests/support/projection_batches.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {
@@ -18,22 +19,11 @@ namespace {
 using events::Event;
 using namespace rapport::testing;
 
-// Rebuilds follow event time alone (no wall-time budget), so the test is exact.
-DomainSettings EventTimeOnly() {
-  DomainSettings settings;
-  settings.value.ranking_time_share = 1.0;
+// Event time alone (so the test is exact), rankings refreshed daily.
+DomainSettings DailyEventTime() {
+  DomainSettings settings = EventTimeOnly();
   settings.value.ranking_refresh_hours = 24;
   return settings;
-}
-
-// What the runtime does with one batch.
-template <typename P>
-void ApplyBatch(P& projection, Store& store, const std::vector<Event>& batch) {
-  for (const Event& event : batch) REQUIRE(projection.Apply(event, EventSource{Partition(0), Offset(0)}).ok());
-  rocksdb::WriteBatch write;
-  REQUIRE(projection.Checkpoint(write).ok());
-  REQUIRE(store.Write(write).ok());
-  projection.Committed();
 }
 
 ValueSnapshot SnapshotOf(const Store& store, std::string_view projection) {
@@ -49,7 +39,7 @@ TEMPLATE_TEST_CASE("a replay's Finish ranks as of the final watermark, between r
   TempDir dir;
   auto store = Store::Open(dir.path() / "db", OpenMode::kReadWrite);
   REQUIRE(store.ok());
-  auto created = TestType::Create(**store, EventTimeOnly());
+  auto created = TestType::Create(**store, DailyEventTime());
   REQUIRE(created.ok());
   auto& projection = **created;
 

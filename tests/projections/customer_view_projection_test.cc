@@ -9,6 +9,7 @@
 #include "projections/customer_view/customer_value.h"
 #include "projections/customer_view/customer_view_projection.h"
 #include "tests/support/event_builders.h"
+#include "tests/support/projection_batches.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {
@@ -17,32 +18,10 @@ namespace {
 using events::Event;
 using namespace rapport::testing;
 
-std::unique_ptr<Store> OpenStore(const TempDir& dir) {
-  auto store = Store::Open(dir.path() / "db", OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  return std::move(store).value();
-}
-
-// Rebuilds follow event time alone (no wall-time budget), so tests are exact.
-DomainSettings EventTimeOnly() {
-  DomainSettings settings;
-  settings.value.ranking_time_share = 1.0;
-  return settings;
-}
-
 std::unique_ptr<CustomerViewProjection> Create(Store& store, DomainSettings settings = EventTimeOnly()) {
   auto projection = CustomerViewProjection::Create(store, settings);
   REQUIRE(projection.ok());
   return std::move(projection).value();
-}
-
-// What the runtime does with one batch.
-void ApplyBatch(CustomerViewProjection& projection, Store& store, const std::vector<Event>& batch) {
-  for (const Event& event : batch) REQUIRE(projection.Apply(event, EventSource{Partition(0), Offset(0)}).ok());
-  rocksdb::WriteBatch write;
-  REQUIRE(projection.Checkpoint(write).ok());
-  REQUIRE(store.Write(write).ok());
-  projection.Committed();
 }
 
 ValueSnapshot Snapshot(const Store& store) {

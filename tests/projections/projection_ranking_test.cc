@@ -7,21 +7,17 @@
 #include <catch2/catch.hpp>
 
 #include "projections/runtime/projection_meta.h"
+#include "tests/support/projection_batches.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::projections {
 namespace {
 
+using rapport::testing::OpenStore;
 using rapport::testing::TempDir;
 
 constexpr std::string_view kName = "ranked";
 constexpr int64_t kDayMs = 86'400'000;
-
-std::unique_ptr<Store> OpenStore(const TempDir& dir) {
-  auto store = Store::Open(dir.path() / "db", OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  return std::move(store).value();
-}
 
 ValueSettings Daily() {
   ValueSettings settings;

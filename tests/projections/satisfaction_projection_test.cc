@@ -8,6 +8,7 @@
 
 #include "projections/loyalty/loyalty_projection.h"
 #include "projections/runtime/projection_meta.h"
+#include "tests/support/projection_batches.h"
 #include "tests/support/survey_builders.h"
 #include "tests/support/temp_dir.h"
 
@@ -17,28 +18,6 @@ namespace {
 using events::Channel;
 using events::Event;
 using namespace rapport::testing;
-
-std::unique_ptr<Store> OpenStore(const TempDir& dir) {
-  auto store = Store::Open(dir.path() / "db", OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  return std::move(store).value();
-}
-
-DomainSettings EventTimeOnly() {
-  DomainSettings settings;
-  settings.value.ranking_time_share = 1.0;
-  return settings;
-}
-
-template <typename P>
-void ApplyBatch(P& projection, Store& store, const std::vector<Event>& batch) {
-  for (const Event& event : batch)
-    REQUIRE(projection.Apply(event, EventSource{Partition(0), Offset(0)}).ok());
-  rocksdb::WriteBatch write;
-  REQUIRE(projection.Checkpoint(write).ok());
-  REQUIRE(store.Write(write).ok());
-  projection.Committed();
-}
 
 SatisfactionCounts Cell(const Store& store, int64_t at, Channel channel, Tier tier) {
   auto stored = store.Get(Family::kIndex, EncodeCellKey({DayOf(at), channel, tier}));
