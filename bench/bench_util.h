@@ -130,4 +130,20 @@ inline std::vector<events::Event> SampleHistory(const services::SampleOptions& o
   return history;
 }
 
+// A fold bench's inputs, from `<program> [customers] [batch]` (defaults 100,000
+// customers, batches of 10,000): the sample, the batch size and the generated history.
+struct FoldInputs {
+  services::SampleOptions sample;
+  size_t batch = 0;
+  std::vector<events::Event> history;
+};
+
+inline FoldInputs FoldInputsFromArgs(int argc, char** argv) {
+  FoldInputs inputs;
+  inputs.sample = SampleFromArgs(argc, argv, 100'000);
+  inputs.batch = CountArg(argc, argv, 2, 10'000);
+  inputs.history = services::GenerateSampleHistory(inputs.sample);
+  return inputs;
+}
+
 }  // namespace rapport::bench

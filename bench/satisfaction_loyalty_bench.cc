@@ -82,9 +82,7 @@ double TimeReads(int runs, Read read) {
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
-  const services::SampleOptions sample = bench::SampleFromArgs(argc, argv, 100'000);
-  const size_t batch = bench::CountArg(argc, argv, 2, 10'000);
-  const auto history = services::GenerateSampleHistory(sample);
+  const auto [sample, batch, history] = bench::FoldInputsFromArgs(argc, argv);
   const projections::DomainSettings settings;
   std::printf("satisfaction and loyalty: %d customers, %zu events, batches of %zu\n", sample.customers,
               history.size(), batch);

@@ -74,9 +74,7 @@ Run Fold(const std::vector<events::Event>& history, size_t batch_size, int refre
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
-  const services::SampleOptions sample = bench::SampleFromArgs(argc, argv, 100'000);
-  const size_t batch = bench::CountArg(argc, argv, 2, 10'000);
-  const auto history = services::GenerateSampleHistory(sample);
+  const auto [sample, batch, history] = bench::FoldInputsFromArgs(argc, argv);
   std::printf("value rankings: %d customers, %zu events over %d days, batches of %zu\n", sample.customers,
               history.size(), sample.days, batch);
   const Run daily = Fold(history, batch, 24, sample.customers);

@@ -1,10 +1,8 @@
 #include "events/wire_codec.h"
 
-#include <cstring>
-#include <vector>
-
 #include <flatbuffers/flatbuffers.h>
 
+#include "events/aligned_bytes.h"
 #include "schemas/interaction_generated.h"
 
 namespace rapport::events {
@@ -142,15 +140,7 @@ std::string EncodeWire(const Event& event) {
 }
 
 Result<Event> DecodeWire(std::string_view bytes, const Limits& limits) {
-  // Kafka hands out payloads at any address; FlatBuffers reads scalars in place and
-  // needs them aligned (the verifier only checks alignment relative to the buffer
-  // start). Copy a misaligned payload into an aligned scratch buffer first.
-  thread_local std::vector<uint64_t> aligned;
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0) {
-    aligned.resize(bytes.size() / sizeof(uint64_t) + 1);
-    std::memcpy(aligned.data(), bytes.data(), bytes.size());
-    bytes = std::string_view(reinterpret_cast<const char*>(aligned.data()), bytes.size());
-  }
+  bytes = AlignedForFlatBuffers(bytes);
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   if (bytes.size() < 8 || !fb::BufferHasIdentifier(data, wire::EnvelopeIdentifier())) {
     return Status::Corruption("not a rapport event envelope (missing \"RPEV\" identifier)");

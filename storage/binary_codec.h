@@ -131,4 +131,16 @@ class BinaryReader {
   bool ok_ = true;
 };
 
+// Fixed-width big-endian integers for RocksDB keys, where byte order must be
+// numeric order (the journal's and the topic log's partition and offset keys).
+inline void PutBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+inline uint64_t GetBigEndian(std::string_view in, size_t at, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<uint8_t>(in[at + i]);
+  return value;
+}
+
 }  // namespace rapport::projections

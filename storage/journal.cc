@@ -18,16 +18,6 @@ namespace {
 constexpr uint8_t kEntryVersion = 1;
 constexpr uint64_t kMaxWalBytes = 64ull << 20;
 
-void PutBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-uint64_t GetBigEndian(std::string_view in, size_t at, int bytes) {
-  uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<uint8_t>(in[at + i]);
-  return value;
-}
-
 std::string EntryKey(Partition partition, Offset offset) {
   std::string key;
   PutBigEndian(key, static_cast<uint32_t>(partition.value()), 4);

@@ -18,16 +18,6 @@ namespace {
 // names never hold NUL. DO NOT CHANGE: the layout is on disk.
 constexpr uint8_t kRecordVersion = 1;
 
-void PutBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-uint64_t GetBigEndian(std::string_view in, size_t at, int bytes) {
-  uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<uint8_t>(in[at + i]);
-  return value;
-}
-
 std::string PartitionPrefix(const std::string& topic, Partition partition) {
   std::string key = topic;
   key.push_back('\0');

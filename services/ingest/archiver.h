@@ -14,15 +14,15 @@
 //
 // Lifecycle: Create, Run on one thread, Stop from any thread.
 
-#include <atomic>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "events/consumer.h"
 #include "events/kafka_settings.h"
+#include "services/ingest/archive_consumer.h"
 #include "storage/journal.h"
+#include "storage/offsets.h"
 
 namespace rapport::services {
 
@@ -31,31 +31,31 @@ inline constexpr std::string_view kHeaderJournaled = "rapport-journaled";
 // The value of kHeaderJournaled this process writes and trusts: random per process.
 const std::string& ProcessJournaledMark();
 
-class Archiver final : private events::RebalanceListener {
+class Archiver final : public ArchiveConsumer {
  public:
   static Result<std::unique_ptr<Archiver>> Create(const events::KafkaSettings& kafka, projections::Journal& journal,
                                                   bool skip_journaled = false);
 
-  Status Run();
-  void Stop() { stopping_ = true; }
-  bool ready() const { return ready_; }
-  int64_t archived() const { return archived_; }
-
  private:
-  explicit Archiver(projections::Journal& journal) : journal_(journal) {}
-  std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
-  void OnRevoked(const std::vector<events::TopicPartition>& partitions) override;
+  explicit Archiver(projections::Journal& journal, bool skip_journaled)
+      : ArchiveConsumer({.name = "archive",
+                         .commit_offsets = true,
+                         .stored_progress = [journal = &journal](const events::TopicPartition& tp) {
+                           return projections::ReadNextOffset(journal->store(), tp);
+                         }}),
+        journal_(journal),
+        skip_journaled_(skip_journaled) {}
+  // Offset out of range: see SkipJournaledGap; other errors are logged and passed over.
+  Status OnMessageError(const events::ConsumedMessage& message, const events::TopicPartition& tp) override;
+  void Keep(events::ConsumedMessage& message) override;
+  Result<int64_t> WriteBatch(const std::vector<events::PartitionOffset>& progress) override;
   // The topic no longer holds the archiver's next offset of `tp`: fine when the
   // journal already reaches the topic's start (the gateway wrote it); seeks there.
   Status SkipJournaledGap(const events::TopicPartition& tp);
 
   projections::Journal& journal_;
-  bool skip_journaled_ = false;
-  std::unique_ptr<events::Consumer> consumer_;
-  std::map<events::TopicPartition, bool> assigned_;  // -> reached the end once
-  std::atomic<bool> stopping_{false};
-  std::atomic<bool> ready_{false};
-  std::atomic<int64_t> archived_{0};
+  const bool skip_journaled_;
+  std::vector<projections::JournalEntry> entries_;  // the batch being built
 };
 
 }  // namespace rapport::services

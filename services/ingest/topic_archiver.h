@@ -9,47 +9,44 @@
 //
 // Lifecycle: Create, Run on one thread, Stop from any thread (Run drains first).
 
-#include <atomic>
-#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "events/consumer.h"
 #include "events/kafka_settings.h"
+#include "services/ingest/archive_consumer.h"
 #include "storage/topic_log.h"
 
 namespace rapport::services {
 
-class TopicArchiver final : private events::RebalanceListener {
+class TopicArchiver final : public ArchiveConsumer {
  public:
   static Result<std::unique_ptr<TopicArchiver>> Create(const events::KafkaSettings& kafka,
                                                        const std::vector<events::ArchivedTopic>& topics,
                                                        projections::TopicLog& log);
 
-  Status Run();
-  // Archives what is still on the broker (until a poll brings nothing, at most
-  // ~5 s), then stops: a clean shutdown loses no record written before it.
-  void Stop() { stopping_ = true; }
-  // Every assigned partition reached its end once.
-  bool ready() const { return ready_; }
-  int64_t archived() const { return archived_; }
+  // Stop (inherited) archives what is still on the broker (until a poll brings
+  // nothing, at most ~5 s), then stops: a clean shutdown loses no record written
+  // before it.
 
  private:
-  explicit TopicArchiver(projections::TopicLog& log) : log_(log) {}
-  std::vector<std::optional<Offset>> OnAssigned(const std::vector<events::TopicPartition>& partitions) override;
-  void OnRevoked(const std::vector<events::TopicPartition>& partitions) override;
-  // Archives one polled batch.
-  Status Archive(std::vector<events::ConsumedMessage>& messages);
+  explicit TopicArchiver(projections::TopicLog& log)
+      : ArchiveConsumer({.name = "topic archive",
+                         .commit_offsets = false,
+                         .drain = std::chrono::seconds(5),
+                         .stored_progress = [log = &log](const events::TopicPartition& tp) {
+                           return log->Progress(tp);
+                         }}),
+        log_(log) {}
+  // Logged loudly and passed over: nothing brings a dropped record back.
+  Status OnMessageError(const events::ConsumedMessage& message, const events::TopicPartition& tp) override;
+  void Keep(events::ConsumedMessage& message) override;
+  Result<int64_t> WriteBatch(const std::vector<events::PartitionOffset>& progress) override;
 
   projections::TopicLog& log_;
   std::set<std::string> compacted_;
-  std::unique_ptr<events::Consumer> consumer_;
-  std::map<events::TopicPartition, bool> assigned_;  // -> reached the end once
-  std::atomic<bool> stopping_{false};
-  std::atomic<bool> ready_{false};
-  std::atomic<int64_t> archived_{0};
+  std::vector<events::TopicRecord> records_;  // the batch being built
 };
 
 }  // namespace rapport::services

@@ -55,6 +55,13 @@ std::vector<events::TopicRecord> VisitAll(const projections::TopicLog& log, cons
   return out;
 }
 
+// A topic log in `dir`, opened for writing.
+std::unique_ptr<projections::TopicLog> OpenLog(const std::filesystem::path& dir) {
+  auto log = projections::TopicLog::Open(dir, projections::OpenMode::kReadWrite);
+  REQUIRE(log.ok());
+  return std::move(log).value();
+}
+
 // True when any file under `dir` contains `needle`.
 bool FilesContain(const std::filesystem::path& dir, const std::string& needle) {
   for (const auto& file : std::filesystem::recursive_directory_iterator(dir)) {
@@ -73,29 +80,26 @@ TEST_CASE("topic log: a topic kept whole keeps every record and the progress, ac
                                                     Record("alerts", 0, 1, "c-1", "b"),
                                                     Record("alerts", 3, 0, std::nullopt, "c")};
   {
-    auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
-    REQUIRE(log.ok());
+    auto log = OpenLog(dir.path());
     auto progress = Progress("alerts", 0, 2);
     progress.push_back({{"alerts", Partition(3)}, Offset(1)});
-    REQUIRE((*log)->Append(records, {}, progress).ok());
+    REQUIRE(log->Append(records, {}, progress).ok());
   }
-  auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
-  REQUIRE(log.ok());
+  auto log = OpenLog(dir.path());
   std::map<int32_t, int64_t> progress;
-  CHECK(VisitAll(**log, "alerts", &progress) == records);
+  CHECK(VisitAll(*log, "alerts", &progress) == records);
   CHECK(progress == std::map<int32_t, int64_t>{{0, 2}, {3, 1}});
-  CHECK(VisitAll(**log, "other").empty());
+  CHECK(VisitAll(*log, "other").empty());
 }
 
 TEST_CASE("topic log: a compacted topic keeps the latest value per key", "[integration][durable]") {
   testing::TempDir dir;
-  auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
-  REQUIRE(log.ok());
+  auto log = OpenLog(dir.path());
   const std::set<std::string> compacted = {"fits"};
-  REQUIRE((*log)->Append(Records{Record("fits", 0, 0, "k1", "v1"), Record("fits", 0, 1, "k2", "v2")}, compacted,
+  REQUIRE(log->Append(Records{Record("fits", 0, 0, "k1", "v1"), Record("fits", 0, 1, "k2", "v2")}, compacted,
                          Progress("fits", 0, 2)).ok());
-  REQUIRE((*log)->Append(Records{Record("fits", 0, 2, "k1", "v1-new")}, compacted, Progress("fits", 0, 3)).ok());
-  const auto kept = VisitAll(**log, "fits");
+  REQUIRE(log->Append(Records{Record("fits", 0, 2, "k1", "v1-new")}, compacted, Progress("fits", 0, 3)).ok());
+  const auto kept = VisitAll(*log, "fits");
   REQUIRE(kept.size() == 2);
   CHECK(*kept[0].value == "v2");
   CHECK(*kept[1].value == "v1-new");
@@ -105,41 +109,39 @@ TEST_CASE("topic log: a compacted topic keeps the latest value per key", "[integ
 TEST_CASE("topic log: a tombstone removes the key's older values from the files", "[integration][durable]") {
   testing::TempDir dir;
   const std::string secret = "SECRET-VALUE-0123456789-SECRET";
-  auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
-  REQUIRE(log.ok());
+  auto log = OpenLog(dir.path());
   const std::set<std::string> compacted = {"keys"};
-  REQUIRE((*log)->Append(Records{Record("keys", 0, 0, "gone", secret), Record("keys", 0, 1, "stays", "kept")}, compacted,
+  REQUIRE(log->Append(Records{Record("keys", 0, 0, "gone", secret), Record("keys", 0, 1, "stays", "kept")}, compacted,
                          Progress("keys", 0, 2)).ok());
   // Written to the tables too, not only the write-ahead log.
-  REQUIRE((*log)->store().db()->Flush(rocksdb::FlushOptions(), (*log)->store().handle(projections::Family::kState)).ok());
+  REQUIRE(log->store().db()->Flush(rocksdb::FlushOptions(), log->store().handle(projections::Family::kState)).ok());
   REQUIRE(FilesContain(dir.path(), secret));
 
-  REQUIRE((*log)->Append(Records{Record("keys", 0, 2, "gone", std::nullopt)}, compacted, Progress("keys", 0, 3)).ok());
-  const auto kept = VisitAll(**log, "keys");
+  REQUIRE(log->Append(Records{Record("keys", 0, 2, "gone", std::nullopt)}, compacted, Progress("keys", 0, 3)).ok());
+  const auto kept = VisitAll(*log, "keys");
   REQUIRE(kept.size() == 1);
   CHECK(*kept[0].key == "stays");
   CHECK_FALSE(FilesContain(dir.path(), secret));
-  log->reset();
+  log.reset();
   CHECK_FALSE(FilesContain(dir.path(), secret));
 }
 
 TEST_CASE("topic log: ReplacePartition renumbers a partition and sets its progress", "[integration][durable]") {
   testing::TempDir dir;
-  auto log = projections::TopicLog::Open(dir.path(), projections::OpenMode::kReadWrite);
-  REQUIRE(log.ok());
+  auto log = OpenLog(dir.path());
   const std::set<std::string> compacted = {"fits"};
-  REQUIRE((*log)->Append(Records{Record("fits", 0, 4, "a", "1"), Record("fits", 0, 9, "b", "2")}, compacted,
+  REQUIRE(log->Append(Records{Record("fits", 0, 4, "a", "1"), Record("fits", 0, 9, "b", "2")}, compacted,
                          Progress("fits", 0, 10)).ok());
-  REQUIRE((*log)->ReplacePartition("fits", Partition(0), Records{Record("fits", 0, 0, "a", "1"), Record("fits", 0, 1, "b", "2")},
+  REQUIRE(log->ReplacePartition("fits", Partition(0), Records{Record("fits", 0, 0, "a", "1"), Record("fits", 0, 1, "b", "2")},
                                    Offset(2)).ok());
   std::map<int32_t, int64_t> progress;
-  const auto kept = VisitAll(**log, "fits", &progress);
+  const auto kept = VisitAll(*log, "fits", &progress);
   REQUIRE(kept.size() == 2);
   CHECK(kept[1].offset == Offset(1));
   CHECK(progress[0] == 2);
   // The key index follows: a new value of "a" replaces the renumbered one.
-  REQUIRE((*log)->Append(Records{Record("fits", 0, 2, "a", "1-new")}, compacted, Progress("fits", 0, 3)).ok());
-  const auto after = VisitAll(**log, "fits");
+  REQUIRE(log->Append(Records{Record("fits", 0, 2, "a", "1-new")}, compacted, Progress("fits", 0, 3)).ok());
+  const auto after = VisitAll(*log, "fits");
   REQUIRE(after.size() == 2);
   CHECK(*after[0].value == "2");
   CHECK(*after[1].value == "1-new");

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -80,6 +81,13 @@ class Rapport {
     std::getline(in, kafka.bootstrap_servers);
     kafka.delivery_timeout_ms = 5000;
     return kafka;
+  }
+
+  // Publishes `messages` as an outside Kafka client named `client_id` would.
+  void Publish(const std::string& client_id, std::span<const events::OutgoingMessage> messages) {
+    auto publisher = events::Publisher::Create(Kafka(), client_id);
+    REQUIRE(publisher.ok());
+    REQUIRE((*publisher)->PublishAndWait(messages).ok());
   }
 
   // Waits until the archiver's progress in the topic log reaches the broker's end
@@ -155,12 +163,8 @@ TEST_CASE("durable topics: dead letters survive SIGKILL and SIGTERM, replay mark
   testing::TempDir dir;
   Rapport rapport(dir);
   rapport.Up();
-  {
-    auto publisher = events::Publisher::Create(rapport.Kafka(), "poison");
-    REQUIRE(publisher.ok());
-    events::OutgoingMessage poison{"rapport.interactions", "c-poison", "not an envelope", 0, {}, {}};
-    REQUIRE((*publisher)->PublishAndWait({&poison, 1}).ok());
-  }
+  events::OutgoingMessage poison{"rapport.interactions", "c-poison", "not an envelope", 0, {}, {}};
+  rapport.Publish("poison", {&poison, 1});
   std::string before;
   REQUIRE(testing::WaitFor([&] {
     before = rapport.Run({"dlq", "list"});
@@ -212,14 +216,12 @@ TEST_CASE("durable topics: `rapport alerts` prints the whole history after SIGKI
   Rapport rapport(dir);
   rapport.Up();
   {
-    auto publisher = events::Publisher::Create(rapport.Kafka(), "alerts");
-    REQUIRE(publisher.ok());
     std::vector<events::OutgoingMessage> alerts;
     for (int i = 0; i < 40; ++i) {
       const auto alert = Alert(i);
       alerts.push_back({"rapport.churn-alerts", alert.customer_id, projections::EncodeAlertWire(alert), 0, {}, {}});
     }
-    REQUIRE((*publisher)->PublishAndWait(alerts).ok());
+    rapport.Publish("alerts", alerts);
   }
   const std::string before = rapport.Run({"alerts", "--json"});
   REQUIRE(Lines(before).size() == 40);

@@ -69,9 +69,8 @@ nlohmann::json Folded(const std::string& body) {
 TEST_CASE("every customer view equals a fold of the events posted over HTTP", "[integration][spine]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
-  auto platform = testing::StartEmbeddedPlatform(config);
+  auto platform = testing::StartReadyPlatform(config);
   auto client = testing::HttpClient(*platform);
-  REQUIRE(testing::WaitFor([&] { return platform->ready(); }));
 
   const auto history = RandomHistory(500, 10'000, 7);
   // Batches of NDJSON, and the last 200 events one by one as single JSON posts.
