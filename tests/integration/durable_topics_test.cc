@@ -269,8 +269,12 @@ TEST_CASE("durable topics: a model fit survives a restart (p_alive stays)", "[in
 // Every record `registry` holds, `self` and `record_offset` (the restored topic is
 // numbered anew) left out; `observer`'s own record too.
 json RecordsOf(const services::InstanceRegistry& registry, const std::string& observer = "") {
+  // Held in a variable: a range-for over `registry.ToJson()["instances"]` would walk
+  // a temporary destroyed before the loop body runs (C++20 extends the life of the
+  // last reference only), which read as "no records" in an optimised build.
+  const json all = registry.ToJson();
   json out = json::array();
-  for (json instance : registry.ToJson()["instances"]) {
+  for (json instance : all["instances"]) {
     if (instance["id"] == observer) continue;
     instance.erase("record_offset");
     instance.erase("self");
@@ -279,12 +283,8 @@ json RecordsOf(const services::InstanceRegistry& registry, const std::string& ob
   return out;
 }
 
-// Hidden ([.]): does not pass yet. The claimer never reads its own claim back
-// within 60 s against `rapport up`'s embedded broker (not diagnosed before the
-// deadline); the topic log's compaction it also checks is covered by
-// durable_storage_test.cc.
 TEST_CASE("durable topics: the instance registry's claims survive a restart, compacted",
-          "[.][integration][durable][instances]") {
+          "[integration][durable][instances]") {
   testing::TempDir dir;
   Rapport rapport(dir);
   rapport.Up();
