@@ -61,9 +61,4 @@ int BucketOfRank(size_t rank, size_t population, std::span<const double> cuts) {
   return static_cast<int>(cuts.size());
 }
 
-int QuintileScore(size_t rank, size_t population) {
-  static constexpr std::array<double, 4> kQuintiles = {0.2, 0.4, 0.6, 0.8};
-  return 5 - BucketOfRank(rank, population, kQuintiles);
-}
-
 }  // namespace rapport::projections

@@ -54,7 +54,4 @@ class Ranking {
 //   quintiles:     cuts {0.2, 0.4, 0.6, 0.8} -> 0 = top fifth
 int BucketOfRank(size_t rank, size_t population, std::span<const double> cuts);
 
-// The 1–5 RFM score of a rank (5 = best fifth).
-int QuintileScore(size_t rank, size_t population);
-
 }  // namespace rapport::projections

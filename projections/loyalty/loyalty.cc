@@ -43,14 +43,6 @@ std::string_view Name(Quadrant quadrant) {
   return kNames[static_cast<int>(quadrant)];
 }
 
-std::optional<Quadrant> ParseQuadrant(std::string_view name) {
-  for (Quadrant q :
-       {Quadrant::kCore, Quadrant::kAtRiskOfPoaching, Quadrant::kSteady, Quadrant::kTransactional}) {
-    if (Name(q) == name) return q;
-  }
-  return std::nullopt;
-}
-
 Quadrant QuadrantOf(bool high_value, bool high_loyalty) {
   if (high_value) return high_loyalty ? Quadrant::kCore : Quadrant::kAtRiskOfPoaching;
   return high_loyalty ? Quadrant::kSteady : Quadrant::kTransactional;

@@ -82,7 +82,6 @@ struct LoyaltyScore {
 
 enum class Quadrant : uint8_t { kCore, kAtRiskOfPoaching, kSteady, kTransactional };
 std::string_view Name(Quadrant quadrant);
-std::optional<Quadrant> ParseQuadrant(std::string_view name);
 Quadrant QuadrantOf(bool high_value, bool high_loyalty);
 
 struct LoyaltyValue {

@@ -111,7 +111,6 @@ TEST_CASE("quadrants: high value = tier A or B, high loyalty = score >= 0.6", "[
   CHECK(QuadrantOf(false, true) == Quadrant::kSteady);
   CHECK(QuadrantOf(false, false) == Quadrant::kTransactional);
   CHECK(Name(Quadrant::kAtRiskOfPoaching) == "at_risk_of_poaching");
-  CHECK(ParseQuadrant("steady") == Quadrant::kSteady);
 
   // 100 customers ranked: A is above 900,000 (vip's ranked value), B above 1,000
   // (fillers), the rest D.

@@ -10,6 +10,12 @@
 namespace rapport::projections {
 namespace {
 
+// The 1-5 score of a rank by fifths (5 = best fifth), through BucketOfRank.
+int QuintileScore(size_t rank, size_t population) {
+  static constexpr std::array<double, 4> kQuintiles = {0.2, 0.4, 0.6, 0.8};
+  return 5 - BucketOfRank(rank, population, kQuintiles);
+}
+
 constexpr std::array<double, 3> kPyramid = {0.01, 0.05, 0.20};
 
 std::string Id(int i) {
