@@ -315,7 +315,7 @@ Status ChurnProjection::Release(AlertEvent alert) {
 Status ChurnProjection::ForEachState(const std::function<void(const ChurnState&)>& fn) const {
   // Rankings and monthly rates scan every customer; walking a store whose every
   // state is cached anyway was most of a replay's time.
-  return ForEachStoredState(store_, cache_, cache_.holds_every_state(), DecodeChurnState, fn);
+  return ForEachStoredState(store_, cache_, DecodeChurnState, fn);
 }
 
 Status ChurnProjection::RebuildRanking(int64_t as_of_ms) {

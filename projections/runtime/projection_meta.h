@@ -33,14 +33,13 @@ Result<std::optional<ValueSnapshot>> ReadSnapshotOf(const Store& store, std::str
 Result<std::shared_ptr<const ValueSnapshot>> ReadSharedSnapshotOf(const Store& store, std::string_view projection);
 
 // Calls fn(state) for every state of the store's state family: the cached (newest)
-// ones first, then the rest of the store, unless `cache_complete` says the cache
-// holds them all (StateCache::holds_every_state, or the owner's own account): a
-// rebuild caches every state it writes, and walking the store would only skip them.
+// ones first, then the rest of the store, unless the cache holds them all
+// (StateCache::holds_every_state): a rebuild caches every state it writes, and
+// walking the store would only skip them.
 template <typename State, typename Decode, typename Fn>
-Status ForEachStoredState(const Store& store, const StateCache<State>& cache, bool cache_complete, Decode decode,
-                    Fn&& fn) {
+Status ForEachStoredState(const Store& store, const StateCache<State>& cache, Decode decode, Fn&& fn) {
   cache.ForEachCached([&](const std::string&, const State& state) { fn(state); });
-  if (cache_complete) return Status::Ok();
+  if (cache.holds_every_state()) return Status::Ok();
   auto it = store.NewIterator(Family::kState);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (cache.Cached(it->key().ToString())) continue;
@@ -58,7 +57,7 @@ template <typename State, typename Decode, typename HistoryOf>
 Result<ValueSnapshot> RankStates(const Store& store, const StateCache<State>& cache, Decode decode,
                                  HistoryOf history_of, int64_t as_of_ms, const RankingParams& params) {
   std::vector<ValueInputs> inputs;
-  RAPPORT_RETURN_IF_ERROR(ForEachStoredState(store, cache, cache.holds_every_state(), decode, [&](const State& state) {
+  RAPPORT_RETURN_IF_ERROR(ForEachStoredState(store, cache, decode, [&](const State& state) {
     const PurchaseHistory* history = history_of(state);
     if (history != nullptr) inputs.push_back(InputsOf(state.customer_id, *history, as_of_ms, params));
   }));
