@@ -20,6 +20,7 @@ struct HttpResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers = {};  // beyond Content-Type
 };
 
 inline HttpResponse JsonResponse(int status, const nlohmann::json& body) {
@@ -36,10 +37,13 @@ nlohmann::json TimeOrNull(int64_t epoch_ms);
 // The query string, in request order (repeats kept, so parsers can reject them).
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// Looks up a request header by name (case-insensitive); "" when absent.
+using HeaderLookup = std::function<std::string(const std::string&)>;
+
 struct HttpRequest {
   std::vector<std::string> matches;  // the route pattern's groups; [0] is the whole path
   QueryParams params;
-  std::function<std::string(const std::string&)> header;  // "" when absent
+  HeaderLookup header;
 };
 
 // A Server-Sent Events body: each call gives the next chunk to send (it may wait a

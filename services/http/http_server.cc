@@ -14,6 +14,7 @@ namespace rapport::services {
 
 void Send(httplib::Response& out, const HttpResponse& response) {
   out.status = response.status;
+  for (const auto& [name, value] : response.headers) out.set_header(name, value);
   out.set_content(response.body, response.content_type.c_str());
 }
 
@@ -97,6 +98,17 @@ HttpServer::HttpServer(const GatewayLimits& limits) {
 }
 
 HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::SetGate(std::shared_ptr<const RequestGate> gate) {
+  server_.set_pre_routing_handler([gate = std::move(gate)](const httplib::Request& request,
+                                                           httplib::Response& response) {
+    const GateVerdict verdict = gate->Admit(
+        request.method, request.path, [&request](const std::string& name) { return request.get_header_value(name); });
+    if (!verdict.refusal) return httplib::Server::HandlerResponse::Unhandled;
+    Send(response, *verdict.refusal);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+}
 
 Status HttpServer::Start(const HostPort& address) {
   if (address.port == 0) {

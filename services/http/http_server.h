@@ -12,6 +12,7 @@
 #include "events/status.h"
 #include "services/config/config.h"
 #include "services/http/http_response.h"
+#include "services/http/request_gate.h"
 
 namespace rapport::services {
 
@@ -23,6 +24,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   httplib::Server& raw() { return server_; }
+  // Every request asks `gate` first (before Start); a refusal is answered as it is.
+  // Without a gate every request reaches its route.
+  void SetGate(std::shared_ptr<const RequestGate> gate);
   // Binds host:port (port 0 picks a free one) and starts serving.
   Status Start(const HostPort& address);
   void Stop();
