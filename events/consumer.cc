@@ -1,8 +1,8 @@
 #include "events/consumer.h"
 
-#include <cstring>
-
 #include <spdlog/spdlog.h>
+
+#include <cstring>
 
 namespace rapport::events {
 namespace {
@@ -52,7 +52,8 @@ std::string ConsumedMessage::error_text() const {
 }
 
 Result<std::unique_ptr<Consumer>> Consumer::Create(const KafkaSettings& settings, const std::string& group_id,
-                                                   const std::string& client_id, RebalanceListener* listener) {
+                                                   const std::string& client_id,
+                                                   RebalanceListener* listener) {
   auto conf = MakeConsumerConf(settings, group_id, client_id);
   if (!conf.ok()) return conf.status();
   std::unique_ptr<Consumer> consumer(new Consumer());
@@ -79,14 +80,15 @@ Consumer::~Consumer() {
 
 Status Consumer::Subscribe(const std::vector<std::string>& topics) {
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
-  for (const auto& topic : topics) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  for (const auto& topic : topics)
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   return FromKafka(rd_kafka_subscribe(consumer_.get(), list.get()), "subscribe");
 }
 
 std::vector<ConsumedMessage> Consumer::Poll(size_t max_messages, std::chrono::milliseconds timeout) {
   std::vector<rd_kafka_message_t*> raw(max_messages);
-  ssize_t count = rd_kafka_consume_batch_queue(queue_.get(), static_cast<int>(timeout.count()), raw.data(),
-                                               raw.size());
+  ssize_t count =
+      rd_kafka_consume_batch_queue(queue_.get(), static_cast<int>(timeout.count()), raw.data(), raw.size());
   std::vector<ConsumedMessage> out;
   if (count <= 0) return out;
   out.reserve(static_cast<size_t>(count));
@@ -106,7 +108,8 @@ Status Consumer::CommitAsync(const std::vector<PartitionOffset>& offsets) {
 
 Status Consumer::Seek(const TopicPartition& tp, Offset offset) {
   PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition.value())->offset = offset.value();
+  rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition.value())->offset =
+      offset.value();
   rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_.get(), list.get(), 5000);
   if (error) {
     const bool timed_out = rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__TIMED_OUT;
@@ -148,49 +151,45 @@ void Consumer::RebalanceCallback(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err,
   static_cast<Consumer*>(opaque)->OnRebalance(err, partitions);
 }
 
+namespace {
+
+// Takes (`take`) or gives up the partitions under the group's protocol: the
+// cooperative one changes the assignment incrementally, the eager one replaces it.
+void ChangeAssignment(rd_kafka_t* consumer, rd_kafka_topic_partition_list_t* partitions, bool take) {
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer), "COOPERATIVE") == 0;
+  if (!cooperative) {
+    rd_kafka_assign(consumer, take ? partitions : nullptr);
+    return;
+  }
+  rd_kafka_error_t* error = take ? rd_kafka_incremental_assign(consumer, partitions)
+                                 : rd_kafka_incremental_unassign(consumer, partitions);
+  if (error) {
+    spdlog::error("incremental {}: {}", take ? "assign" : "unassign", rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+  }
+}
+
+}  // namespace
+
 void Consumer::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     auto starts = listener_ ? listener_->OnAssigned(ToVector(partitions))
                             : std::vector<std::optional<Offset>>(partitions->cnt);
     for (int i = 0; i < partitions->cnt; ++i) {
       partitions->elems[i].offset = starts[i] ? starts[i]->value() : RD_KAFKA_OFFSET_BEGINNING;
     }
-    if (cooperative) {
-      if (rd_kafka_error_t* error = rd_kafka_incremental_assign(consumer_.get(), partitions)) {
-        spdlog::error("incremental assign: {}", rd_kafka_error_string(error));
-        rd_kafka_error_destroy(error);
-      }
-    } else {
-      rd_kafka_assign(consumer_.get(), partitions);
-    }
+    ChangeAssignment(consumer_.get(), partitions, /*take=*/true);
     spdlog::info("assigned {} partition(s)", partitions->cnt);
     return;
   }
-  if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-    if (listener_) listener_->OnRevoked(ToVector(partitions));
-    if (cooperative) {
-      if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
-        spdlog::error("incremental unassign: {}", rd_kafka_error_string(error));
-        rd_kafka_error_destroy(error);
-      }
-    } else {
-      rd_kafka_assign(consumer_.get(), nullptr);
-    }
-    spdlog::info("revoked {} partition(s)", partitions->cnt);
-    return;
+  if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    // The partitions go away all the same: the listener must forget them (and drop
+    // cached state) as on a revocation.
+    spdlog::error("rebalance error: {}", rd_kafka_err2str(err));
   }
-  spdlog::error("rebalance error: {}", rd_kafka_err2str(err));
-  // The partitions go away all the same: the listener must forget them (and drop
-  // cached state) as on a revocation.
   if (listener_ && partitions) listener_->OnRevoked(ToVector(partitions));
-  if (cooperative) {
-    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(consumer_.get(), partitions)) {
-      rd_kafka_error_destroy(error);
-    }
-  } else {
-    rd_kafka_assign(consumer_.get(), nullptr);
-  }
+  ChangeAssignment(consumer_.get(), partitions, /*take=*/false);
+  if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) spdlog::info("revoked {} partition(s)", partitions->cnt);
 }
 
 }  // namespace rapport::events

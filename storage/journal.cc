@@ -2,41 +2,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
 #include "events/event_identity.h"
 #include "storage/binary_codec.h"
 #include "storage/journal_first_copies.h"
+#include "storage/journal_keys.h"
 #include "storage/offsets.h"
 #include "storage/sorted_batch.h"
 
 namespace rapport::projections {
 namespace {
 
-// Entries live in the state family under a 12-byte key: big-endian partition and
-// offset, so a prefix scan walks one partition in offset order. The customer
-// index lives in the index family: customer id, NUL, big-endian timestamp,
-// partition and offset (ids are printable, so NUL ends the id).
-constexpr uint8_t kEntryVersion = 1;
 constexpr uint64_t kMaxWalBytes = 64ull << 20;
-
-std::string EntryKey(Partition partition, Offset offset) {
-  std::string key;
-  PutBigEndian(key, static_cast<uint32_t>(partition.value()), 4);
-  PutBigEndian(key, static_cast<uint64_t>(offset.value()), 8);
-  return key;
-}
-
-std::string CustomerKey(const JournalEntry& entry) {
-  std::string key = entry.key;
-  key.push_back('\0');
-  // Flip the sign bit so negative times sort before positive ones.
-  PutBigEndian(key, static_cast<uint64_t>(entry.timestamp_ms) ^ (1ULL << 63), 8);
-  key += EntryKey(entry.partition, entry.offset);
-  return key;
-}
 
 std::string EncodeEntry(const JournalEntry& entry) {
   BinaryWriter w;
-  w.PutU8(kEntryVersion);
+  w.PutU8(kJournalEntryVersion);
   w.PutString(entry.key);
   w.PutSigned(entry.timestamp_ms);
   w.PutString(entry.value);
@@ -45,10 +27,9 @@ std::string EncodeEntry(const JournalEntry& entry) {
 }
 
 Result<JournalEntry> DecodeEntry(std::string_view key, std::string_view bytes) {
-  if (key.size() != 12) return Status::Corruption("journal: malformed entry key");
+  if (key.size() != kJournalEntryKeySize) return Status::Corruption("journal: malformed entry key");
   JournalEntry entry;
-  entry.partition = Partition(static_cast<int32_t>(GetBigEndian(key, 0, 4)));
-  entry.offset = Offset(static_cast<int64_t>(GetBigEndian(key, 4, 8)));
+  std::tie(entry.partition, entry.offset) = JournalEntryPlace(key);
   BinaryReader r(bytes);
   uint8_t version = 0;
   r.GetU8(&version);
@@ -56,9 +37,10 @@ Result<JournalEntry> DecodeEntry(std::string_view key, std::string_view bytes) {
   r.GetSigned(&entry.timestamp_ms);
   r.GetString(&entry.value);
   r.GetString(&entry.event_type);
-  if (!r.ok() || !r.at_end() || version != kEntryVersion) {
-    return Status::Corruption("journal: malformed entry at partition " + std::to_string(entry.partition.value()) +
-                              " offset " + std::to_string(entry.offset.value()));
+  if (!r.ok() || !r.at_end() || version != kJournalEntryVersion) {
+    return Status::Corruption("journal: malformed entry at partition " +
+                              std::to_string(entry.partition.value()) + " offset " +
+                              std::to_string(entry.offset.value()));
   }
   return entry;
 }
@@ -75,8 +57,9 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir,
     // every log file since its last flush stays alive: hundreds of MB that each
     // secondary (a replay) replays into memory on open, seconds for a 2 M-event
     // journal. Past this size RocksDB flushes the family holding the oldest log.
-    RAPPORT_RETURN_IF_ERROR(FromRocks((*store)->db()->SetDBOptions({{"max_total_wal_size", std::to_string(kMaxWalBytes)}}),
-                                      "set max_total_wal_size of " + dir.string()));
+    RAPPORT_RETURN_IF_ERROR(
+        FromRocks((*store)->db()->SetDBOptions({{"max_total_wal_size", std::to_string(kMaxWalBytes)}}),
+                  "set max_total_wal_size of " + dir.string()));
   }
   std::unique_ptr<Journal> journal(new Journal(std::move(store).value(), mode));
   if (mode == OpenMode::kReadWrite) RAPPORT_RETURN_IF_ERROR(journal->IndexFirstCopies());
@@ -91,7 +74,8 @@ Journal::~Journal() {
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   for (int i = 0; i < kFamilyCount; ++i) families.push_back(store_->handle(static_cast<Family>(i)));
   rocksdb::Status flushed = store_->db()->Flush(rocksdb::FlushOptions(), families);
-  if (!flushed.ok()) spdlog::warn("journal {}: flush on close: {}", store_->dir().string(), flushed.ToString());
+  if (!flushed.ok())
+    spdlog::warn("journal {}: flush on close: {}", store_->dir().string(), flushed.ToString());
 }
 
 namespace {
@@ -105,8 +89,8 @@ std::string IdentityOf(const JournalEntry& entry) {
 
 }  // namespace
 
-Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEntry> entries, int64_t& duplicates,
-                                                      bool keep_duplicates) {
+Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEntry> entries,
+                                                       int64_t& duplicates, bool keep_duplicates) {
   std::vector<Kept> kept;
   kept.reserve(entries.size());
   for (const JournalEntry& entry : entries) kept.push_back({&entry, IdentityOf(entry)});
@@ -124,7 +108,8 @@ Result<std::vector<Journal::Kept>> Journal::NewEntries(std::span<const JournalEn
           return stored.status();
         }
         // The same message again (an archiver re-reading after a crash) is no duplicate.
-        seen = stored->has_value() && **stored != EntryKey(candidate.entry->partition, candidate.entry->offset);
+        seen = stored->has_value() &&
+               **stored != JournalEntryKey(candidate.entry->partition, candidate.entry->offset);
         if (stored->has_value() && !seen) candidate.identity.clear();  // already indexed at this very entry
       }
       if (seen) {
@@ -153,7 +138,7 @@ void Journal::Release(const std::vector<Kept>& kept) {
 // a thousand customers, in arrival order.
 Status Journal::WriteKept(const std::vector<Kept>& kept, const std::vector<events::PartitionOffset>& progress,
                           bool sync) {
-  size_t bytes = 64;  // reserved once: grown by doubling, a batch copied itself over and over
+  size_t bytes = 64;              // reserved once: grown by doubling, a batch copied itself over and over
   constexpr size_t kPerPut = 32;  // record header, lengths, the keys' fixed parts
   for (const Kept& k : kept) {
     bytes += 3 * kPerPut + 2 * k.entry->key.size() + k.entry->value.size() + k.entry->event_type.size() +
@@ -161,9 +146,9 @@ Status Journal::WriteKept(const std::vector<Kept>& kept, const std::vector<event
   }
   rocksdb::WriteBatch batch(bytes);
   for (const Kept& k : kept) {
-    const std::string entry_key = EntryKey(k.entry->partition, k.entry->offset);
+    const std::string entry_key = JournalEntryKey(k.entry->partition, k.entry->offset);
     batch.Put(store_->handle(Family::kState), entry_key, EncodeEntry(*k.entry));
-    batch.Put(store_->handle(Family::kIndex), CustomerKey(*k.entry), "");
+    batch.Put(store_->handle(Family::kIndex), JournalCustomerKey(*k.entry), "");
     if (!k.identity.empty()) batch.Put(store_->handle(Family::kDedupe), k.identity, entry_key);
   }
   for (const auto& po : progress) PutNextOffset(batch, *store_, po.tp, po.next_offset);
@@ -202,19 +187,17 @@ Status Journal::AppendEvents(std::span<const JournalEntry> entries, bool sync, i
   return written;
 }
 
-Result<std::optional<std::pair<Partition, Offset>>> Journal::FirstCopyOf(std::string_view identity_key) const {
+Result<std::optional<std::pair<Partition, Offset>>> Journal::FirstCopyOf(
+    std::string_view identity_key) const {
   using Place = std::optional<std::pair<Partition, Offset>>;
   auto stored = store_->Get(Family::kDedupe, identity_key);
   if (!stored.ok()) return stored.status();
-  if (!stored->has_value() || (*stored)->size() != 12) return Place();
-  const std::string& key = **stored;
-  return Place(std::pair(Partition(static_cast<int32_t>(GetBigEndian(key, 0, 4))),
-                         Offset(static_cast<int64_t>(GetBigEndian(key, 4, 8)))));
+  if (!stored->has_value() || (*stored)->size() != kJournalEntryKeySize) return Place();
+  return Place(JournalEntryPlace(**stored));
 }
 
 Status Journal::IndexFirstCopies() {
-  constexpr std::string_view kIndexedMark = "journal/first-copies-indexed";
-  auto marked = store_->Get(Family::kMeta, kIndexedMark);
+  auto marked = store_->Get(Family::kMeta, kJournalFirstCopiesIndexedKey);
   if (!marked.ok()) return marked.status();
   if (marked->has_value()) return Status::Ok();
   // Partition by partition in offset order: the first copy is the one the
@@ -228,32 +211,37 @@ Status Journal::IndexFirstCopies() {
     pending.clear();
     return Status::Ok();
   };
-  RAPPORT_RETURN_IF_ERROR(ScanAll([&](JournalEntry&& entry) -> Status {  // raw: the index is being built
-    const std::string identity = IdentityOf(entry);
-    if (identity.empty() || pending.contains(identity)) return Status::Ok();
-    auto stored = store_->Get(Family::kDedupe, identity);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value()) return Status::Ok();
-    batch.Put(store_->handle(Family::kDedupe), identity, EntryKey(entry.partition, entry.offset));
-    pending.insert(identity);
-    ++indexed;
-    return pending.size() >= 10'000 ? flush() : Status::Ok();
-  }, JournalCopies::kAll));
-  batch.Put(store_->handle(Family::kMeta), std::string(kIndexedMark), "1");
+  RAPPORT_RETURN_IF_ERROR(ScanAll(
+      [&](JournalEntry&& entry) -> Status {  // raw: the index is being built
+        const std::string identity = IdentityOf(entry);
+        if (identity.empty() || pending.contains(identity)) return Status::Ok();
+        auto stored = store_->Get(Family::kDedupe, identity);
+        if (!stored.ok()) return stored.status();
+        if (stored->has_value()) return Status::Ok();
+        batch.Put(store_->handle(Family::kDedupe), identity, JournalEntryKey(entry.partition, entry.offset));
+        pending.insert(identity);
+        ++indexed;
+        return pending.size() >= 10'000 ? flush() : Status::Ok();
+      },
+      JournalCopies::kAll));
+  batch.Put(store_->handle(Family::kMeta), std::string(kJournalFirstCopiesIndexedKey), "1");
   RAPPORT_RETURN_IF_ERROR(flush());
-  if (indexed > 0) spdlog::info("journal {}: indexed the first copy of {} event(s)", store_->dir().string(), indexed);
+  if (indexed > 0)
+    spdlog::info("journal {}: indexed the first copy of {} event(s)", store_->dir().string(), indexed);
   return Status::Ok();
 }
 
 Result<Offset> Journal::EndOffset(Partition partition) const {
   auto it = store_->NewIterator(Family::kState);
   // The last key of the partition is just before the first key of the next one.
-  it->SeekForPrev(EntryKey(partition, Offset(INT64_MAX)));
+  it->SeekForPrev(JournalEntryKey(partition, Offset(INT64_MAX)));
   if (!it->status().ok()) return FromRocks(it->status(), "journal end offset");
   if (!it->Valid()) return Offset(0);
   std::string_view key(it->key().data(), it->key().size());
-  if (key.size() != 12 || static_cast<int32_t>(GetBigEndian(key, 0, 4)) != partition.value()) return Offset(0);
-  return Offset(static_cast<int64_t>(GetBigEndian(key, 4, 8)) + 1);
+  if (key.size() != kJournalEntryKeySize) return Offset(0);
+  const auto [last_partition, last_offset] = JournalEntryPlace(key);
+  if (last_partition != partition) return Offset(0);
+  return Offset(last_offset.value() + 1);
 }
 
 Result<std::vector<Partition>> Journal::Partitions() const {
@@ -261,19 +249,20 @@ Result<std::vector<Partition>> Journal::Partitions() const {
   auto it = store_->NewIterator(Family::kState);
   for (it->SeekToFirst(); it->Valid();) {
     std::string_view key(it->key().data(), it->key().size());
-    const auto partition = static_cast<int32_t>(GetBigEndian(key, 0, 4));
-    out.push_back(Partition(partition));
-    it->Seek(EntryKey(Partition(partition + 1), Offset(0)));
+    const Partition partition = JournalEntryPlace(key).first;
+    out.push_back(partition);
+    it->Seek(JournalEntryKey(Partition(partition.value() + 1), Offset(0)));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "journal partitions");
   return out;
 }
 
 Status Journal::Scan(Partition partition, Offset from, Offset to, const Visitor& visit) const {
-  const std::string end = EntryKey(partition, to);
+  const std::string end = JournalEntryKey(partition, to);
   const rocksdb::Slice until(end);
   auto it = store_->NewScanIterator(Family::kState, until);
-  for (it->Seek(EntryKey(partition, from)); it->Valid(); it->Next()) {  // the iterator stops at `until`
+  for (it->Seek(JournalEntryKey(partition, from)); it->Valid();
+       it->Next()) {  // the iterator stops at `until`
     auto entry = DecodeEntry(std::string_view(it->key().data(), it->key().size()),
                              std::string_view(it->value().data(), it->value().size()));
     if (!entry.ok()) return entry.status();
@@ -288,14 +277,15 @@ Status Journal::ScanAll(const Visitor& visit, JournalCopies copies) const {
   std::optional<JournalFirstCopies> first_copies;
   if (copies == JournalCopies::kFirstOnly) first_copies.emplace(*this);
   for (Partition partition : *partitions) {
-    RAPPORT_RETURN_IF_ERROR(Scan(partition, Offset(0), Offset(INT64_MAX), [&](JournalEntry&& entry) -> Status {
-      if (first_copies) {
-        auto keep = first_copies->Keep(entry);
-        if (!keep.ok()) return keep.status();
-        if (!*keep) return Status::Ok();
-      }
-      return visit(std::move(entry));
-    }));
+    RAPPORT_RETURN_IF_ERROR(
+        Scan(partition, Offset(0), Offset(INT64_MAX), [&](JournalEntry&& entry) -> Status {
+          if (first_copies) {
+            auto keep = first_copies->Keep(entry);
+            if (!keep.ok()) return keep.status();
+            if (!*keep) return Status::Ok();
+          }
+          return visit(std::move(entry));
+        }));
   }
   return Status::Ok();
 }
@@ -305,12 +295,12 @@ Status Journal::ScanCustomer(std::string_view customer_id, int64_t from_ms, int6
   JournalEntry bound;
   bound.key = std::string(customer_id);
   bound.timestamp_ms = from_ms;
-  const std::string start = CustomerKey(bound);
-  const std::string prefix = start.substr(0, customer_id.size() + 1);
+  const std::string start = JournalCustomerKey(bound);
+  const std::string prefix = JournalCustomerPrefix(customer_id);
   auto it = store_->NewIterator(Family::kIndex);
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
-    const auto timestamp = static_cast<int64_t>(GetBigEndian(key, prefix.size(), 8) ^ (1ULL << 63));
+    const int64_t timestamp = JournalCustomerKeyTime(key, prefix.size());
     if (timestamp >= to_ms) break;
     const std::string entry_key(key.substr(prefix.size() + 8));
     auto value = store_->Get(Family::kState, entry_key);

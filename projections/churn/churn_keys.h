@@ -16,7 +16,7 @@
 
 namespace rapport::projections {
 
-// kMeta keys; the runtime's own keys start with "offset/".
+// kMeta keys, beside the runtime's own (projections/runtime/projection_store_keys.h).
 inline constexpr std::string_view kChurnEventTimeKey = "churn/event-time";
 inline constexpr std::string_view kChurnWatermarkPrefix = "churn/watermark/";  // + partition
 inline constexpr std::string_view kChurnMinEventKey = "churn/min-event";

@@ -4,9 +4,6 @@
 
 namespace rapport::projections {
 
-std::string WatermarkKey(std::string_view projection) { return std::string(projection) + "/watermark"; }
-std::string SnapshotKey(std::string_view projection) { return std::string(projection) + "/value-snapshot"; }
-
 Result<int64_t> ReadWatermarkOf(const Store& store, std::string_view projection) {
   auto stored = store.Get(Family::kMeta, WatermarkKey(projection));
   if (!stored.ok()) return stored.status();

@@ -2,7 +2,8 @@
 // Bookkeeping shared by projections that keep their own ranking and watermark
 // (customer view, satisfaction, loyalty; see projections/runtime/projection_ranking.h): the
 // event-time watermark and the ValueSnapshot in the store's meta family under
-// "<projection>/watermark" and "<projection>/value-snapshot", and the ranking
+// "<projection>/watermark" and "<projection>/value-snapshot"
+// (projections/runtime/projection_store_keys.h), and the ranking
 // rebuild over every state of the store. See projections/customer_view/customer_view_projection.h.
 
 #include <cstdint>
@@ -13,14 +14,12 @@
 #include <vector>
 
 #include "events/status.h"
+#include "projections/domain/value_snapshot.h"
+#include "projections/runtime/projection_store_keys.h"
 #include "projections/runtime/state_cache.h"
 #include "storage/store.h"
-#include "projections/domain/value_snapshot.h"
 
 namespace rapport::projections {
-
-std::string WatermarkKey(std::string_view projection);
-std::string SnapshotKey(std::string_view projection);
 
 // 0 before any checkpoint.
 Result<int64_t> ReadWatermarkOf(const Store& store, std::string_view projection);
@@ -30,7 +29,8 @@ Result<std::optional<ValueSnapshot>> ReadSnapshotOf(const Store& store, std::str
 // empty snapshot before the first rebuild. Decoding costs more than the rest of a
 // customer read and the snapshot changes once a ranking refresh, so each thread
 // keeps what it decoded last and decodes again only when the stored bytes differ.
-Result<std::shared_ptr<const ValueSnapshot>> ReadSharedSnapshotOf(const Store& store, std::string_view projection);
+Result<std::shared_ptr<const ValueSnapshot>> ReadSharedSnapshotOf(const Store& store,
+                                                                  std::string_view projection);
 
 // Calls fn(state) for every state of the store's state family: the cached (newest)
 // ones first, then the rest of the store, unless the cache holds them all

@@ -3,27 +3,21 @@
 // produced, so that a rebuild stopped at any point resumes where it stopped: the
 // arguments it was started with, the end of every partition (fixed at the first
 // start), its counters, the records it could not fold, and whether it finished.
-// These keys are on disk in every replay output: do not change them.
+// Its keys: projections/runtime/projection_store_keys.h.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "events/status.h"
 #include "events/strong_types.h"
+#include "projections/runtime/projection_store_keys.h"
 #include "storage/store.h"
 
 namespace rapport::projections {
-
-inline constexpr std::string_view kRebuildArgumentsKey = "replay/arguments";
-inline constexpr std::string_view kRebuildEndsKey = "replay/ends";
-inline constexpr std::string_view kRebuildCountersKey = "replay/counters";
-inline constexpr std::string_view kRebuildCompleteKey = "replay/complete";
-inline constexpr std::string_view kRebuildDeadLetterPrefix = "replay/dead-letter/";
 
 // Over every run of one rebuild.
 struct RebuildCounters {

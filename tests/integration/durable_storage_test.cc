@@ -3,12 +3,11 @@
 // append is idempotent by (customer, event id), and its readers see each event of
 // an older journal with duplicates once.
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <set>
-
-#include <catch2/catch.hpp>
 
 #include "events/event_identity.h"
 #include "storage/journal.h"
@@ -26,8 +25,8 @@ using projections::JournalEntry;
 using Records = std::vector<events::TopicRecord>;
 using Entries = std::vector<JournalEntry>;
 
-events::TopicRecord Record(const std::string& topic, int partition, int64_t offset, std::optional<std::string> key,
-                           std::optional<std::string> value) {
+events::TopicRecord Record(const std::string& topic, int partition, int64_t offset,
+                           std::optional<std::string> key, std::optional<std::string> value) {
   events::TopicRecord record;
   record.topic = topic;
   record.partition = Partition(partition);
@@ -60,6 +59,13 @@ std::unique_ptr<projections::TopicLog> OpenLog(const std::filesystem::path& dir)
   auto log = projections::TopicLog::Open(dir, projections::OpenMode::kReadWrite);
   REQUIRE(log.ok());
   return std::move(log).value();
+}
+
+// Appends `records` to partition 0 of `topic`, a compacted topic, and moves the
+// partition's progress to `next`.
+void AppendCompacted(projections::TopicLog& log, const std::string& topic, const Records& records,
+                     int64_t next) {
+  REQUIRE(log.Append(records, std::set<std::string>{topic}, Progress(topic, 0, next)).ok());
 }
 
 // True when any file under `dir` contains `needle`.
@@ -95,10 +101,9 @@ TEST_CASE("topic log: a topic kept whole keeps every record and the progress, ac
 TEST_CASE("topic log: a compacted topic keeps the latest value per key", "[integration][durable]") {
   testing::TempDir dir;
   auto log = OpenLog(dir.path());
-  const std::set<std::string> compacted = {"fits"};
-  REQUIRE(log->Append(Records{Record("fits", 0, 0, "k1", "v1"), Record("fits", 0, 1, "k2", "v2")}, compacted,
-                         Progress("fits", 0, 2)).ok());
-  REQUIRE(log->Append(Records{Record("fits", 0, 2, "k1", "v1-new")}, compacted, Progress("fits", 0, 3)).ok());
+  AppendCompacted(*log, "fits", Records{Record("fits", 0, 0, "k1", "v1"), Record("fits", 0, 1, "k2", "v2")},
+                  2);
+  AppendCompacted(*log, "fits", Records{Record("fits", 0, 2, "k1", "v1-new")}, 3);
   const auto kept = VisitAll(*log, "fits");
   REQUIRE(kept.size() == 2);
   CHECK(*kept[0].value == "v2");
@@ -110,14 +115,16 @@ TEST_CASE("topic log: a tombstone removes the key's older values from the files"
   testing::TempDir dir;
   const std::string secret = "SECRET-VALUE-0123456789-SECRET";
   auto log = OpenLog(dir.path());
-  const std::set<std::string> compacted = {"keys"};
-  REQUIRE(log->Append(Records{Record("keys", 0, 0, "gone", secret), Record("keys", 0, 1, "stays", "kept")}, compacted,
-                         Progress("keys", 0, 2)).ok());
+  AppendCompacted(*log, "keys",
+                  Records{Record("keys", 0, 0, "gone", secret), Record("keys", 0, 1, "stays", "kept")}, 2);
   // Written to the tables too, not only the write-ahead log.
-  REQUIRE(log->store().db()->Flush(rocksdb::FlushOptions(), log->store().handle(projections::Family::kState)).ok());
+  REQUIRE(log->store()
+              .db()
+              ->Flush(rocksdb::FlushOptions(), log->store().handle(projections::Family::kState))
+              .ok());
   REQUIRE(FilesContain(dir.path(), secret));
 
-  REQUIRE(log->Append(Records{Record("keys", 0, 2, "gone", std::nullopt)}, compacted, Progress("keys", 0, 3)).ok());
+  AppendCompacted(*log, "keys", Records{Record("keys", 0, 2, "gone", std::nullopt)}, 3);
   const auto kept = VisitAll(*log, "keys");
   REQUIRE(kept.size() == 1);
   CHECK(*kept[0].key == "stays");
@@ -126,21 +133,22 @@ TEST_CASE("topic log: a tombstone removes the key's older values from the files"
   CHECK_FALSE(FilesContain(dir.path(), secret));
 }
 
-TEST_CASE("topic log: ReplacePartition renumbers a partition and sets its progress", "[integration][durable]") {
+TEST_CASE("topic log: ReplacePartition renumbers a partition and sets its progress",
+          "[integration][durable]") {
   testing::TempDir dir;
   auto log = OpenLog(dir.path());
-  const std::set<std::string> compacted = {"fits"};
-  REQUIRE(log->Append(Records{Record("fits", 0, 4, "a", "1"), Record("fits", 0, 9, "b", "2")}, compacted,
-                         Progress("fits", 0, 10)).ok());
-  REQUIRE(log->ReplacePartition("fits", Partition(0), Records{Record("fits", 0, 0, "a", "1"), Record("fits", 0, 1, "b", "2")},
-                                   Offset(2)).ok());
+  AppendCompacted(*log, "fits", Records{Record("fits", 0, 4, "a", "1"), Record("fits", 0, 9, "b", "2")}, 10);
+  REQUIRE(log->ReplacePartition("fits", Partition(0),
+                                Records{Record("fits", 0, 0, "a", "1"), Record("fits", 0, 1, "b", "2")},
+                                Offset(2))
+              .ok());
   std::map<int32_t, int64_t> progress;
   const auto kept = VisitAll(*log, "fits", &progress);
   REQUIRE(kept.size() == 2);
   CHECK(kept[1].offset == Offset(1));
   CHECK(progress[0] == 2);
   // The key index follows: a new value of "a" replaces the renumbered one.
-  REQUIRE(log->Append(Records{Record("fits", 0, 2, "a", "1-new")}, compacted, Progress("fits", 0, 3)).ok());
+  AppendCompacted(*log, "fits", Records{Record("fits", 0, 2, "a", "1-new")}, 3);
   const auto after = VisitAll(*log, "fits");
   REQUIRE(after.size() == 2);
   CHECK(*after[0].value == "2");
@@ -149,10 +157,14 @@ TEST_CASE("topic log: ReplacePartition renumbers a partition and sets its progre
 
 std::vector<std::string> EventIds(const projections::Journal& journal, JournalCopies copies) {
   std::vector<std::string> ids;
-  REQUIRE(journal.ScanAll([&](JournalEntry&& entry) {
-    ids.push_back(events::PeekEventIdentity(entry.value)->event_id);
-    return Status::Ok();
-  }, copies).ok());
+  REQUIRE(journal
+              .ScanAll(
+                  [&](JournalEntry&& entry) {
+                    ids.push_back(events::PeekEventIdentity(entry.value)->event_id);
+                    return Status::Ok();
+                  },
+                  copies)
+              .ok());
   return ids;
 }
 
@@ -202,7 +214,9 @@ TEST_CASE("journal: readers of an older journal with duplicates see each event o
     const std::string identity = events::IdentityKey(*events::PeekEventIdentity(first.value));
     REQUIRE(db->Delete({}, (*journal)->store().handle(projections::Family::kDedupe), identity).ok());
     REQUIRE((*journal)->Append(Entries{retry}, true).ok());
-    REQUIRE(db->Delete({}, (*journal)->store().handle(projections::Family::kMeta), "journal/first-copies-indexed").ok());
+    REQUIRE(
+        db->Delete({}, (*journal)->store().handle(projections::Family::kMeta), "journal/first-copies-indexed")
+            .ok());
     REQUIRE(db->Delete({}, (*journal)->store().handle(projections::Family::kDedupe), identity).ok());
     CHECK(EventIds(**journal, JournalCopies::kAll).size() == 3);
   }
