@@ -171,7 +171,7 @@ class CustomerProjection final : public Projection {
   // replay: the result does not depend on where the last refresh boundary fell).
   Status Finish() override {
     if (!ranking_.started()) return ranking_.Start();  // reads the watermark and ranks
-    return ranking_.Refresh();
+    return ranking_.RefreshIfBehind();
   }
 
   // Rebuilds the ranking now, as of the watermark, and writes the snapshot alone.

@@ -32,6 +32,7 @@ Status ProjectionRanking::Checkpoint(rocksdb::WriteBatch& batch) {
     batch.Put(store_.handle(Family::kMeta), snapshot_key_, EncodeValueSnapshot(*snapshot));
     schedule_.Rebuilt(snapshot->as_of_ms, started);
     current_ = std::move(snapshot).value();
+    applied_since_rebuild_ = false;
   }
   batch.Put(store_.handle(Family::kMeta), WatermarkKey(projection_), std::to_string(watermark_ms_));
   return Status::Ok();
@@ -39,6 +40,7 @@ Status ProjectionRanking::Checkpoint(rocksdb::WriteBatch& batch) {
 
 void ProjectionRanking::Dropped() {
   schedule_.Dropped();
+  applied_since_rebuild_ = true;
   current_.reset();
 }
 
@@ -56,7 +58,13 @@ Status ProjectionRanking::Refresh() {
   RAPPORT_RETURN_IF_ERROR(store_.Write(batch));
   schedule_.RebuiltAndCommitted(snapshot->as_of_ms, started);
   current_ = std::move(snapshot).value();
+  applied_since_rebuild_ = false;
   return Status::Ok();
+}
+
+Status ProjectionRanking::RefreshIfBehind() {
+  if (!applied_since_rebuild_ && schedule_.last_as_of() == watermark_ms_) return Status::Ok();
+  return Refresh();
 }
 
 Result<const ValueSnapshot*> ProjectionRanking::Current() {

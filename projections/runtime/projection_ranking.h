@@ -11,6 +11,8 @@
 // Single-threaded, owned by one projection; `rank` usually reads that projection's
 // cache, so the projection must not be copied or moved once it owns one.
 
+#include <rocksdb/write_batch.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -18,13 +20,11 @@
 #include <string>
 #include <string_view>
 
-#include <rocksdb/write_batch.h>
-
 #include "events/status.h"
-#include "projections/runtime/ranking_schedule.h"
-#include "storage/store.h"
 #include "projections/domain/value_settings.h"
 #include "projections/domain/value_snapshot.h"
+#include "projections/runtime/ranking_schedule.h"
+#include "storage/store.h"
 
 namespace rapport::projections {
 
@@ -43,7 +43,10 @@ class ProjectionRanking {
   bool started() const { return started_; }
 
   // After Start: an event of `occurred_at_ms` was applied; the watermark never goes back.
-  void Advance(int64_t occurred_at_ms) { watermark_ms_ = std::max(watermark_ms_, occurred_at_ms); }
+  void Advance(int64_t occurred_at_ms) {
+    watermark_ms_ = std::max(watermark_ms_, occurred_at_ms);
+    applied_since_rebuild_ = true;
+  }
 
   // Starts if needed, then adds to the runtime's `batch` a rebuild when the schedule
   // says one is due within its time budget, and the watermark.
@@ -58,6 +61,9 @@ class ProjectionRanking {
   // Rebuilds now, as of the watermark, and writes the snapshot alone (not the
   // watermark: that travels with the states in the runtime's batches).
   Status Refresh();
+  // Refresh(), unless the last committed rebuild already ranked every applied event
+  // as of the watermark (the end of a replay, whose last checkpoint often just did).
+  Status RefreshIfBehind();
 
   // The ranking as of the last rebuild (committed, or in the batch being written);
   // after Dropped(), the last one written, read back; empty before any. Valid until
@@ -76,6 +82,8 @@ class ProjectionRanking {
   RankingSchedule schedule_;
   bool started_ = false;
   int64_t watermark_ms_ = 0;
+  // An event was applied after the last rebuild began (or that rebuild was dropped).
+  bool applied_since_rebuild_ = true;
   std::optional<ValueSnapshot> current_;
 };
 

@@ -117,5 +117,34 @@ TEST_CASE("ranking: a dropped batch's rebuild is forgotten and the stored one is
   CHECK(calls == 3);
 }
 
+TEST_CASE("ranking: a refresh at the end ranks again only when events came after the last rebuild",
+          "[ranking]") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  int calls = 0;
+  ProjectionRanking ranking(*store, kName, Daily(), CountingRank{&calls});
+  REQUIRE(ranking.Start().ok());
+  ranking.Advance(3 * kDayMs);
+  rocksdb::WriteBatch ranked;
+  REQUIRE(ranking.Checkpoint(ranked).ok());  // past the boundary: ranks as of the watermark
+  REQUIRE(store->Write(ranked).ok());
+  ranking.Committed();
+  REQUIRE(calls == 2);
+  REQUIRE(ranking.RefreshIfBehind().ok());  // that ranking saw every event
+  CHECK(calls == 2);
+
+  ranking.Advance(3 * kDayMs - 1);  // an older event: the watermark stays, the states moved
+  rocksdb::WriteBatch unranked;
+  REQUIRE(ranking.Checkpoint(unranked).ok());  // no boundary crossed: no rebuild
+  REQUIRE(store->Write(unranked).ok());
+  ranking.Committed();
+  CHECK(calls == 2);
+  REQUIRE(ranking.RefreshIfBehind().ok());
+  CHECK(calls == 3);
+  CHECK(StoredSnapshotAsOf(*store) == 3 * kDayMs);
+  REQUIRE(ranking.RefreshIfBehind().ok());
+  CHECK(calls == 3);
+}
+
 }  // namespace
 }  // namespace rapport::projections
