@@ -33,14 +33,12 @@ class CustomerRouter {
 
 }  // namespace rapport::services
 
-namespace httplib {
-class Server;
-}
-
 namespace rapport::services {
+
+class HttpServer;
 
 // GET /v1/customers/{id} through `router`, and GET /v1/cluster/instances (the
 // registry's view). Register before the plain query routes: the first match wins.
-void AddClusterRoutes(httplib::Server& server, const CustomerRouter& router, const InstanceRegistry& registry);
+void AddClusterRoutes(HttpServer& server, const CustomerRouter& router, const InstanceRegistry& registry);
 
 }  // namespace rapport::services
