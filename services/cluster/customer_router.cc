@@ -27,7 +27,12 @@ HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forw
                owner && !target.ok()) {
       last = "owner " + owner->id + " published a bad address: " + target.status().ToString();
     } else if (owner) {
-      httplib::Client client(target->host, target->port);
+      httplib::Client client((tls_ca_.empty() ? "http://" : "https://") + target->host + ":" +
+                             std::to_string(target->port));
+      if (!tls_ca_.empty()) {
+        client.set_ca_cert_path(tls_ca_.c_str());
+        client.enable_server_certificate_verification(true);
+      }
       client.set_connection_timeout(1, 0);
       client.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(patience_).count() + 5, 0);
       auto response = client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)),

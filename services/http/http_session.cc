@@ -97,6 +97,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void ReadHeader() {
     started_ = Clock::now();
     record_ = AccessRecord{.start_ms = WallMs(), .remote = remote_};
+    head_ = false;
+    keep_alive_ = true;
     Lowest().expires_after(Ms(core_.settings.header_timeout_ms));
     http::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       self->OnHeader(ec);
@@ -128,11 +130,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void OnReadError(beast::error_code ec) {
+    if (record_.request_id.empty()) record_.request_id = RequestIdFor("");
     if (ec == http::error::body_limit) {
       return Respond(ErrorResponse(Status::ResourceExhausted("request body too large")), /*close=*/true);
     }
     if (IsDisconnect(ec) || ec.category() != http::make_error_code(http::error::bad_version).category()) return;
-    if (record_.request_id.empty()) record_.request_id = RequestIdFor("");
     Respond(ErrorResponse(Status::InvalidArgument("", "bad request")), /*close=*/true);
   }
 

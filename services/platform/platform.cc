@@ -245,7 +245,8 @@ Status Platform::StartHttp(const Roles& roles) {
   if (roles.gateway) AddGatewayRoutes(*http_, *gateway_);
   if (registry_ && query_) {
     router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
-                                               std::chrono::milliseconds(config_.cluster.forward_patience_ms));
+                                               std::chrono::milliseconds(config_.cluster.forward_patience_ms),
+                                               config_.http.tls_cert);
     AddClusterRoutes(*http_, *router_, *registry_);
   }
   if (query_) AddQueryRoutes(*http_, *query_);
