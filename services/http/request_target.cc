@@ -45,6 +45,7 @@ RequestTarget ParseRequestTarget(std::string_view target) {
     if (pair.empty()) continue;
     const size_t equals = pair.find('=');
     std::string name = PercentDecode(pair.substr(0, equals), true);
+    if (name.empty()) continue;  // "=v": no name to look up (cpp-httplib dropped these too)
     std::string value = equals == std::string_view::npos ? std::string() : PercentDecode(pair.substr(equals + 1), true);
     out.params.emplace_back(std::move(name), std::move(value));
   }
