@@ -53,8 +53,9 @@ Result<std::unique_ptr<net::ssl::context>> TlsContext(const HttpSettings& settin
 
 struct HttpServer::Running {
   net::io_context io;
-  tcp::acceptor acceptor{io};
-  net::steady_timer retry{io};  // after an accept error (out of file descriptors)
+  // The acceptor and its retry timer share a strand: Stop closes it from there.
+  tcp::acceptor acceptor{net::make_strand(io)};
+  net::steady_timer retry{acceptor.get_executor()};  // after an accept error (out of file descriptors)
   std::unique_ptr<net::ssl::context> tls;
   std::vector<std::thread> threads;
 
@@ -154,7 +155,7 @@ Status HttpServer::Start(const HostPort& address) {
 void HttpServer::Stop() {
   if (!running_) return;
   core_->stopping = true;
-  net::post(running_->io, [running = running_.get()] {
+  net::post(running_->acceptor.get_executor(), [running = running_.get()] {
     boost::system::error_code ignored;
     running->acceptor.close(ignored);
     running->retry.cancel();
