@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEB_PACKAGES := build-essential cmake pkg-config librdkafka-dev librocksdb-dev \
   flatbuffers-compiler libflatbuffers-dev libspdlog-dev libfmt-dev catch2 libcli11-dev \
-  nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev curl \
+  nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev libboost1.81-dev libssl-dev zlib1g-dev libbrotli-dev curl \
   python3
 
 .PHONY: deps configure build test run bench fuzz format clean
@@ -33,7 +33,7 @@ build: configure
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j 2 --timeout 900
 	@echo "reliability figures (tests/reliability, ctest label reliability):"
-	@grep -hE '^(crash|restart|retention|scale-out): [0-9]' $(BUILD_DIR)/Testing/Temporary/LastTest.log || true
+	@grep -hE '^(crash|restart|retention|scale-out|http capacity): [0-9]' $(BUILD_DIR)/Testing/Temporary/LastTest.log || true
 
 run: build
 	$(BUILD_DIR)/services/rapport up --data-dir $(DATA_DIR) --sample-data

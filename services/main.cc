@@ -50,6 +50,11 @@ struct CommonOptions {
   std::string data_dir;
   std::string listen;
   std::string log_level;
+  // The HTTP listener of the platform commands (AddHttpOptions).
+  std::string tls_cert;
+  std::string tls_key;
+  bool insecure_http = false;
+  std::string access_log;
 };
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {
@@ -64,6 +69,18 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->envname("RAPPORT_LOG_LEVEL");
 }
 
+// up, gateway, project, serve, archive: the HTTP listener's TLS and access log.
+void AddHttpOptions(CLI::App& command, CommonOptions& options) {
+  command.add_option("--tls-cert", options.tls_cert, "PEM certificate chain: serve HTTPS only (with --tls-key)")
+      ->envname("RAPPORT_TLS_CERT");
+  command.add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")->envname("RAPPORT_TLS_KEY");
+  command.add_flag("--insecure-http", options.insecure_http,
+                   "allow plain HTTP on a non-loopback --listen (behind a TLS-terminating proxy)")
+      ->envname("RAPPORT_INSECURE_HTTP");
+  command.add_option("--access-log", options.access_log, "append one JSON line per HTTP request to this file")
+      ->envname("RAPPORT_ACCESS_LOG");
+}
+
 // defaults < config file < environment < command line (CLI11 merges the last two).
 rapport::Result<Config> BuildConfig(const CommonOptions& options) {
   Config config;
@@ -72,6 +89,10 @@ rapport::Result<Config> BuildConfig(const CommonOptions& options) {
   if (!options.data_dir.empty()) config.data_dir = options.data_dir;
   if (!options.listen.empty()) config.listen = options.listen;
   if (!options.log_level.empty()) config.log_level = options.log_level;
+  if (!options.tls_cert.empty()) config.http.tls_cert = options.tls_cert;
+  if (!options.tls_key.empty()) config.http.tls_key = options.tls_key;
+  if (options.insecure_http) config.http.insecure_http = true;
+  if (!options.access_log.empty()) config.http.access_log = options.access_log;
   auto level = spdlog::level::from_str(config.log_level);
   if (level == spdlog::level::off && config.log_level != "off") {
     return Status::InvalidArgument("log_level", "unknown level \"" + config.log_level + "\"");
@@ -121,7 +142,7 @@ int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* 
   if (!platform.ok()) return Fail(platform.status());
   auto& p = **platform;
 
-  const std::string http = "http://" + ParseHostPort(config->listen, "listen")->host + ":" +
+  const std::string http = (config->http.tls_cert.empty() ? "http://" : "https://") + ParseHostPort(config->listen, "listen")->host + ":" +
                            std::to_string(p.http_port());
   std::printf("rapport is running\n  HTTP:   %s\n", http.c_str());
   if (!p.bootstrap_servers().empty()) {
@@ -281,9 +302,16 @@ CLI::App* AddCommand(CLI::App& app, const char* name, const char* help, CommonOp
   return command;
 }
 
+// A command that runs the HTTP listener.
+CLI::App* AddServingCommand(CLI::App& app, const char* name, const char* help, CommonOptions& options) {
+  auto* command = AddCommand(app, name, help, options);
+  AddHttpOptions(*command, options);
+  return command;
+}
+
 // up, gateway, project, archive, serve: the roles of a running platform.
 void AddPlatformCommands(CLI::App& app, Options& o, std::vector<Command>& commands) {
-  auto* up = AddCommand(app, "up", "run everything in one process (embedded Kafka unless --brokers)", o.up);
+  auto* up = AddServingCommand(app, "up", "run everything in one process (embedded Kafka unless --brokers)", o.up);
   up->add_flag("--sample-data", o.with_sample, "publish a generated sample population at start");
   up->add_option("--sample-customers", o.sample.customers, "customers in the sample (default 2000)")
       ->check(CLI::Range(1, 10'000'000));
@@ -295,9 +323,9 @@ void AddPlatformCommands(CLI::App& app, Options& o, std::vector<Command>& comman
                                     .projections = ProjectionNames()};
                         return RunPlatform(o.up, roles, o.with_sample ? &o.sample : nullptr);
                       }});
-  auto* gateway = AddCommand(app, "gateway", "HTTP ingestion: POST /v1/events", o.gateway);
+  auto* gateway = AddServingCommand(app, "gateway", "HTTP ingestion: POST /v1/events", o.gateway);
   commands.push_back({gateway, [&o] { return RunPlatform(o.gateway, Roles{.gateway = true}, nullptr); }});
-  auto* project = AddCommand(app, "project", "run one projector", o.project);
+  auto* project = AddServingCommand(app, "project", "run one projector", o.project);
   project->add_option("projection", o.projection, "which projection")
       ->required()
       ->check(CLI::IsMember(ProjectionNames()));
@@ -310,15 +338,15 @@ void AddPlatformCommands(CLI::App& app, Options& o, std::vector<Command>& comman
                             nullptr);
                       }});
   auto* archive =
-      AddCommand(app, "archive", "write the event journal from the topic (real Kafka clusters)", o.archive);
+      AddServingCommand(app, "archive", "write the event journal from the topic (real Kafka clusters)", o.archive);
   commands.push_back({archive, [&o] { return RunPlatform(o.archive, Roles{.archive = true}, nullptr); }});
-  auto* serve = AddCommand(app, "serve", "query API over the stores in --data-dir", o.serve);
+  auto* serve = AddServingCommand(app, "serve", "query API over the stores in --data-dir", o.serve);
   commands.push_back({serve, [&o] { return RunPlatform(o.serve, Roles{.query = true}, nullptr); }});
 }
 
 // config, model fit.
 void AddSettingsAndModelCommands(CLI::App& app, Options& o, std::vector<Command>& commands) {
-  auto* config = AddCommand(app, "config", "print every setting with its effective value", o.config);
+  auto* config = AddServingCommand(app, "config", "print every setting with its effective value", o.config);
   commands.push_back({config, [&o] { return PrintConfig(o.config); }});
   auto* model = app.add_subcommand("model", "the probabilistic churn / CLV model (BG/NBD, Gamma-Gamma)");
   model->require_subcommand(1);

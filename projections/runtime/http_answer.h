@@ -1,7 +1,7 @@
 #pragma once
 // What an HTTP handler receives and answers, independent of the HTTP library, so a
 // projection's presenters are plain functions that tests call directly and the
-// server (services/http/http_server.h) only adapts them to cpp-httplib.
+// server (services/http/http_server.h) only adapts them to the wire.
 
 #include <functional>
 #include <optional>
@@ -44,6 +44,9 @@ struct HttpRequest {
   std::vector<std::string> matches;  // the route pattern's groups; [0] is the whole path
   QueryParams params;
   HeaderLookup header;
+  std::string method = "GET";  // as sent ("GET", "POST", ...)
+  std::string path = {};       // percent-decoded, without the query string
+  std::string body = {};       // POST only
 };
 
 // A Server-Sent Events body: each call gives the next chunk to send (it may wait a

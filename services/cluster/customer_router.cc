@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/config/config.h"
+#include "services/http/http_server.h"
 
 namespace rapport::services {
 
@@ -26,7 +27,12 @@ HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forw
                owner && !target.ok()) {
       last = "owner " + owner->id + " published a bad address: " + target.status().ToString();
     } else if (owner) {
-      httplib::Client client(target->host, target->port);
+      httplib::Client client((tls_ca_.empty() ? "http://" : "https://") + target->host + ":" +
+                             std::to_string(target->port));
+      if (!tls_ca_.empty()) {
+        client.set_ca_cert_path(tls_ca_.c_str());
+        client.enable_server_certificate_verification(true);
+      }
       client.set_connection_timeout(1, 0);
       client.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(patience_).count() + 5, 0);
       auto response = client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)),
@@ -49,15 +55,12 @@ HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forw
 
 namespace rapport::services {
 
-void AddClusterRoutes(httplib::Server& server, const CustomerRouter& router, const InstanceRegistry& registry) {
-  server.Get(R"(/v1/customers/([^/]+))", [&router](const httplib::Request& request, httplib::Response& response) {
-    const HttpResponse answer = router.GetCustomer(request.matches[1].str(), request.has_header(kForwardedHeader.data()));
-    response.status = answer.status;
-    response.set_content(answer.body, answer.content_type.c_str());
+void AddClusterRoutes(HttpServer& server, const CustomerRouter& router, const InstanceRegistry& registry) {
+  server.Get(R"(/v1/customers/([^/]+))", [&router](const HttpRequest& request) {
+    return router.GetCustomer(request.matches[1], !request.header(std::string(kForwardedHeader)).empty());
   });
-  server.Get("/v1/cluster/instances", [&registry](const httplib::Request&, httplib::Response& response) {
-    response.set_content(registry.ToJson().dump(), "application/json");
-  });
+  server.Get("/v1/cluster/instances",
+             [&registry](const HttpRequest&) { return JsonResponse(200, registry.ToJson()); });
 }
 
 }  // namespace rapport::services

@@ -75,6 +75,22 @@ void BindKafkaAndGateway(SettingsBinder& b, Config& c) {
                              });
 }
 
+void BindHttp(SettingsBinder& b, Config& c) {
+  BindSection(b, "http.", {
+                              {"tls_cert", &c.http.tls_cert},
+                              {"tls_key", &c.http.tls_key},
+                              {"insecure_http", &c.http.insecure_http},
+                              {"access_log", &c.http.access_log},
+                              {"max_connections", &c.http.max_connections},
+                              {"idle_timeout_ms", &c.http.idle_timeout_ms},
+                              {"header_timeout_ms", &c.http.header_timeout_ms},
+                              {"body_timeout_ms", &c.http.body_timeout_ms},
+                              {"write_timeout_ms", &c.http.write_timeout_ms},
+                              {"stream_threads", &c.http.stream_threads},
+                              {"io_threads", &c.http.io_threads},
+                          });
+}
+
 // What every projection shares (projections/domain/domain_settings.h); each
 // projection binds its own section in its module.cc.
 void BindSharedDomain(SettingsBinder& b, projections::DomainSettings& d) {
@@ -112,6 +128,7 @@ void BindSharedDomain(SettingsBinder& b, projections::DomainSettings& d) {
 void BindConfig(SettingsBinder& b, Config& c) {
   BindProcess(b, c);
   BindKafkaAndGateway(b, c);
+  BindHttp(b, c);
   BindSharedDomain(b, c.domain);
   for (const projections::ProjectionModule* module : projections::RegisteredProjections()) {
     if (module->bind_settings) module->bind_settings(b, c.domain);

@@ -21,9 +21,26 @@ namespace rapport::services {
 struct GatewayLimits {
   int64_t max_body_bytes = 32 << 20;  // larger bodies get 413
   int max_batch_events = 10'000;      // NDJSON lines per request
-  int threads = 64;                   // HTTP worker threads: one per open keep-alive connection
-  int max_pending_connections = 256;  // accepted connections waiting for a worker; then accept waits
+  int threads = 64;                   // HTTP handler threads (a slow handler holds one, a connection none)
+  int max_pending_connections = 256;  // requests in flight (queued or in a handler); more get 503
   OutboxSettings outbox;              // with a real cluster: where events wait while Kafka is away
+};
+
+// The HTTP listener itself (services/http/http_server.h): TLS, connection limits,
+// timeouts, the access log. Read timeouts are whole-phase deadlines, so a client
+// that trickles bytes is dropped when its phase's deadline passes.
+struct HttpSettings {
+  std::string tls_cert;        // PEM certificate chain; with tls_key: HTTPS only
+  std::string tls_key;         // PEM private key
+  bool insecure_http = false;  // allow plain HTTP on a non-loopback address (behind a TLS proxy)
+  std::string access_log;      // one JSON line per request to this file; empty: none
+  int max_connections = 10'000;     // open connections; more are refused at once
+  int idle_timeout_ms = 60'000;     // a keep-alive connection with no request is closed
+  int header_timeout_ms = 10'000;   // from a request's first byte to the end of its headers
+  int body_timeout_ms = 30'000;     // to read a request's whole body
+  int write_timeout_ms = 30'000;    // to write one response (or one event of a stream)
+  int stream_threads = 16;          // threads that wait for Server-Sent Events chunks
+  int io_threads = 2;               // threads that run the sockets (never a handler)
 };
 
 // Scale-out (docs/scaling.md): how the other instances of `rapport project
@@ -44,6 +61,7 @@ struct Config {
   int background_nice = 10;
   events::KafkaSettings kafka;
   GatewayLimits gateway;
+  HttpSettings http;
   projections::DomainSettings domain;
   ModelSettings model;  // services/config/model_settings.h
   ClusterSettings cluster;

@@ -2,139 +2,180 @@
 
 #include <sys/socket.h>
 
-#include <cerrno>
-#include <cstring>
+#include <thread>
+#include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
-#include "services/process/bounded_task_queue.h"
+#include "services/http/listen_policy.h"
+#include "services/http/server_core.h"
 #include "services/process/thread_name.h"
 
 namespace rapport::services {
 
-void Send(httplib::Response& out, const HttpResponse& response) {
-  out.status = response.status;
-  for (const auto& [name, value] : response.headers) out.set_header(name, value);
-  out.set_content(response.body, response.content_type.c_str());
-}
+namespace net = boost::asio;
+using net::ip::tcp;
 
 namespace {
 
-projections::HttpRequest RequestOf(const httplib::Request& request) {
-  projections::HttpRequest out;
-  for (const auto& match : request.matches) out.matches.push_back(match.str());
-  out.params.assign(request.params.begin(), request.params.end());
-  out.header = [&request](const std::string& name) { return request.get_header_value(name); };
-  return out;
-}
+// Debian's cpp-httplib listened with a backlog of 5, and a burst of new connections
+// overflowed it (each dropped handshake waited for the kernel's 1 s SYN
+// retransmission). The kernel caps this at net.core.somaxconn.
+constexpr int kListenBacklog = 1024;
 
-void Stream(httplib::Response& response, projections::ChunkSource source) {
-  response.set_header("Cache-Control", "no-cache");
-  response.set_chunked_content_provider("text/event-stream",
-                                        [source = std::move(source)](size_t, httplib::DataSink& sink) {
-                                          std::optional<std::string> chunk = source();
-                                          if (!chunk) {
-                                            sink.done();
-                                            return false;
-                                          }
-                                          return sink.write(chunk->data(), chunk->size());
-                                        });
+// What a refused connection reads before the close (plain HTTP only: TLS would need
+// a handshake, which is what refusing saves).
+constexpr std::string_view kTooManyConnections =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+    "Connection: close\r\nContent-Length: 78\r\n\r\n"
+    R"({"error":"unavailable","field":"","reason":"too many open connections; retry"})";
+
+Result<std::unique_ptr<net::ssl::context>> TlsContext(const HttpSettings& settings) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                       net::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(settings.tls_cert, ec);
+  if (ec) return Status::InvalidArgument("http.tls_cert", settings.tls_cert + ": " + ec.message());
+  context->use_private_key_file(settings.tls_key, net::ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument("http.tls_key", settings.tls_key + ": " + ec.message());
+  return context;
 }
 
 }  // namespace
 
-void Mount(httplib::Server& server, const projections::Route& route) {
-  server.Get(route.pattern, [route](const httplib::Request& request, httplib::Response& response) {
-    const projections::HttpRequest in = RequestOf(request);
-    if (route.answer) return Send(response, route.answer(in));
-    auto source = route.stream(in);
-    if (!source.ok()) return Send(response, ErrorResponse(source.status()));
-    Stream(response, std::move(source).value());
-  });
-}
+struct HttpServer::Running {
+  net::io_context io;
+  // The acceptor and its retry timer share a strand: Stop closes it from there.
+  tcp::acceptor acceptor{net::make_strand(io)};
+  net::steady_timer retry{acceptor.get_executor()};  // after an accept error (out of file descriptors)
+  std::unique_ptr<net::ssl::context> tls;
+  std::vector<std::thread> threads;
 
-HttpServer::HttpServer(const GatewayLimits& limits) {
-  server_.set_payload_max_length(static_cast<size_t>(limits.max_body_bytes));
-  const int threads = std::max(2, limits.threads);
-  // httplib's task-queue hook wants an owning raw pointer; the server deletes it.
-  const auto pending = static_cast<size_t>(std::max(1, limits.max_pending_connections));
-  server_.new_task_queue = [threads, pending] { return new BoundedTaskQueue(static_cast<size_t>(threads), pending); };
-  server_.set_keep_alive_max_count(1000);
-  // httplib writes a response's headers and body in two send()s: with Nagle's
-  // algorithm the body waits for the client's delayed ACK (40 ms on Linux) on
-  // every keep-alive request.
-  server_.set_tcp_nodelay(true);
-  server_.set_read_timeout(30, 0);
-  // Debian's cpp-httplib listens with a backlog of 5. A burst of new connections
-  // (16 clients connecting at once) overflowed it, and each dropped handshake waited
-  // for the kernel's 1 s SYN retransmission (TcpExtListenOverflows): the ~1 s p999
-  // of bench/http_load's query run. The listening socket is noted here and Start
-  // listens on it again with a deeper backlog (Linux updates it in place).
-  server_.set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_socket_ = sock;
-  });
-  server_.set_exception_handler([](const httplib::Request& request, httplib::Response& response,
-                                   std::exception_ptr error) {
-    std::string what = "unexpected error";
-    try {
-      if (error) std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
+  void Accept(ServerCore& core) {
+    acceptor.async_accept(net::make_strand(io), [this, &core](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {
+        spdlog::warn("http: accept: {}", ec.message());
+        retry.expires_after(std::chrono::milliseconds(100));
+        return retry.async_wait([this, &core](boost::system::error_code e) {
+          if (!e) Accept(core);
+        });
+      }
+      if (core.connections.fetch_add(1) >= std::max(1, core.settings.max_connections)) {
+        core.connections.fetch_sub(1);
+        Refuse(std::move(socket));
+      } else {
+        StartSession(std::move(socket), core, tls.get());
+      }
+      Accept(core);
+    });
+  }
+
+  void Refuse(tcp::socket socket) {
+    boost::system::error_code ignored;
+    if (!tls) {
+      socket.non_blocking(true, ignored);
+      socket.write_some(net::buffer(kTooManyConnections), ignored);
     }
-    spdlog::error("http {} {}: {}", request.method, request.path, what);
-    Send(response, ErrorResponse(Status::Internal(what)));
-  });
-  server_.set_error_handler([](const httplib::Request&, httplib::Response& response) {
-    if (!response.body.empty()) return;
-    Status status = response.status == 413 ? Status::ResourceExhausted("request body too large")
-                    : response.status == 404 ? Status::NotFound("no such endpoint")
-                                             : Status::InvalidArgument("", "bad request");
-    const int code = response.status;
-    Send(response, ErrorResponse(status));
-    response.status = code;
-  });
-}
+    socket.close(ignored);
+  }
+};
+
+HttpServer::HttpServer(const GatewayLimits& limits, const HttpSettings& settings)
+    : core_(std::make_unique<ServerCore>(limits, settings)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::SetGate(std::shared_ptr<const RequestGate> gate) {
-  server_.set_pre_routing_handler([gate = std::move(gate)](const httplib::Request& request,
-                                                           httplib::Response& response) {
-    const GateVerdict verdict = gate->Admit(
-        request.method, request.path, [&request](const std::string& name) { return request.get_header_value(name); });
-    if (!verdict.refusal) return httplib::Server::HandlerResponse::Unhandled;
-    Send(response, *verdict.refusal);
-    return httplib::Server::HandlerResponse::Handled;
-  });
+void HttpServer::Get(const std::string& pattern, RouteHandler handler) {
+  core_->routes.Add("GET", pattern, std::move(handler));
 }
 
+void HttpServer::Post(const std::string& pattern, RouteHandler handler) {
+  core_->routes.Add("POST", pattern, std::move(handler));
+}
+
+void HttpServer::Mount(const projections::Route& route) {
+  core_->routes.Add("GET", route.pattern, route.answer, route.stream);
+}
+
+void HttpServer::SetGate(std::shared_ptr<const RequestGate> gate) { core_->gate = std::move(gate); }
+
+bool HttpServer::tls() const { return running_ && running_->tls; }
+
 Status HttpServer::Start(const HostPort& address) {
-  if (address.port == 0) {
-    port_ = server_.bind_to_any_port(address.host.c_str());
-  } else {
-    port_ = server_.bind_to_port(address.host.c_str(), address.port) ? address.port : -1;
+  const HttpSettings& settings = core_->settings;
+  RAPPORT_RETURN_IF_ERROR(CheckListenPolicy(address, settings));
+  auto running = std::make_unique<Running>();
+  if (UsesTls(settings)) {
+    auto tls = TlsContext(settings);
+    if (!tls.ok()) return tls.status();
+    running->tls = std::move(tls).value();
   }
-  if (port_ <= 0) {
-    return Status::Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port));
+  if (!settings.access_log.empty()) {
+    auto log = AccessLog::Open(settings.access_log);
+    if (!log.ok()) return log.status();
+    core_->access_log = std::move(log).value();
   }
-  constexpr int kListenBacklog = 1024;  // the kernel caps it at net.core.somaxconn
-  if (listen_socket_ >= 0 && ::listen(listen_socket_, kListenBacklog) != 0) {
-    spdlog::warn("http: cannot deepen the listen backlog: {}", std::strerror(errno));
+  const std::string where = address.host + ":" + std::to_string(address.port);
+  boost::system::error_code ec;
+  tcp::resolver resolver(running->io);
+  auto endpoints = resolver.resolve(address.host, std::to_string(address.port), tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  auto& acceptor = running->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); !ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(kListenBacklog, ec);
+  if (ec) return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
+  port_ = acceptor.local_endpoint().port();
+
+  core_->handlers = std::make_unique<net::thread_pool>(static_cast<size_t>(std::max(1, core_->limits.threads)));
+  core_->streams = std::make_unique<net::thread_pool>(static_cast<size_t>(std::max(1, settings.stream_threads)));
+  running->Accept(*core_);
+  for (int i = 0; i < std::max(1, settings.io_threads); ++i) {
+    running->threads.emplace_back([io = &running->io] {
+      NameThisThread("http-io");
+      io->run();
+    });
   }
-  thread_ = std::thread([this] {
-    NameThisThread("http-accept");
-    server_.listen_after_bind();
-  });
+  running_ = std::move(running);
   return Status::Ok();
 }
 
+// Stops accepting, lets the pools finish what runs (stream waits end within ~1 s),
+// then ends the socket threads and drops every connection.
 void HttpServer::Stop() {
-  if (thread_.joinable()) {
-    server_.stop();
-    thread_.join();
+  if (!running_) return;
+  core_->stopping = true;
+  net::post(running_->acceptor.get_executor(), [running = running_.get()] {
+    boost::system::error_code ignored;
+    running->acceptor.close(ignored);
+    running->retry.cancel();
+  });
+  core_->handlers->stop();
+  core_->streams->stop();
+  core_->handlers->join();
+  core_->streams->join();
+  // Answers of handlers that finished are written before the sockets close.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (core_->answers_due > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  running_->io.stop();
+  for (auto& thread : running_->threads) thread.join();
+  // Tasks the pools never ran hold sessions: drop them while their sockets' context
+  // still exists, then the context with the pending socket operations.
+  core_->handlers.reset();
+  core_->streams.reset();
+  running_.reset();
 }
 
 }  // namespace rapport::services

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/http/listen_policy.h"
 #include "services/ingest/journal_restore.h"
 #include "services/platform/alert_delivery.h"
 #include "services/platform/projection_registry.h"
@@ -23,6 +24,10 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
   RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.background_nice, "background_nice"));
+  // Before anything slow starts: a refused listen address ends the process at once.
+  auto listen = ParseHostPort(config.listen, "listen");
+  if (!listen.ok()) return listen.status();
+  RAPPORT_RETURN_IF_ERROR(CheckListenPolicy(*listen, config.http));
   // Every store this process opens shares one memory budget (storage.*).
   RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
 
@@ -235,15 +240,16 @@ Status Platform::StartHttp(const Roles& roles) {
   if (config_.gateway.max_pending_connections < 1) {
     return Status::InvalidArgument("gateway.max_pending_connections", "must be at least 1");
   }
-  http_ = std::make_unique<HttpServer>(config_.gateway);
-  AddHealthRoutes(http_->raw(), *this);
-  if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
+  http_ = std::make_unique<HttpServer>(config_.gateway, config_.http);
+  AddHealthRoutes(*http_, *this);
+  if (roles.gateway) AddGatewayRoutes(*http_, *gateway_);
   if (registry_ && query_) {
     router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
-                                               std::chrono::milliseconds(config_.cluster.forward_patience_ms));
-    AddClusterRoutes(http_->raw(), *router_, *registry_);
+                                               std::chrono::milliseconds(config_.cluster.forward_patience_ms),
+                                               config_.http.tls_cert);
+    AddClusterRoutes(*http_, *router_, *registry_);
   }
-  if (query_) AddQueryRoutes(http_->raw(), *query_);
+  if (query_) AddQueryRoutes(*http_, *query_);
   return http_->Start(*address);
 }
 

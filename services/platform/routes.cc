@@ -1,27 +1,24 @@
 #include "services/platform/routes.h"
 
-#include "services/http/http_server.h"
 #include "services/platform/platform.h"
 
 namespace rapport::services {
 
-void AddHealthRoutes(httplib::Server& server, const Platform& platform) {
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    Send(response, JsonResponse(200, {{"status", "ok"}}));
-  });
-  server.Get("/readyz", [&platform](const httplib::Request&, httplib::Response& response) {
-    Send(response, JsonResponse(platform.ready() ? 200 : 503, platform.ReadinessJson()));
+void AddHealthRoutes(HttpServer& server, const Platform& platform) {
+  server.Get("/healthz", [](const HttpRequest&) { return JsonResponse(200, {{"status", "ok"}}); });
+  server.Get("/readyz", [&platform](const HttpRequest&) {
+    return JsonResponse(platform.ready() ? 200 : 503, platform.ReadinessJson());
   });
 }
 
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway) {
-  server.Post("/v1/events", [&gateway](const httplib::Request& request, httplib::Response& response) {
-    Send(response, gateway.Accept(request.body, request.get_header_value("Content-Type")));
+void AddGatewayRoutes(HttpServer& server, Gateway& gateway) {
+  server.Post("/v1/events", [&gateway](const HttpRequest& request) {
+    return gateway.Accept(request.body, request.header("Content-Type"));
   });
 }
 
-void AddQueryRoutes(httplib::Server& server, const QueryService& query) {
-  for (const projections::Route& route : query.routes()) Mount(server, route);
+void AddQueryRoutes(HttpServer& server, const QueryService& query) {
+  for (const projections::Route& route : query.routes()) server.Mount(route);
 }
 
 }  // namespace rapport::services

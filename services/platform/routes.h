@@ -2,8 +2,7 @@
 // The HTTP endpoints, grouped by role. Handlers only translate between HTTP and
 // the role objects; all logic lives in Gateway and QueryService.
 
-#include <httplib.h>
-
+#include "services/http/http_server.h"
 #include "services/ingest/gateway.h"
 #include "services/query/query_service.h"
 
@@ -11,8 +10,8 @@ namespace rapport::services {
 
 class Platform;
 
-void AddHealthRoutes(httplib::Server& server, const Platform& platform);   // /healthz, /readyz
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway);          // POST /v1/events
-void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // every module's routes
+void AddHealthRoutes(HttpServer& server, const Platform& platform);   // /healthz, /readyz
+void AddGatewayRoutes(HttpServer& server, Gateway& gateway);          // POST /v1/events
+void AddQueryRoutes(HttpServer& server, const QueryService& query);  // every module's routes
 
 }  // namespace rapport::services

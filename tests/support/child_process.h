@@ -84,7 +84,7 @@ class ChildProcess {
   // The port of "HTTP:   http://host:port" once the process printed it; 0 if it
   // did not within `deadline` (or exited).
   int WaitForHttpPort(std::chrono::milliseconds deadline = std::chrono::seconds(60)) {
-    static const std::regex pattern(R"(HTTP:\s+http://[^:\s]+:(\d+))");
+    static const std::regex pattern(R"(HTTP:\s+https?://[^:\s]+:(\d+))");
     const auto until = std::chrono::steady_clock::now() + deadline;
     while (std::chrono::steady_clock::now() < until) {
       std::smatch match;
@@ -94,6 +94,22 @@ class ChildProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return 0;
+  }
+
+  // Waits up to `deadline` for the process to exit by itself: its exit code (128 +
+  // the signal when killed), or nullopt while it still runs.
+  std::optional<int> WaitForExit(std::chrono::milliseconds deadline) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (pid_ > 0) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
   }
 
   pid_t pid() const { return pid_; }
