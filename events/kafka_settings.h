@@ -44,6 +44,10 @@ struct KafkaSettings {
   int consumer_queue_kbytes = 8192;
   // Extra librdkafka properties (security.protocol, sasl.*, ...) applied last.
   std::map<std::string, std::string> client_properties;
+  // Embedded mode only (set by the process that finds the embedded broker, not by
+  // the config file): every Publisher spools messages to ArchivedTopics here before
+  // producing them (events/topic_spool.h). Empty with a real cluster.
+  std::string topic_spool_dir;
 };
 
 // The one place a librdkafka error code becomes a rapport Status.

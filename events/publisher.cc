@@ -1,9 +1,12 @@
 #include "events/publisher.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
 #include <spdlog/spdlog.h>
+
+#include "events/topic_spool.h"
 
 namespace rapport::events {
 namespace {
@@ -27,6 +30,7 @@ struct BatchTracker {
 struct MessageSlot {
   BatchTracker* tracker = nullptr;
   Delivery* delivery = nullptr;  // null when the caller did not ask
+  bool not_persisted = false;    // Kafka surely did not store it
 };
 
 void DeliveryReport(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* /*opaque*/) {
@@ -35,6 +39,8 @@ void DeliveryReport(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void*
   if (slot->delivery && message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     *slot->delivery = Delivery{Partition(message->partition), Offset(message->offset)};
   }
+  slot->not_persisted = message->err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+                        rd_kafka_message_status(message) == RD_KAFKA_MSG_STATUS_NOT_PERSISTED;
   slot->tracker->Acknowledge(message->err);
 }
 
@@ -63,6 +69,10 @@ Result<std::unique_ptr<Publisher>> Publisher::Create(const KafkaSettings& settin
 
   std::unique_ptr<Publisher> publisher(new Publisher());
   publisher->producer_.reset(raw);
+  if (!settings.topic_spool_dir.empty()) {
+    publisher->spool_ = std::make_unique<TopicSpool>(settings.topic_spool_dir);
+    for (const ArchivedTopic& topic : ArchivedTopics(settings.topics)) publisher->spooled_topics_.push_back(topic.name);
+  }
   publisher->poller_ = std::thread([p = publisher.get()] { p->PollLoop(); });
   return publisher;
 }
@@ -78,8 +88,46 @@ void Publisher::PollLoop() {
   while (!stopping_) rd_kafka_poll(producer_.get(), 100);
 }
 
+Result<std::vector<std::string>> Publisher::Spool(std::vector<OutgoingMessage>& messages) {
+  std::vector<std::string> ids(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (std::find(spooled_topics_.begin(), spooled_topics_.end(), messages[i].topic) == spooled_topics_.end()) continue;
+    auto id = spool_->Write(messages[i]);
+    if (!id.ok()) {
+      for (size_t j = 0; j < i; ++j) {
+        if (!ids[j].empty()) spool_->Remove(ids[j]);
+      }
+      return id.status();
+    }
+    ids[i] = std::move(id).value();
+  }
+  return ids;
+}
+
 Status Publisher::PublishAndWait(std::span<const OutgoingMessage> messages, std::vector<Delivery>* deliveries) {
+  if (!spool_) return Produce(messages, deliveries, nullptr);
+  const bool any = std::any_of(messages.begin(), messages.end(), [&](const OutgoingMessage& m) {
+    return std::find(spooled_topics_.begin(), spooled_topics_.end(), m.topic) != spooled_topics_.end();
+  });
+  if (!any) return Produce(messages, deliveries, nullptr);
+  // Spooled before produced: from here on a kill loses none of them.
+  std::vector<OutgoingMessage> copies(messages.begin(), messages.end());
+  auto ids = Spool(copies);
+  if (!ids.ok()) return ids.status();
+  std::vector<bool> stored;
+  Status status = Produce(copies, deliveries, &stored);
+  // What Kafka surely did not take must not come back at the next start either;
+  // what it may have taken stays spooled (at least once, like a caller's retry).
+  for (size_t i = 0; i < ids->size(); ++i) {
+    if (!(*ids)[i].empty() && !stored[i]) spool_->Remove((*ids)[i]);
+  }
+  return status;
+}
+
+Status Publisher::Produce(std::span<const OutgoingMessage> messages, std::vector<Delivery>* deliveries,
+                          std::vector<bool>* stored) {
   if (deliveries) deliveries->assign(messages.size(), Delivery{Partition(-1), Offset(-1)});
+  if (stored) stored->assign(messages.size(), false);
   if (messages.empty()) return Status::Ok();
   BatchTracker tracker;
   tracker.outstanding = messages.size();
@@ -117,6 +165,9 @@ Status Publisher::PublishAndWait(std::span<const OutgoingMessage> messages, std:
   // Messages never enqueued will never be acknowledged.
   tracker.outstanding -= messages.size() - enqueued;
   tracker.done.wait(lock, [&] { return tracker.outstanding == 0; });
+  if (stored) {
+    for (size_t i = 0; i < enqueued; ++i) (*stored)[i] = !slots[i].not_persisted;
+  }
   if (enqueue_error != RD_KAFKA_RESP_ERR_NO_ERROR) return FromKafka(enqueue_error, "produce");
   return FromKafka(tracker.first_error, "delivery");
 }

@@ -3,6 +3,11 @@
 // (the delivery report, not produce()'s return). A background thread serves
 // rd_kafka_poll so delivery reports flow even when nobody is waiting.
 //
+// Embedded mode (KafkaSettings::topic_spool_dir set): a message to one of the
+// ArchivedTopics is written to the topic spool (events/topic_spool.h) before it is
+// produced, so a SIGKILL right after the acknowledgement loses nothing; the spool
+// file of a message Kafka surely did not store is removed again.
+//
 // Lifecycle: Create, use from any number of threads, destroy (flushes with a timeout).
 // Idempotency: the producer is idempotent (no duplicates from its own retries);
 // events also carry event_id so a client retry after a timeout counts once.
@@ -24,6 +29,8 @@
 #include "events/strong_types.h"
 
 namespace rapport::events {
+
+class TopicSpool;
 
 struct OutgoingMessage {
   std::string topic;
@@ -63,8 +70,16 @@ class Publisher {
  private:
   Publisher() = default;
   void PollLoop();
+  // Produces every message and waits; `stored[i]` false: message i surely did not
+  // reach Kafka (never enqueued, or reported not persisted).
+  Status Produce(std::span<const OutgoingMessage> messages, std::vector<Delivery>* deliveries,
+                 std::vector<bool>* stored);
+  // Spools the messages bound to archived topics; `ids[i]` empty for the others.
+  Result<std::vector<std::string>> Spool(std::vector<OutgoingMessage>& messages);
 
   KafkaPtr producer_;
+  std::unique_ptr<TopicSpool> spool_;       // embedded mode only
+  std::vector<std::string> spooled_topics_;  // ArchivedTopics' names
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

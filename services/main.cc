@@ -11,6 +11,7 @@
 //   export    the event history as JSON Lines or CSV
 //   dlq       list | show | replay the dead-letter topic
 //   alerts    prints churn alerts from the alert topic (--follow keeps reading)
+//   webhooks  failed | redrive: failed alert webhook deliveries
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -29,6 +30,7 @@
 #include "events/time_format.h"
 #include "services/analyst/analyst_cli.h"
 #include "services/alerts/alert_follow.h"
+#include "services/alerts/webhook_command.h"
 #include "services/platform/broker_lookup.h"
 #include "services/config/config.h"
 #include "services/model/model_fit.h"
@@ -285,7 +287,7 @@ struct Command {
 
 // Every option holder of every subcommand (CLI11 writes into them while parsing).
 struct Options {
-  CommonOptions up, gateway, project, archive, serve, config, model, dlq, alerts;
+  CommonOptions up, gateway, project, archive, serve, config, model, dlq, alerts, webhooks;
   SampleOptions sample;
   bool with_sample = false;
   std::string projection;
@@ -293,6 +295,7 @@ struct Options {
   ModelFitFlags model_flags;
   DlqOptions dlq_flags;
   AlertsOptions alert_flags;
+  WebhookOptions webhook_flags;
   std::string alert_tiers;
 };
 
@@ -376,6 +379,13 @@ void AddTopicCommands(CLI::App& app, Options& o, std::vector<Command>& commands)
   alerts->add_option("--tier", o.alert_tiers, "only raised alerts of these tiers, e.g. A,B");
   alerts->add_flag("--json", o.alert_flags.json, "one JSON object per line");
   commands.push_back({alerts, [&o] { return RunAlerts(o.alerts, o.alert_flags, o.alert_tiers); }});
+  auto* webhooks = AddCommand(app, "webhooks", "list and re-drive failed alert webhook deliveries", o.webhooks);
+  AddWebhookSubcommands(*webhooks, o.webhook_flags);
+  commands.push_back({webhooks, [&o] {
+                        auto config = BuildConfig(o.webhooks);
+                        if (!config.ok()) return Fail(config.status());
+                        return RunWebhooks(*config, o.webhook_flags);
+                      }});
 }
 
 // Signals are taken synchronously by WaitForSignal; block them before any thread

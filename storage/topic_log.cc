@@ -31,6 +31,10 @@ std::string RecordKey(const std::string& topic, Partition partition, int64_t off
   return key;
 }
 
+// Spool marks (events/topic_spool.h) live in the index family under NUL, "spool",
+// NUL, id: no topic name is empty, so no record index key starts with NUL.
+std::string SpoolMarkKey(const std::string& id) { return std::string("\0spool\0", 7) + id; }
+
 std::string IndexKey(const events::TopicRecord& record) {
   return PartitionPrefix(record.topic, record.partition) + *record.key;
 }
@@ -95,8 +99,11 @@ Result<std::unique_ptr<TopicLog>> TopicLog::Open(const std::filesystem::path& di
 }
 
 Status TopicLog::Append(std::span<const events::TopicRecord> records, const std::set<std::string>& compacted,
-                        const std::vector<events::PartitionOffset>& progress) {
+                        const std::vector<events::PartitionOffset>& progress, const std::vector<std::string>& spooled,
+                        const std::vector<std::string>& forget) {
   rocksdb::WriteBatch batch;
+  for (const std::string& id : forget) batch.Delete(store_->handle(Family::kIndex), SpoolMarkKey(id));
+  for (const std::string& id : spooled) batch.Put(store_->handle(Family::kIndex), SpoolMarkKey(id), "");
   std::map<std::string, std::optional<int64_t>> latest;  // index key -> offset, as this batch leaves it
   bool tombstoned = false;
   for (const events::TopicRecord& record : records) {
@@ -131,6 +138,19 @@ Status TopicLog::Append(std::span<const events::TopicRecord> records, const std:
   for (const auto& po : progress) PutNextOffset(batch, *store_, po.tp, po.next_offset);
   RAPPORT_RETURN_IF_ERROR(store_->Write(batch));
   return tombstoned ? CompactAway() : Status::Ok();
+}
+
+Result<bool> TopicLog::HoldsSpooled(const std::string& id) const {
+  auto mark = store_->Get(Family::kIndex, SpoolMarkKey(id));
+  if (!mark.ok()) return mark.status();
+  return mark->has_value();
+}
+
+Status TopicLog::ForgetSpooled(const std::vector<std::string>& ids) {
+  if (ids.empty()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  for (const std::string& id : ids) batch.Delete(store_->handle(Family::kIndex), SpoolMarkKey(id));
+  return store_->Write(batch);
 }
 
 Status TopicLog::CompactAway() {

@@ -38,9 +38,18 @@ class TopicLog final : public events::TopicHistory {
 
   // Appends `records` (any topics and partitions, each partition in offset order)
   // and sets the archiver's progress, in one batch. Topics in `compacted` keep the
-  // latest value per key (see above).
+  // latest value per key (see above). The same batch marks the spool ids
+  // (events/topic_spool.h) of the records in `spooled` as held, and forgets the
+  // marks in `forget` (ids whose spool files are gone).
   Status Append(std::span<const events::TopicRecord> records, const std::set<std::string>& compacted,
-                const std::vector<events::PartitionOffset>& progress);
+                const std::vector<events::PartitionOffset>& progress, const std::vector<std::string>& spooled = {},
+                const std::vector<std::string>& forget = {});
+
+  // Whether a record spooled as `id` is in the log: a spool file left by a crash
+  // between the log's write and the file's removal is not published again.
+  Result<bool> HoldsSpooled(const std::string& id) const;
+  // Forgets the marks of `ids`.
+  Status ForgetSpooled(const std::vector<std::string>& ids);
 
   // Replaces what the log holds of one partition with `records` (their offsets as
   // the restored broker numbered them) and sets the progress to `next`: after a

@@ -160,9 +160,12 @@ Status ChurnProjection::MergeCustomer(const std::string& survivor_id, const std:
   if (!duplicate.customer_id.empty()) {
     FireTimer(duplicate, t);
     // The duplicate id is retired: its open alerts close, its timer goes.
+    // One alert may hold several reasons (one slot each): it is cleared once, not
+    // once per slot (a repeated alert_cleared on the topic was this).
     std::vector<std::string> retired;
     for (OpenAlert& open : duplicate.open_alerts) {
-      if (!open.alert_id.empty()) retired.push_back(open.alert_id);
+      if (!open.alert_id.empty() && std::find(retired.begin(), retired.end(), open.alert_id) == retired.end())
+        retired.push_back(open.alert_id);
       open = OpenAlert{};
     }
     Clear(duplicate, retired, t, trigger, "customers_merged: merged into " + survivor_id);

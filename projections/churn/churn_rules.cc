@@ -441,8 +441,10 @@ Status CheckChurnSettings(const ChurnSettings& s) {
     size_t end = s.webhook_urls.find(',', start);
     if (end == std::string::npos) end = s.webhook_urls.size();
     std::string url = s.webhook_urls.substr(start, end - start);
-    if (url.rfind("http://", 0) != 0 || url.size() <= 7) {
-      return bad("webhooks.urls", "each URL must start with http:// and name a host, got \"" + url + "\"");
+    const size_t scheme = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
+    if (scheme == 0 || url.size() <= scheme) {
+      return bad("webhooks.urls",
+                 "each URL must start with https:// or http:// and name a host, got \"" + url + "\"");
     }
     start = end + 1;
   }

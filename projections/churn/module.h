@@ -9,5 +9,7 @@ extern const ProjectionModule kChurnModule;
 
 // The setting that lists the alert webhooks, for errors about its value.
 inline constexpr const char* kChurnWebhookUrlsSetting = "domain.churn.webhooks.urls";
+inline constexpr const char* kChurnWebhookSecretsSetting = "domain.churn.webhooks.secrets";
+inline constexpr const char* kChurnWebhookAllowHostsSetting = "domain.churn.webhooks.allow_hosts";
 
 }  // namespace rapport::projections

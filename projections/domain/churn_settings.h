@@ -43,7 +43,10 @@ struct ChurnSettings {
   int partitions = 0;  // interactions partitions the clock waits for; 0 = kafka.partitions
 
   // Alert delivery (live service only; a replay has neither).
-  std::string webhook_urls;             // comma-separated; empty = no webhooks
+  std::string webhook_urls;             // comma-separated http(s) URLs; empty = no webhooks
+  std::string webhook_secrets;          // comma-separated, one per URL in order: HMAC keys
+  std::string webhook_allow_hosts;      // comma-separated hosts/IPs allowed on private ranges
+  std::string webhook_ca_file;          // PEM CA bundle for https (empty: the system's)
   int webhook_timeout_ms = 5000;        // per POST
   int webhook_max_attempts = 5;         // then a dead-letter record and the next alert
   int webhook_backoff_ms = 500;         // first retry delay, doubled each attempt...

@@ -6,6 +6,7 @@
 
 #include "events/time_format.h"
 #include "events/topic_reader.h"
+#include "services/alerts/alert_identity.h"
 
 namespace rapport::services {
 
@@ -49,6 +50,9 @@ Status FollowAlerts(const events::KafkaSettings& kafka, const AlertsOptions& opt
   read.client_id = "rapport-alerts";
   if (options.follow) read.follow_until = &stop;
   std::set<std::string> shown;  // raised alerts printed (a customer's alerts share a partition, in order)
+  // Every alert once: the outbox sends each once, but another Kafka client (or an
+  // older rapport) may have repeated one; a repeat has the same AlertIdentity.
+  std::set<std::string> seen;
   return events::ReadTopicToEnd(
       kafka, kafka.topics.churn_alerts, read,
       [&](events::TopicRecord&& record) {
@@ -58,6 +62,7 @@ Status FollowAlerts(const events::KafkaSettings& kafka, const AlertsOptions& opt
                     << record.offset.value() << ": " << alert.status().ToString() << " (skipped)\n";
           return Status::Ok();
         }
+        if (!seen.insert(AlertIdentity(*alert)).second) return Status::Ok();
         if (!options.tiers.empty()) {
           // A clear carries no tier: it prints when the alert it clears did.
           if (alert->kind == projections::AlertKind::kRaised) {

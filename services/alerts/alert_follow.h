@@ -5,7 +5,8 @@
 // the whole history), verifies each message with the FlatBuffers verifier and prints one line per alert,
 // human-readable by default, the alert's JSON form with --json. Without --follow it
 // stops at the end of every partition. Unreadable messages are reported on stderr
-// and skipped.
+// and skipped; a repeat of an alert already printed (same AlertIdentity,
+// alert_identity.h) is dropped.
 
 #include <atomic>
 #include <optional>

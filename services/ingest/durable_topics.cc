@@ -12,8 +12,15 @@ std::filesystem::path TopicLogDir(const std::filesystem::path& data_dir) { retur
 
 Result<std::unique_ptr<DurableTopics>> DurableTopics::Start(const std::filesystem::path& data_dir,
                                                             const events::KafkaSettings& kafka,
-                                                            events::Publisher& publisher, int background_nice) {
+                                                            int background_nice) {
   std::unique_ptr<DurableTopics> durable(new DurableTopics());
+  // What the restore publishes is in the log already: a publisher of its own, one
+  // that does not spool.
+  events::KafkaSettings plain = kafka;
+  plain.topic_spool_dir.clear();
+  auto restorer = events::Publisher::Create(plain, "rapport-topic-restore");
+  if (!restorer.ok()) return restorer.status();
+  events::Publisher& publisher = **restorer;
   auto log = projections::TopicLog::Open(TopicLogDir(data_dir), projections::OpenMode::kReadWrite);
   if (!log.ok()) return log.status();
   durable->log_ = std::move(log).value();
@@ -21,6 +28,11 @@ Result<std::unique_ptr<DurableTopics>> DurableTopics::Start(const std::filesyste
   auto restored = RestoreTopics(*durable->log_, publisher, topics);
   if (!restored.ok()) return restored.status();
   durable->restored_ = *restored;
+  if (!kafka.topic_spool_dir.empty()) {
+    auto republished = RepublishSpooled(*durable->log_, events::TopicSpool(kafka.topic_spool_dir), publisher);
+    if (!republished.ok()) return republished.status();
+    durable->restored_ += *republished;
+  }
   auto archiver = TopicArchiver::Create(kafka, topics, *durable->log_);
   if (!archiver.ok()) return archiver.status();
   durable->archiver_ = std::move(archiver).value();

@@ -2,8 +2,9 @@
 // Embedded mode only: every topic rapport writes besides the interactions
 // (events::ArchivedTopics) made durable, in one place. Start opens the topic log
 // (`<data-dir>/topics`, storage/topic_log.h), restores it into the fresh embedded
-// broker (topic_restore.h), then runs the topic archiver (topic_archiver.h) on a
-// thread of its own. With a real cluster (--brokers) none of this runs: the
+// broker (topic_restore.h), publishes again what rapport's writers spooled and the
+// log does not hold (events/topic_spool.h: a SIGKILL came too soon), then runs the
+// topic archiver (topic_archiver.h) on a thread of its own. With a real cluster (--brokers) none of this runs: the
 // topics are the durable copy.
 //
 // Lifecycle: Start before anything publishes to those topics, Stop (or destroy)
@@ -24,8 +25,7 @@ namespace rapport::services {
 class DurableTopics {
  public:
   static Result<std::unique_ptr<DurableTopics>> Start(const std::filesystem::path& data_dir,
-                                                      const events::KafkaSettings& kafka,
-                                                      events::Publisher& publisher, int background_nice);
+                                                      const events::KafkaSettings& kafka, int background_nice);
   ~DurableTopics() { Stop(); }
   DurableTopics(const DurableTopics&) = delete;
   DurableTopics& operator=(const DurableTopics&) = delete;

@@ -5,7 +5,9 @@
 // the journal. One consumer (group "rapport.topic-archive") for all of them; each
 // batch's records and the progress go to the log in one write, so a crash re-reads
 // exactly what was not written. Fillers (events/record.h) advance the progress
-// and are not kept.
+// and are not kept. A record rapport's own writers spooled (events/topic_spool.h,
+// header kHeaderSpoolId) is marked in the log with its batch, and its spool file
+// removed after the write; the marks are forgotten in the next batch.
 //
 // Lifecycle: Create, Run on one thread, Stop from any thread (Run drains first).
 
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "events/kafka_settings.h"
+#include "events/topic_spool.h"
 #include "services/ingest/archive_consumer.h"
 #include "storage/topic_log.h"
 
@@ -39,6 +42,9 @@ class TopicArchiver final : public ArchiveConsumer {
                            return log->Progress(tp);
                          }}),
         log_(log) {}
+  // Removes the spool files of the batch just written; what is gone is forgotten next.
+  void RemoveSpooled(const std::vector<std::string>& ids);
+
   // Logged loudly and passed over: nothing brings a dropped record back.
   Status OnMessageError(const events::ConsumedMessage& message, const events::TopicPartition& tp) override;
   void Keep(events::ConsumedMessage& message) override;
@@ -47,6 +53,9 @@ class TopicArchiver final : public ArchiveConsumer {
   projections::TopicLog& log_;
   std::set<std::string> compacted_;
   std::vector<events::TopicRecord> records_;  // the batch being built
+  std::unique_ptr<events::TopicSpool> spool_;  // embedded mode's write-ahead, when set
+  std::vector<std::string> spooled_;          // spool ids in the batch being built
+  std::vector<std::string> forget_;           // marks whose spool files are gone
 };
 
 }  // namespace rapport::services

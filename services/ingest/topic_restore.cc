@@ -104,4 +104,28 @@ Result<int64_t> RestoreTopics(projections::TopicLog& log, events::Publisher& pub
   return total;
 }
 
+Result<int64_t> RepublishSpooled(projections::TopicLog& log, const events::TopicSpool& spool,
+                                 events::Publisher& publisher) {
+  auto spooled = spool.ReadAll();
+  if (!spooled.ok()) return spooled.status();
+  std::vector<events::OutgoingMessage> again;
+  std::vector<std::string> logged;
+  for (events::SpooledMessage& entry : *spooled) {
+    auto held = log.HoldsSpooled(entry.id);
+    if (!held.ok()) return held.status();
+    if (!*held) {
+      again.push_back(std::move(entry.message));
+    } else if (spool.Remove(entry.id)) {
+      logged.push_back(entry.id);
+    }
+  }
+  RAPPORT_RETURN_IF_ERROR(log.ForgetSpooled(logged));
+  for (size_t begin = 0; begin < again.size(); begin += kChunk) {
+    const size_t count = std::min(kChunk, again.size() - begin);
+    RAPPORT_RETURN_IF_ERROR(publisher.PublishAndWait(std::span(again).subspan(begin, count)));
+  }
+  if (!again.empty()) spdlog::info("published {} spooled record(s) the topic log did not hold yet", again.size());
+  return static_cast<int64_t>(again.size());
+}
+
 }  // namespace rapport::services

@@ -17,6 +17,7 @@
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
 #include "events/status.h"
+#include "events/topic_spool.h"
 #include "storage/topic_log.h"
 
 namespace rapport::services {
@@ -25,5 +26,14 @@ namespace rapport::services {
 // topic was not empty (its offsets would then differ from the log's).
 Result<int64_t> RestoreTopics(projections::TopicLog& log, events::Publisher& publisher,
                               const std::vector<events::ArchivedTopic>& topics);
+
+// After RestoreTopics: what rapport's writers spooled (events/topic_spool.h) and the
+// archiver did not log before the process ended. A file whose record the log holds
+// (a crash between the log's write and the file's removal) is removed; the others
+// are published again after the restored records, in write order, with their spool
+// ids, so the archiver logs them and removes their files. Returns how many were
+// published. `publisher` must not spool (its settings have no topic_spool_dir).
+Result<int64_t> RepublishSpooled(projections::TopicLog& log, const events::TopicSpool& spool,
+                                 events::Publisher& publisher);
 
 }  // namespace rapport::services

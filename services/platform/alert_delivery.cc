@@ -2,6 +2,7 @@
 
 #include "services/alerts/alert_outbox.h"
 #include "services/alerts/alert_webhooks.h"
+#include "services/alerts/webhook_command.h"
 
 namespace rapport::services {
 namespace {
@@ -26,13 +27,16 @@ class AlertDelivery final : public projections::SideProcess {
 
 Result<std::unique_ptr<projections::SideProcess>> PlatformSideProcessHost::StartAlertDelivery(
     projections::Store& store, const projections::DomainSettings& settings) {
-  auto urls = ParseWebhookUrls(settings.churn.webhook_urls);
-  if (!urls.ok()) return urls.status();
-  auto outbox = std::make_unique<AlertOutbox>(store, publisher_, alert_topic_, settings.churn.outbox_batch);
+  auto targets = ParseWebhookTargets(settings.churn);
+  if (!targets.ok()) return targets.status();
+  auto outbox = std::make_unique<AlertOutbox>(store, publisher_, kafka_.topics.churn_alerts,
+                                              settings.churn.outbox_batch,
+                                              AlertOutbox::TopicReader{kafka_, history_});
   outbox->Start();
   std::unique_ptr<AlertWebhooks> webhooks;
-  if (!urls->empty()) {
-    webhooks = std::make_unique<AlertWebhooks>(store, std::move(urls).value(), settings.churn);
+  if (!targets->empty()) {
+    webhooks = std::make_unique<AlertWebhooks>(store, std::move(targets).value(), settings.churn,
+                                               WebhookRedriveDir(data_dir_));
     webhooks->Start();
   }
   return std::unique_ptr<projections::SideProcess>(

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <string>
 
+#include "events/topic_spool.h"
 #include "services/platform/platform.h"
 
 namespace rapport::services {
@@ -11,6 +12,9 @@ void ResolveBrokers(Config& config) {
   if (config.brokers.empty()) {
     std::ifstream in(BootstrapFile(config));
     std::getline(in, config.brokers);
+    // The embedded broker of a `rapport up`: what this process writes to the
+    // archived topics goes to its topic spool first (events/topic_spool.h).
+    if (!config.brokers.empty()) config.kafka.topic_spool_dir = events::TopicSpoolDir(config.data_dir).string();
   }
   config.kafka.bootstrap_servers = config.brokers;
 }

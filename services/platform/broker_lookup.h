@@ -10,6 +10,8 @@ namespace rapport::services {
 
 // Fills an empty config.brokers from `<data-dir>/bootstrap.servers` (its first line;
 // stays empty when there is no such file) and points config.kafka at config.brokers.
+// Brokers found that way are the embedded ones: config.kafka then spools to
+// `<data-dir>/topic-spool` (events/topic_spool.h).
 // Never fails: a caller that needs brokers checks config.brokers and names the flag.
 void ResolveBrokers(Config& config);
 

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "events/topic_spool.h"
 #include "services/http/listen_policy.h"
 #include "services/ingest/journal_restore.h"
 #include "services/platform/alert_delivery.h"
@@ -44,16 +45,20 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     auto publisher = events::Publisher::Create(platform->config_.kafka, "rapport");
     if (!publisher.ok()) return publisher.status();
     platform->publisher_ = std::move(publisher).value();
-    platform->side_host_ =
-        std::make_unique<PlatformSideProcessHost>(*platform->publisher_, platform->config_.kafka.topics.churn_alerts);
   }
   RAPPORT_RETURN_IF_ERROR(platform->OpenJournal(roles));
   if (platform->broker_) {
     // Every other topic rapport writes: restored into the fresh broker, then archived.
-    auto durable = DurableTopics::Start(config.data_dir, platform->config_.kafka, *platform->publisher_,
-                                        config.background_nice);
+    auto durable = DurableTopics::Start(config.data_dir, platform->config_.kafka, config.background_nice);
     if (!durable.ok()) return durable.status();
     platform->durable_topics_ = std::move(durable).value();
+  }
+  if (platform->publisher_) {
+    // After the restore: the alert outbox reads the whole alert topic back at start.
+    const events::TopicHistory* history = platform->durable_topics_ ? &platform->durable_topics_->log() : nullptr;
+    platform->side_host_ =
+        std::make_unique<PlatformSideProcessHost>(*platform->publisher_, platform->config_.kafka, history,
+                                                  std::filesystem::path(config.data_dir));
   }
   // The archive consumer journals what other Kafka clients publish straight to the
   // topic. In embedded mode it runs too: the gateway journals its own events before
@@ -94,6 +99,9 @@ Status Platform::StartBroker() {
   broker_ = std::move(broker).value();
   config_.brokers = broker_->bootstrap_servers();
   config_.kafka.bootstrap_servers = config_.brokers;
+  // Every publisher of this process spools what goes to the archived topics
+  // (events/topic_spool.h): no record is lost to a SIGKILL before it is archived.
+  config_.kafka.topic_spool_dir = events::TopicSpoolDir(config_.data_dir).string();
 
   std::ofstream out(BootstrapFile(config_), std::ios::trunc);
   out << config_.brokers << "\n";

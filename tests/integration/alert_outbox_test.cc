@@ -2,6 +2,9 @@
 // in sequence order, each once, and a drain after delivery starts where the last
 // one stopped instead of stepping over the tombstones of everything delivered.
 
+#include <map>
+#include <sstream>
+
 #include <catch2/catch.hpp>
 #include <rocksdb/perf_context.h>
 #include <rocksdb/perf_level.h>
@@ -10,9 +13,12 @@
 #include "events/kafka_handles.h"
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
+#include "events/topic_reader.h"
 #include "projections/churn/churn_alert.h"
 #include "projections/churn/churn_projection.h"
 #include "storage/store.h"
+#include "services/alerts/alert_follow.h"
+#include "services/alerts/alert_identity.h"
 #include "services/alerts/alert_outbox.h"
 #include "tests/support/broker_with_publisher.h"
 #include "tests/support/temp_dir.h"
@@ -96,6 +102,67 @@ TEST_CASE("alert outbox: every alert is delivered once, and a later drain skips 
   REQUIRE(restarted.DrainOnce(&published).ok());
   CHECK(published == 0);
   CHECK(MessagesOn(cluster.kafka, topic) == 1050);
+}
+
+TEST_CASE("alert outbox: a restart between Kafka's acknowledgement and the delete repeats no alert",
+          "[churn][durable]") {
+  const std::string topic = "rapport.churn-alerts";
+  testing::BrokerWithPublisher cluster(1, {{topic, 1, 1}}, "alert-outbox-test");
+  testing::TempDir dir;
+  auto store = projections::Store::Open(dir.path() / "churn", projections::OpenMode::kReadWrite);
+  REQUIRE(store.ok());
+  for (int64_t sequence = 1; sequence <= 30; ++sequence) PlantAlert(**store, sequence);
+  {
+    // The outbox of the process killed: its first 20 alerts acknowledged by Kafka,
+    // the kill before the delete of their entries.
+    std::vector<events::OutgoingMessage> sent;
+    for (int64_t sequence = 1; sequence <= 20; ++sequence) {
+      auto bytes = (*store)->Get(Family::kIndex, projections::AlertLogKey(sequence));
+      REQUIRE((bytes.ok() && bytes->has_value()));
+      sent.push_back({topic, "c-" + std::to_string(sequence % 7), **bytes, 0, {}, {}});
+    }
+    REQUIRE(cluster.publisher->PublishAndWait(sent).ok());
+  }
+  AlertOutbox restarted(**store, *cluster.publisher, topic, /*batch=*/7,
+                        AlertOutbox::TopicReader{cluster.kafka, nullptr});
+  CHECK(DrainAll(restarted) == 10);
+  AlertOutbox again(**store, *cluster.publisher, topic, 7, AlertOutbox::TopicReader{cluster.kafka, nullptr});
+  CHECK(DrainAll(again) == 0);
+
+  std::map<std::string, int> copies;
+  REQUIRE(events::ReadTopicToEnd(cluster.kafka, topic, {}, [&](events::TopicRecord&& record) {
+    auto alert = projections::DecodeAlertWire(record.value.value_or(""));
+    REQUIRE(alert.ok());
+    ++copies[AlertIdentity(*alert)];
+    return Status::Ok();
+  }).ok());
+  CHECK(copies.size() == 30);
+  for (const auto& [identity, count] : copies) {
+    INFO(identity);
+    CHECK(count == 1);
+  }
+}
+
+TEST_CASE("rapport alerts: an alert repeated on the topic prints once", "[churn][durable]") {
+  testing::BrokerWithPublisher cluster(1, {{"rapport.churn-alerts", 1, 1}}, "alert-follow-test");
+  testing::TempDir dir;
+  auto store = projections::Store::Open(dir.path() / "churn", projections::OpenMode::kReadWrite);
+  REQUIRE(store.ok());
+  std::vector<events::OutgoingMessage> sent;
+  for (int64_t sequence : {1, 2, 1, 3, 2}) {  // 1 and 2 repeated, as a client retrying a batch would
+    PlantAlert(**store, sequence);
+    auto bytes = (*store)->Get(Family::kIndex, projections::AlertLogKey(sequence));
+    REQUIRE((bytes.ok() && bytes->has_value()));
+    sent.push_back({"rapport.churn-alerts", "c-1", **bytes, 0, {}, {}});
+  }
+  REQUIRE(cluster.publisher->PublishAndWait(sent).ok());
+  std::ostringstream out;
+  std::atomic<bool> stop{false};
+  REQUIRE(FollowAlerts(cluster.kafka, {.json = true}, out, stop).ok());
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  CHECK(lines.size() == 3);
 }
 
 }  // namespace

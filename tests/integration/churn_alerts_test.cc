@@ -6,6 +6,8 @@
 // arrive over Server-Sent Events and at webhooks served by the test.
 
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -20,7 +22,9 @@
 #include "projections/churn/churn_alert.h"
 #include "projections/churn/churn_projection.h"
 #include "services/alerts/alert_follow.h"
+#include "services/alerts/webhook_target.h"
 #include "services/ingest/gateway.h"
+#include "tests/support/child_process.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/event_builders.h"
 #include "tests/support/topic_reader.h"
@@ -256,11 +260,37 @@ TEST_CASE("churn alerts: the alert topic holds exactly the planted alerts, ident
   CHECK(second == first);  // same partitions, offsets, keys and bytes
 }
 
-// A webhook receiver on 127.0.0.1: /hook fails twice, then accepts; /dead always fails.
+constexpr const char* kHookSecret = "hook-secret-0123456789";
+constexpr const char* kDeadSecret = "dead-secret-0123456789";
+
+// What a receiver checks, computed here with OpenSSL itself: "sha256=" and the hex
+// HMAC-SHA256 of timestamp "." body under the webhook's secret.
+bool SignedBy(const httplib::Request& request, const std::string& secret) {
+  const std::string timestamp = request.get_header_value("X-Rapport-Timestamp");
+  const std::string message = timestamp + "." + request.body;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &size);
+  char hex[2 * EVP_MAX_MD_SIZE + 1] = {};
+  for (unsigned int i = 0; i < size; ++i) std::snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  return !timestamp.empty() && std::abs(now - std::stoll(timestamp)) < 300 &&
+         request.get_header_value("X-Rapport-Signature") == std::string("sha256=") + hex;
+}
+
+// A webhook receiver on 127.0.0.1: /hook fails twice, then accepts; /dead fails
+// until dead_accepts. Both refuse (401) a delivery whose signature does not verify.
 struct Receiver {
   Receiver() {
     server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response) {
       std::lock_guard lock(mutex);
+      if (!SignedBy(request, kHookSecret)) {
+        ++unsigned_calls;
+        response.status = 401;
+        return;
+      }
       if (++hook_calls <= 2) {
         response.status = 500;
         return;
@@ -268,9 +298,19 @@ struct Receiver {
       bodies.push_back(request.body);
       response.status = 204;
     });
-    server.Post("/dead", [this](const httplib::Request&, httplib::Response& response) {
+    server.Post("/dead", [this](const httplib::Request& request, httplib::Response& response) {
       std::lock_guard lock(mutex);
+      if (!SignedBy(request, kDeadSecret)) {
+        ++unsigned_calls;
+        response.status = 401;
+        return;
+      }
       ++dead_calls;
+      if (dead_accepts) {
+        redriven.push_back(request.body);
+        response.status = 204;
+        return;
+      }
       response.status = 503;
     });
     port = server.bind_to_any_port("127.0.0.1");
@@ -284,8 +324,9 @@ struct Receiver {
   std::thread thread;
   int port = 0;
   std::mutex mutex;
-  int hook_calls = 0, dead_calls = 0;
-  std::vector<std::string> bodies;
+  int hook_calls = 0, dead_calls = 0, unsigned_calls = 0;
+  bool dead_accepts = false;
+  std::vector<std::string> bodies, redriven;
 };
 
 TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with retries and dead letters",
@@ -296,6 +337,8 @@ TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with ret
   config.kafka.partitions = 2;
   const std::string base = "http://127.0.0.1:" + std::to_string(receiver.port);
   config.domain.churn.webhook_urls = base + "/hook," + base + "/dead";
+  config.domain.churn.webhook_secrets = std::string(kHookSecret) + "," + kDeadSecret;
+  config.domain.churn.webhook_allow_hosts = "127.0.0.1";  // the receiver is on loopback
   config.domain.churn.webhook_max_attempts = 3;
   config.domain.churn.webhook_backoff_ms = 10;
   config.domain.churn.webhook_backoff_max_ms = 40;
@@ -370,6 +413,76 @@ TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with ret
     auto dead = projections::ReadWebhookDeadLetters(**follower);
     return dead.ok() && !dead->empty() && (*dead)[0]["url"] == base + "/dead" && (*dead)[0]["attempts"] == 3;
   }));
+  {
+    std::lock_guard lock(receiver.mutex);
+    CHECK(receiver.unsigned_calls == 0);
+  }
+
+  // `rapport webhooks failed` lists the dead letters; `redrive` sends them again
+  // through the running platform, and the delivered ones leave the list.
+  const auto run = [&](std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), testing::kRapportBinary);
+    args.insert(args.end(), {"--data-dir", platform->config().data_dir});
+    testing::ChildProcess command(args, dir.path() / log);
+    REQUIRE(testing::WaitFor([&] { return !command.running(); }, std::chrono::seconds(120)));
+    return command.output();
+  };
+  const std::string failed = run({"webhooks", "failed"}, "failed-1.log");
+  CHECK(failed.find(base + "/dead") != std::string::npos);
+  {
+    std::lock_guard lock(receiver.mutex);
+    receiver.dead_accepts = true;
+  }
+  const std::string redrive = run({"webhooks", "redrive"}, "redrive.log");
+  INFO(redrive);
+  CHECK(redrive.find("redriven ") != std::string::npos);
+  CHECK(redrive.find("failed again 0") != std::string::npos);
+  {
+    std::lock_guard lock(receiver.mutex);
+    CHECK(!receiver.redriven.empty());
+    CHECK(receiver.unsigned_calls == 0);
+  }
+  REQUIRE(testing::WaitFor([&] {
+    (void)(*follower)->CatchUp();
+    auto dead = projections::ReadWebhookDeadLetters(**follower);
+    return dead.ok() && dead->empty();
+  }));
+}
+
+TEST_CASE("webhooks: a target on loopback, link-local or a private range is refused unless allowlisted",
+          "[integration][churn][webhooks]") {
+  projections::ChurnSettings settings;
+  settings.webhook_urls = "http://127.0.0.1:9/hook";
+  settings.webhook_secrets = kHookSecret;
+  auto refused = services::ParseWebhookTargets(settings);
+  REQUIRE(!refused.ok());
+  CHECK(refused.status().field() == "domain.churn.webhooks.urls");
+  CHECK(refused.status().ToString().find("domain.churn.webhooks.allow_hosts") != std::string::npos);
+  for (const char* internal : {"http://10.1.2.3/", "http://192.168.0.10/", "http://172.20.0.1/",
+                               "http://169.254.169.254/latest", "https://[::1]:8443/", "http://localhost:8080/"}) {
+    INFO(internal);
+    CHECK(services::CheckWebhookHost(services::ParseWebhookUrls(internal)->front().host, "").code() ==
+          StatusCode::kInvalidArgument);
+  }
+  CHECK(services::CheckWebhookHost("8.8.8.8", "").ok());
+  settings.webhook_allow_hosts = "127.0.0.1";
+  CHECK(services::ParseWebhookTargets(settings).ok());
+
+  // A URL without its secret, or a short one, names the secrets setting.
+  settings.webhook_secrets = "";
+  CHECK(services::ParseWebhookTargets(settings).status().field() == "domain.churn.webhooks.secrets");
+  settings.webhook_secrets = "short";
+  CHECK(services::ParseWebhookTargets(settings).status().field() == "domain.churn.webhooks.secrets");
+
+  // The platform refuses to start the churn projection with such a target.
+  testing::TempDir dir;
+  auto config = ChurnConfig(dir);
+  config.domain.churn.webhook_urls = "http://127.0.0.1:9/hook";
+  config.domain.churn.webhook_secrets = kHookSecret;
+  auto platform = services::Platform::Start(config, services::Roles{.embedded_broker = true,
+                                                                    .projections = {"churn"}});
+  REQUIRE(!platform.ok());
+  CHECK(platform.status().field() == "domain.churn.webhooks.urls");
 }
 
 }  // namespace

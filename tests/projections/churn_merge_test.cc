@@ -56,6 +56,23 @@ TEST_CASE("churn merge: purchases and complaints fold into the survivor, once", 
   CHECK(*round == pointer);
 }
 
+TEST_CASE("churn merge: a duplicate's alert holding two reasons is cleared once", "[churn][merge]") {
+  Fixture f;
+  f.Apply(testing::Purchase("d", Day(0), 100));
+  f.Apply(testing::Purchase("d", Day(10), 100));  // then quiet: overdue and frequency decline at day 30
+  for (int d = 0; d <= 40; d += 5) f.Apply(testing::Purchase("busy", Day(d), 100));
+  f.Apply(testing::Merge("s", "d", Day(41)));
+  for (int d = 45; d <= 60; d += 5) f.Apply(testing::Purchase("busy", Day(d), 100));
+  f.Commit();
+  const auto dup = f.Of("d");
+  REQUIRE(!dup.empty());
+  CHECK(dup[0].kind == AlertKind::kRaised);
+  CHECK(dup[0].reasons.size() == 2);
+  int clears = 0;
+  for (const AlertEvent& alert : dup) clears += alert.kind == AlertKind::kCleared ? 1 : 0;
+  CHECK(clears == 1);
+}
+
 TEST_CASE("churn merge: the duplicate's alerts clear, its timer goes, the survivor is timed on both histories",
           "[churn][merge]") {
   Fixture f;

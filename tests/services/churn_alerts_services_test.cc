@@ -59,7 +59,11 @@ TEST_CASE("webhook URLs parse into host, port and path; bad ones name the settin
   CHECK((*urls)[1].port == 80);
   CHECK((*urls)[1].path == "/");
   CHECK(ParseWebhookUrls("")->empty());
-  CHECK(ParseWebhookUrls("https://x").status().field() == "domain.churn.webhooks.urls");
+  CHECK(ParseWebhookUrls("ftp://x").status().field() == "domain.churn.webhooks.urls");
+  auto https = ParseWebhookUrls("https://hooks.example.com/churn");
+  REQUIRE(https.ok());
+  CHECK((*https)[0].https);
+  CHECK((*https)[0].port == 443);
   CHECK(ParseWebhookUrls("http://x:99999/").status().field() == "domain.churn.webhooks.urls");
 }
 
