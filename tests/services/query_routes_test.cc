@@ -91,7 +91,7 @@ TEST_CASE("query routes: a customer id with control characters or invalid UTF-8 
   QueryService query = AllRoutesWithoutStores(stopping);
   for (const projections::Route& route : query.routes()) {
     if (!route.customer_in_path) continue;
-    for (const std::string id : {std::string("c\x01"), std::string("c\xff\xfe"), std::string(65, 'c')}) {
+    for (const std::string& id : {std::string("c\x01"), std::string("c\xff\xfe"), std::string(65, 'c')}) {
       INFO(route.pattern << " " << id);
       auto [status, body] = Ask(route, RequestFor(route, PathOf(route.pattern, id), {}));
       CHECK(status == 400);
