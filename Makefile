@@ -48,7 +48,8 @@ bench: deps
 	cmake --build build-release -j $(JOBS) --target bench_programs
 	bash bench/run.sh build-release
 
-# libFuzzer targets for the JSON decoder and the FlatBuffers reader, built with
+# libFuzzer targets for the JSON decoder, the FlatBuffers reader and the HTTP request
+# path (fuzz/http_request_fuzz.cc), built with
 # Debian's clang in a separate tree; each runs FUZZ_SECONDS with a seed corpus.
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
@@ -63,7 +64,7 @@ fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
 	  -DCMAKE_CXX_COMPILER=clang++-14 -DRAPPORT_FUZZ=ON -DRAPPORT_BUILD_TESTS=OFF -DRAPPORT_BUILD_BENCH=OFF \
 	  $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
-	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_json_decoder fuzz_wire_reader fuzz_wire_seeds
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_json_decoder fuzz_wire_reader fuzz_http_request fuzz_wire_seeds
 	bash fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
 
 format:

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "events/flat_json.h"
+#include "events/json_nesting.h"
 #include "events/names.h"
 #include "events/time_format.h"
+#include "events/utf8.h"
 
 namespace rapport::events {
 namespace {
@@ -90,7 +92,7 @@ class FieldReader {
     if (!text.ok()) return text.status();
     if (auto parsed = parse(*text)) return *parsed;
     return Status::InvalidArgument(field, "must be one of " + std::string(allowed) + ", got \"" +
-                                              text->substr(0, 40) + "\"");
+                                              std::string(Utf8Prefix(*text, 40)) + "\"");
   }
 
   // True when `field` is present with a string value (not consumed).
@@ -347,6 +349,10 @@ Result<Event> DecodeJsonEvent(std::string_view text, const Limits& limits) {
   // place; the full parser decides everything else (and reports invalid JSON).
   FlatJsonObject flat;
   if (ParseFlatJson(text, &flat)) return DecodeFlatObject(flat, limits);
+  if (auto deep = FindDeepNesting(text)) {
+    return Status::InvalidArgument(deep->field, "JSON nests deeper than " + std::to_string(kMaxJsonNesting) +
+                                                    " levels");
+  }
   json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) return Status::InvalidArgument("", "body is not valid JSON");
   return DecodeJsonObject(object, limits);
@@ -379,6 +385,13 @@ NdjsonBatch DecodeNdjson(std::string_view body, size_t max_lines, const Limits& 
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (line.size() > kMaxNdjsonLineBytes) {
+      batch.error = NdjsonError{line_number, Status::InvalidArgument("", "line is " + std::to_string(line.size()) +
+                                                                             " bytes; a line holds at most " +
+                                                                             std::to_string(kMaxNdjsonLineBytes))};
+      batch.events.clear();
+      return batch;
+    }
     if (batch.events.size() == max_lines) {
       batch.error = NdjsonError{line_number, Status::ResourceExhausted("a batch holds at most " +
                                                                        std::to_string(max_lines) + " events")};
@@ -392,6 +405,7 @@ NdjsonBatch DecodeNdjson(std::string_view body, size_t max_lines, const Limits& 
       return batch;
     }
     batch.events.push_back(std::move(*event));
+    batch.lines.push_back(line_number);
   }
   return batch;
 }

@@ -34,10 +34,13 @@ struct NdjsonError {
 };
 struct NdjsonBatch {
   std::vector<Event> events;
+  std::vector<size_t> lines;  // the 1-based line of each event (blank lines count)
   std::optional<NdjsonError> error;  // set: the whole batch is rejected
 };
 // Decodes every line; stops at the first invalid one. More than max_lines events is
-// an error on line max_lines + 1.
+// an error on line max_lines + 1; a line over kMaxNdjsonLineBytes is an error naming
+// it (a valid event is a few hundred bytes; the longest field, complaint text, 4 KiB).
+inline constexpr size_t kMaxNdjsonLineBytes = 64 * 1024;
 NdjsonBatch DecodeNdjson(std::string_view body, size_t max_lines, const Limits& limits = {});
 
 }  // namespace rapport::events

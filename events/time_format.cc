@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "events/utf8.h"
+
 namespace rapport::events {
 namespace {
 
@@ -54,7 +56,7 @@ Result<int64_t> ParseRfc3339(std::string_view text, std::string_view field) {
   const std::string name(field);
   auto bad = [&](const std::string& why) {
     return Status::InvalidArgument(name, why + " (expected RFC 3339 such as 2026-03-01T10:15:00Z), got \"" +
-                                             std::string(text.substr(0, 40)) + "\"");
+                                             std::string(Utf8Prefix(text, 40)) + "\"");
   };
   int year, month, day, hour, minute, second;
   if (!ReadDigits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' || !ReadDigits(text, 5, 2, month) ||

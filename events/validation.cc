@@ -3,37 +3,10 @@
 #include <string>
 #include <string_view>
 
+#include "events/utf8.h"
+
 namespace rapport::events {
 namespace {
-
-// True when `text` is well-formed UTF-8 without control characters.
-bool IsCleanUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      if (byte < 0x20 || byte == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    size_t length;
-    uint32_t code;
-    if ((byte & 0xe0) == 0xc0) length = 2, code = byte & 0x1f;
-    else if ((byte & 0xf0) == 0xe0) length = 3, code = byte & 0x0f;
-    else if ((byte & 0xf8) == 0xf0) length = 4, code = byte & 0x07;
-    else return false;
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3f);
-    }
-    const uint32_t min_code = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-    if (code < min_code || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-    i += length;
-  }
-  return true;
-}
 
 // Free text may carry line breaks and tabs.
 bool IsCleanFreeText(std::string_view text) {
@@ -66,6 +39,17 @@ Status CheckRange(int64_t value, const char* field, int64_t min, int64_t max) {
 
 Status CheckNonNegative(int64_t value, const char* field) {
   if (value < 0) return Status::InvalidArgument(field, "must be >= 0, got " + std::to_string(value));
+  return Status::Ok();
+}
+
+// Money in minor units: never negative, and at most limits.max_money_minor_units, so
+// that sums of realistic counts of amounts stay far from int64 overflow.
+Status CheckMoney(int64_t value, const char* field, const Limits& limits) {
+  RAPPORT_RETURN_IF_ERROR(CheckNonNegative(value, field));
+  if (value > limits.max_money_minor_units) {
+    return Status::InvalidArgument(field, "must be at most " + std::to_string(limits.max_money_minor_units) +
+                                              " minor units, got " + std::to_string(value));
+  }
   return Status::Ok();
 }
 
@@ -105,20 +89,20 @@ struct PayloadValidator {
     RAPPORT_RETURN_IF_ERROR(CheckText(p.region, "region", limits.max_short_text, false));
     RAPPORT_RETURN_IF_ERROR(CheckText(p.postal_code, "postal_code", limits.max_short_text, false));
     RAPPORT_RETURN_IF_ERROR(CheckText(p.age_band, "age_band", limits.max_short_text, false));
-    if (p.wallet_estimate) RAPPORT_RETURN_IF_ERROR(CheckNonNegative(*p.wallet_estimate, "wallet_estimate"));
+    if (p.wallet_estimate) RAPPORT_RETURN_IF_ERROR(CheckMoney(*p.wallet_estimate, "wallet_estimate", limits));
     return Status::Ok();
   }
   Status operator()(const Purchase& p) const {
     RAPPORT_RETURN_IF_ERROR(CheckText(p.order_id, "order_id", limits.max_id_length, true));
-    RAPPORT_RETURN_IF_ERROR(CheckNonNegative(p.amount, "amount"));
-    RAPPORT_RETURN_IF_ERROR(CheckNonNegative(p.cost, "cost"));
+    RAPPORT_RETURN_IF_ERROR(CheckMoney(p.amount, "amount", limits));
+    RAPPORT_RETURN_IF_ERROR(CheckMoney(p.cost, "cost", limits));
     RAPPORT_RETURN_IF_ERROR(CheckCurrency(p.currency));
     RAPPORT_RETURN_IF_ERROR(CheckNonNegative(p.items, "items"));
     return CheckText(p.category, "category", limits.max_short_text, false);
   }
   Status operator()(const Refund& p) const {
     RAPPORT_RETURN_IF_ERROR(CheckText(p.order_id, "order_id", limits.max_id_length, true));
-    return CheckNonNegative(p.amount, "amount");
+    return CheckMoney(p.amount, "amount", limits);
   }
   Status operator()(const Complaint& p) const {
     RAPPORT_RETURN_IF_ERROR(CheckText(p.complaint_id, "complaint_id", limits.max_id_length, true));
@@ -149,14 +133,14 @@ struct PayloadValidator {
     return CheckOptionalRange(p.survey.effort, "effort", 1, 7);
   }
   Status operator()(const Referral& p) const {
-    RAPPORT_RETURN_IF_ERROR(CheckText(p.referred_customer_id, "referred_customer_id", limits.max_id_length, true));
+    RAPPORT_RETURN_IF_ERROR(ValidateCustomerId(p.referred_customer_id, "referred_customer_id", limits));
     if (p.referred_customer_id == event.customer_id.str()) {
       return Status::InvalidArgument("referred_customer_id", "must differ from customer_id");
     }
     return Status::Ok();
   }
   Status operator()(const CustomersMerged& p) const {
-    RAPPORT_RETURN_IF_ERROR(CheckText(p.merged_customer_id, "merged_customer_id", limits.max_id_length, true));
+    RAPPORT_RETURN_IF_ERROR(ValidateCustomerId(p.merged_customer_id, "merged_customer_id", limits));
     if (p.merged_customer_id == event.customer_id.str()) {
       return Status::InvalidArgument("merged_customer_id", "must differ from customer_id");
     }
@@ -167,9 +151,17 @@ struct PayloadValidator {
 
 }  // namespace
 
+Status ValidateCustomerId(std::string_view id, const char* field, const Limits& limits) {
+  RAPPORT_RETURN_IF_ERROR(CheckText(id, field, limits.max_id_length, true));
+  // The id is one segment of /v1/customers/{id}/...: a slash would make the
+  // customer unreachable (or reach another route).
+  if (id.find('/') != std::string_view::npos) return Status::InvalidArgument(field, "must not contain '/'");
+  return Status::Ok();
+}
+
 Status ValidateEvent(const Event& event, const Limits& limits) {
   RAPPORT_RETURN_IF_ERROR(CheckEventId(event.event_id.str(), limits.max_id_length));
-  RAPPORT_RETURN_IF_ERROR(CheckText(event.customer_id.str(), "customer_id", limits.max_id_length, true));
+  RAPPORT_RETURN_IF_ERROR(ValidateCustomerId(event.customer_id.str(), "customer_id", limits));
   RAPPORT_RETURN_IF_ERROR(
       CheckRange(event.occurred_at_ms, "occurred_at", limits.min_occurred_at_ms, limits.max_occurred_at_ms));
   if (event.recorded_at_ms < 0) return Status::InvalidArgument("recorded_at", "must be >= 0");

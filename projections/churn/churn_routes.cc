@@ -190,13 +190,23 @@ HttpResponse ChurnOfCustomer(const ServeContext& context, std::string_view custo
 std::vector<Route> ChurnRoutes(const ServeContext& context) {
   const Store* churn = context.store;
   const std::atomic<bool>* stopping = context.stopping;
-  return {{"/v1/alerts", [churn](const HttpRequest& request) { return ListAlertsResponse(churn, request.params); }},
+  return {{"/v1/alerts",
+           [churn](const HttpRequest& request) { return ListAlertsResponse(churn, request.params); },
+           {},
+           {"status", "tier", "since", "limit", "cursor"}},
           {R"(/v1/customers/([^/]+)/alerts)",
-           [churn](const HttpRequest& request) { return CustomerAlertsResponse(churn, request.matches[1]); }},
-          {"/v1/stats/churn", [churn](const HttpRequest& request) { return ChurnStatsResponse(churn, request.params); }},
-          {"/v1/alerts/stream", nullptr, [churn, stopping](const HttpRequest& request) {
-             return AlertStream(churn, stopping, request);
-           }}};
+           [churn](const HttpRequest& request) { return CustomerAlertsResponse(churn, request.matches[1]); },
+           {},
+           {},
+           /*customer_in_path=*/true},
+          {"/v1/stats/churn",
+           [churn](const HttpRequest& request) { return ChurnStatsResponse(churn, request.params); },
+           {},
+           {"period", "tier"}},
+          {"/v1/alerts/stream",
+           nullptr,
+           [churn, stopping](const HttpRequest& request) { return AlertStream(churn, stopping, request); },
+           {"after"}}};
 }
 
 }  // namespace rapport::projections

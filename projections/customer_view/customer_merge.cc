@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "projections/domain/money_sum.h"
 namespace rapport::projections {
 namespace {
 
@@ -30,10 +31,10 @@ CustomerView MergeInto(CustomerView s, const CustomerView& d, const std::string&
   }
   s.events += d.events;
   s.purchases += d.purchases;
-  s.revenue += d.revenue;
-  s.cost += d.cost;
+  s.revenue = AddMoney(s.revenue, d.revenue);  // saturates (money_sum.h)
+  s.cost = AddMoney(s.cost, d.cost);
   s.refunds += d.refunds;
-  s.refunded_amount += d.refunded_amount;
+  s.refunded_amount = AddMoney(s.refunded_amount, d.refunded_amount);
   s.complaints += d.complaints;
   s.open_complaints += d.open_complaints;
   s.visits += d.visits;

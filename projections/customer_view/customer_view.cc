@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "projections/domain/money_sum.h"
 #include "projections/domain/overloaded.h"
 #include "projections/domain/state_codec_parts.h"
 #include "storage/binary_codec.h"
@@ -54,8 +55,8 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                  },
                  [&](const events::Purchase& e) {
                    ++view.purchases;
-                   view.revenue += e.amount;
-                   view.cost += e.cost;
+                   view.revenue = AddMoney(view.revenue, e.amount);  // saturates (money_sum.h)
+                   view.cost = AddMoney(view.cost, e.cost);
                    if (view.first_purchase_ms == 0 || event.occurred_at_ms < view.first_purchase_ms) {
                      view.first_purchase_ms = event.occurred_at_ms;
                    }
@@ -64,7 +65,7 @@ CustomerView Apply(CustomerView view, const events::Event& event, const DomainSe
                  },
                  [&](const events::Refund& e) {
                    ++view.refunds;
-                   view.refunded_amount += e.amount;
+                   view.refunded_amount = AddMoney(view.refunded_amount, e.amount);
                  },
                  [&](const events::Complaint&) {
                    ++view.complaints;

@@ -128,7 +128,10 @@ std::vector<Route> CustomerViewRoutes(const ServeContext& context) {
     return [c, answer](const HttpRequest&) { return c.store ? answer(*c.store) : NotServed(CustomerViewProjection::kName); };
   };
   return {{R"(/v1/customers/([^/]+))",
-           [c](const HttpRequest& request) { return CustomerViewOfCustomer(c, request.matches[1]); }},
+           [c](const HttpRequest& request) { return CustomerViewOfCustomer(c, request.matches[1]); },
+           {},
+           {},
+           /*customer_in_path=*/true},
           {"/v1/customers",
            [c](const HttpRequest& request) {
              // The parameters are checked before the store is needed.
@@ -136,7 +139,9 @@ std::vector<Route> CustomerViewRoutes(const ServeContext& context) {
              if (!query.ok()) return ErrorResponse(query.status());
              if (!c.store) return NotServed(CustomerViewProjection::kName);
              return ListCustomers(*c.store, *query, c.settings);
-           }},
+           },
+           {},
+           {"tier", "stage", "state", "limit", "cursor"}},
           {"/v1/segments/pyramid", from_snapshot(GetPyramid)},
           {"/v1/segments/rfm", from_snapshot(GetRfmSegments)}};
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "events/time_format.h"
+#include "projections/domain/money_sum.h"
 
 namespace rapport::projections {
 namespace {
@@ -50,7 +51,7 @@ int64_t PurchaseHistory::CountBetween(int64_t from_ms, int64_t to_ms) const {
 int64_t PurchaseHistory::RevenueBetween(int64_t from_ms, int64_t to_ms) const {
   int64_t total = 0;
   for (const auto& r : records_) {
-    if (r.at_ms >= from_ms && r.at_ms < to_ms) total += r.amount;
+    if (r.at_ms >= from_ms && r.at_ms < to_ms) total = AddMoney(total, r.amount);  // saturates
   }
   return total;
 }
@@ -58,7 +59,7 @@ int64_t PurchaseHistory::RevenueBetween(int64_t from_ms, int64_t to_ms) const {
 int64_t PurchaseHistory::ProfitBetween(int64_t from_ms, int64_t to_ms) const {
   int64_t total = 0;
   for (const auto& r : records_) {
-    if (r.at_ms >= from_ms && r.at_ms < to_ms) total += r.amount - r.cost;
+    if (r.at_ms >= from_ms && r.at_ms < to_ms) total = AddMoney(total, SubtractMoney(r.amount, r.cost));
   }
   return total;
 }

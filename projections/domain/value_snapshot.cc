@@ -3,6 +3,7 @@
 #include "events/time_format.h"
 #include "storage/binary_codec.h"
 #include "projections/domain/customer_lifecycle.h"
+#include "projections/domain/money_sum.h"
 
 namespace rapport::projections {
 namespace {
@@ -81,8 +82,8 @@ ValueSnapshot BuildValueSnapshot(const std::vector<ValueInputs>& inputs, int64_t
   for (const ValueInputs& in : inputs) {
     TierTotals& totals = snapshot.pyramid[static_cast<size_t>(TierOf(in, snapshot))];
     ++totals.customers;
-    totals.revenue += in.window_revenue;
-    totals.profit += in.window_profit;
+    totals.revenue = AddMoney(totals.revenue, in.window_revenue);  // saturates (money_sum.h)
+    totals.profit = AddMoney(totals.profit, in.window_profit);
     if (auto rfm = ScoreRfm(in, snapshot)) ++snapshot.rfm_cells[rfm->Code()];
   }
   return snapshot;

@@ -129,7 +129,10 @@ std::vector<Route> LoyaltyRoutes(const ServeContext& context) {
   const ServeContext c = context;
   return ServedRoutes(c, kProjection,
                       {{R"(/v1/customers/([^/]+)/loyalty)",
-                        [c](const HttpRequest& request) { return LoyaltyOfCustomer(c, request.matches[1]); }},
+                        [c](const HttpRequest& request) { return LoyaltyOfCustomer(c, request.matches[1]); },
+                        {},
+                        {},
+                        /*customer_in_path=*/true},
                        {"/v1/segments/loyalty",
                         [c](const HttpRequest&) { return GetLoyaltySegments(*c.store, c.settings); }}});
 }

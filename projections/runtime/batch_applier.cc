@@ -53,6 +53,12 @@ Status BatchApplier::FoldInto(FoldedBatch& out, std::span<const events::Record> 
       ++out.filtered;
       continue;
     }
+    if (admit_) {
+      if (Status admitted = admit_(*event); !admitted.ok()) {
+        out.rejected.push_back({i, std::move(admitted)});
+        continue;
+      }
+    }
     DedupeKey(*event, key);
     // The filter holds every key of the store and of `out`: a miss is certainly new.
     if (!filter_ || filter_->MayContain(key)) {

@@ -53,6 +53,9 @@ struct FoldedBatch {
 
 // Which decoded events to fold; the others only advance the offsets (replays "as of").
 using EventFilter = std::function<bool(const events::Event&)>;
+// Whether a decoded event may be folded at all; an error rejects it like bad bytes
+// (the live projector's event-time bound, events/event_time_bound.h).
+using EventAdmission = std::function<Status(const events::Event&)>;
 
 // How Checkpoint writes: a WriteBatch through the WAL and memtable (the live
 // projector), or sorted SST files ingested atomically (rebuilds and replays).
@@ -86,11 +89,16 @@ class BatchApplier {
   // store (other instances may write it).
   Status UseDedupeFilter();
 
+  // Rejects (with its reason) every decoded event `admit` refuses, before it is
+  // de-duplicated or folded. Without one every valid event is admitted.
+  void SetAdmission(EventAdmission admit) { admit_ = std::move(admit); }
+
  private:
   Store& store_;
   Projection& projection_;
   EventFilter keep_;
   WriteMode mode_;
+  EventAdmission admit_;
   std::optional<DedupeFilter> filter_;
 };
 

@@ -23,8 +23,12 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers = {};  // beyond Content-Type
 };
 
+// The body is written with error_handler_t::replace: a string that is not valid
+// UTF-8 (an id or a quoted input from a request) is written with U+FFFD in place of
+// its bad bytes instead of making dump() throw (which the client saw as a 500).
 inline HttpResponse JsonResponse(int status, const nlohmann::json& body) {
-  return HttpResponse{status, body.dump(), "application/json"};
+  return HttpResponse{status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                      "application/json"};
 }
 
 // {"error": "<code>", "field": "...", "reason": "..."} with the matching HTTP status.
@@ -56,10 +60,18 @@ using ChunkSource = std::function<std::optional<std::string>()>;
 // One GET endpoint. `pattern` is a regular expression over the whole path (groups
 // become HttpRequest::matches). Exactly one of `answer` and `stream` is set; a
 // stream's error is answered as ErrorResponse before anything is streamed.
+//
+// What a route takes is declared with it and checked before its handler runs
+// (projections/runtime/route_request.h, applied by services/query): `params` names
+// the query parameters it accepts (any other name, or a repeat, is a 400 naming it),
+// and `customer_in_path` says its first group is a customer id (checked like an
+// event's customer_id: 400 for '/', control characters or invalid UTF-8).
 struct Route {
   std::string pattern;
   std::function<HttpResponse(const HttpRequest&)> answer;
   std::function<Result<ChunkSource>(const HttpRequest&)> stream = {};
+  std::vector<std::string> params = {};
+  bool customer_in_path = false;
 };
 
 }  // namespace rapport::projections

@@ -23,7 +23,21 @@ void DedupeKey(const events::Event& event, std::string& out) {
 Projector::Projector(const events::KafkaSettings& kafka, ProjectorOptions options, Store& store,
                      Projection& projection, events::Publisher& dead_letters, const Journal* journal)
     : kafka_(kafka), options_(std::move(options)), store_(store), projection_(projection),
-      dead_letters_(dead_letters), journal_(journal), applier_(store, projection) {}
+      dead_letters_(dead_letters), journal_(journal), applier_(store, projection) {
+  // The bound is checked at consume time, against this process's clock: a replay
+  // of the journal (Rebuilder, replay) re-folds accepted events without it.
+  std::function<int64_t()> clock = options_.clock;
+  if (!clock) {
+    clock = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  applier_.SetAdmission([clock = std::move(clock), skew = options_.max_future_skew_ms](const events::Event& event) {
+    return events::CheckEventTimeBound(event, clock(), skew, "consumer");
+  });
+}
 
 Projector::~Projector() {
   if (consumer_) {

@@ -7,8 +7,9 @@
 // starts each partition where the store says, so the effect of every event is
 // applied exactly once across crashes and rebalances.
 //
-// Poison messages (bad bytes, invalid values, a fold that fails) go to the
-// dead-letter topic with the reason, before their offset is checkpointed.
+// Poison messages (bad bytes, invalid values, an occurred_at in the future, a fold
+// that fails) go to the dead-letter topic with the reason, before their offset is
+// checkpointed.
 //
 // Never skips: consumers run with auto.offset.reset=error. When the next offset of
 // a partition is below the topic's low watermark (retention, or the embedded
@@ -30,6 +31,7 @@
 #include <string>
 
 #include "events/consumer.h"
+#include "events/event_time_bound.h"
 #include "events/kafka_settings.h"
 #include "events/publisher.h"
 #include "events/record.h"
@@ -49,6 +51,11 @@ struct ProjectorOptions {
   // assigned ("serving"), change. Must not block.
   std::function<void(const std::vector<Partition>& assigned, const std::vector<Partition>& serving)>
       on_assignment;
+  // An event whose occurred_at is further than this after `clock` at the moment it
+  // is consumed is dead-lettered, not folded (events/event_time_bound.h): events
+  // written to Kafka directly never met the gateway's check.
+  int64_t max_future_skew_ms = events::kDefaultMaxFutureSkewMs;
+  std::function<int64_t()> clock;  // epoch milliseconds; empty: the wall clock
 };
 
 struct ProjectorStats {

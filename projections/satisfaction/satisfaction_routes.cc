@@ -256,14 +256,19 @@ HttpResponse SatisfactionOfCustomer(const ServeContext& context, std::string_vie
 std::vector<Route> SatisfactionRoutes(const ServeContext& context) {
   const ServeContext c = context;
   return {{R"(/v1/customers/([^/]+)/satisfaction)",
-           [c](const HttpRequest& request) { return SatisfactionOfCustomer(c, request.matches[1]); }},
+           [c](const HttpRequest& request) { return SatisfactionOfCustomer(c, request.matches[1]); },
+           {},
+           {},
+           /*customer_in_path=*/true},
           {"/v1/trends/satisfaction", [c](const HttpRequest& request) {
              // The parameters are checked before the store is needed.
              auto query = ParseSatisfactionTrendQuery(request.params);
              if (!query.ok()) return ErrorResponse(query.status());
              if (!c.store) return NotServed(kProjection);
              return GetSatisfactionTrends(*c.store, *query, c.settings);
-           }}};
+           },
+           {},
+           {"bucket", "channel", "tier", "from", "to"}}};
 }
 
 }  // namespace rapport::projections

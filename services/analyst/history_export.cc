@@ -1,6 +1,7 @@
 #include "services/analyst/history_export.h"
 
 #include <map>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -36,10 +37,25 @@ const std::vector<std::string>& TypeColumns(EventType type) {
   return kColumns.at(type);
 }
 
+}  // namespace
+
+std::string NeutralisedCsvText(std::string text) {
+  // OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these
+  // as a formula (=HYPERLINK(...), @SUM(...)). A leading single quote makes it text.
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    text.insert(text.begin(), '\'');
+  }
+  return text;
+}
+
+namespace {
+
 std::string CsvField(const nlohmann::json& value) {
   std::string text;
   if (value.is_null()) return text;
-  text = value.is_string() ? value.get<std::string>() : value.dump();
+  // Numbers are written by the JSON writer (never negative in events); strings come
+  // from clients and are neutralised.
+  text = value.is_string() ? NeutralisedCsvText(value.get<std::string>()) : value.dump();
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) {

@@ -47,6 +47,11 @@ struct ExportStats {
   int64_t duplicates = 0;   // later copies of an event left out (one customer's export only)
 };
 
+// A text cell as the CSV export writes it: one that starts with '=', '+', '-', '@',
+// a tab or a carriage return gets a leading single quote, so a spreadsheet shows it
+// as text instead of running it as a formula (OWASP, CSV injection).
+std::string NeutralisedCsvText(std::string text);
+
 // The CSV header for `types` (empty: every type).
 std::vector<std::string> CsvColumns(const std::set<events::EventType>& types);
 

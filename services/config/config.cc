@@ -73,6 +73,7 @@ void BindKafkaAndGateway(SettingsBinder& b, Config& c) {
                                  {"outbox.drain_batch", &c.gateway.outbox.drain_batch},
                                  {"outbox.retry_ms", &c.gateway.outbox.retry_ms},
                              });
+  b.BindDurationMs("ingest.max_future_skew", &c.gateway.max_future_skew_ms);
 }
 
 void BindHttp(SettingsBinder& b, Config& c) {

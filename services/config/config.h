@@ -24,6 +24,11 @@ struct GatewayLimits {
   int threads = 64;                   // HTTP handler threads (a slow handler holds one, a connection none)
   int max_pending_connections = 256;  // requests in flight (queued or in a handler); more get 503
   OutboxSettings outbox;              // with a real cluster: where events wait while Kafka is away
+  // `ingest.max_future_skew` (DOMAIN.md §7, "Event time must be believable"): an
+  // occurred_at further than this after the gateway's clock is a 400, and after a
+  // projector's clock when it consumes an event written to Kafka directly, a dead
+  // letter. Held here because the gateway is the first to check it.
+  int64_t max_future_skew_ms = 3'600'000;
 };
 
 // The HTTP listener itself (services/http/http_server.h): TLS, connection limits,

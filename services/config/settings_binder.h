@@ -23,6 +23,10 @@ class SettingsBinder final : public projections::SettingsSection {
   void Bind(std::string name, bool* field) override;
   void Bind(std::string name, std::string* field) override;
 
+  // A duration written with its unit ("250ms", "90s", "30m", "1h"), held in
+  // milliseconds; negative values are refused.
+  void BindDurationMs(std::string name, int64_t* millis);
+
   // Sets one setting from its text form; errors name the setting.
   Status Set(std::string_view name, std::string_view text);
   bool Has(std::string_view name) const { return setters_.contains(std::string(name)); }

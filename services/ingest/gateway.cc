@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "events/event_time_bound.h"
 #include "events/json_codec.h"
 #include "events/names.h"
 #include "events/wire_codec.h"
@@ -55,29 +56,45 @@ Status Gateway::Publish(std::vector<events::Event>& events) {
   return journal_->AppendEvents(entries, /*sync=*/true);
 }
 
+namespace {
+
+// The 400 for an invalid line of a batch: the error body with the line number.
+HttpResponse LineError(size_t line, const Status& status) {
+  HttpResponse response = ErrorResponse(status);
+  auto json = nlohmann::json::parse(response.body);
+  json["line"] = line;
+  response.body = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+}  // namespace
+
 HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type) {
   if (static_cast<int64_t>(body.size()) > limits_.max_body_bytes) {
     return ErrorResponse(Status::ResourceExhausted("body exceeds " + std::to_string(limits_.max_body_bytes) +
                                                    " bytes"));
   }
   std::vector<events::Event> events;
+  std::vector<size_t> lines;  // NDJSON only
   const bool ndjson = content_type.starts_with("application/x-ndjson");
   if (ndjson) {
     events::NdjsonBatch batch = events::DecodeNdjson(body, static_cast<size_t>(limits_.max_batch_events));
-    if (batch.error) {
-      HttpResponse response = ErrorResponse(batch.error->status);
-      auto json = nlohmann::json::parse(response.body);
-      json["line"] = batch.error->line;
-      response.body = json.dump();
-      return response;
-    }
+    if (batch.error) return LineError(batch.error->line, batch.error->status);
     events = std::move(batch.events);
+    lines = std::move(batch.lines);
   } else {
     auto event = events::DecodeJsonEvent(body);
     if (!event.ok()) return ErrorResponse(event.status());
     events.push_back(std::move(event).value());
   }
   if (events.empty()) return ErrorResponse(Status::InvalidArgument("", "no events in the body"));
+  // Event time must be believable (DOMAIN.md §7): checked before anything of the
+  // request is published.
+  const int64_t now = clock_();
+  for (size_t i = 0; i < events.size(); ++i) {
+    Status bound = events::CheckEventTimeBound(events[i], now, limits_.max_future_skew_ms, "gateway");
+    if (!bound.ok()) return ndjson ? LineError(lines[i], bound) : ErrorResponse(bound);
+  }
 
   Status published = Publish(events);
   if (!published.ok()) {

@@ -27,6 +27,7 @@ void Platform::AdvertiseCluster() {
 
 projections::ProjectorOptions Platform::ProjectorOptionsFor(const projections::ProjectionModule& module) {
   projections::ProjectorOptions options;
+  options.max_future_skew_ms = config_.gateway.max_future_skew_ms;
   // Queries are routed by the partitions of the module that says so.
   if (registry_ && module.routes_queries) {
     options.on_assignment = [registry = registry_.get()](const std::vector<Partition>& assigned,

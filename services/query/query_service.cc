@@ -1,5 +1,8 @@
 #include "services/query/query_service.h"
 
+#include "events/validation.h"
+#include "projections/runtime/route_request.h"
+
 namespace rapport::services {
 
 QueryService::QueryService(std::vector<ServedProjection> served, projections::DomainSettings settings,
@@ -11,7 +14,11 @@ QueryService::QueryService(std::vector<ServedProjection> served, projections::Do
     if (model_parameters) context.latest_model = [model_parameters] { return model_parameters->Latest(); };
     context.stopping = &stopping;
     if (each.module->routes) {
-      for (projections::Route& route : each.module->routes(context)) routes_.push_back(std::move(route));
+      // Unknown or repeated parameters and bad customer ids are refused before any
+      // handler runs (projections/runtime/route_request.h).
+      for (projections::Route& route : each.module->routes(context)) {
+        routes_.push_back(projections::WithRequestCheck(std::move(route)));
+      }
     }
     if (each.module->routes_queries && each.module->customer && !routed_customer_) {
       routed_customer_ = [customer = each.module->customer, context](std::string_view id) {
@@ -22,6 +29,8 @@ QueryService::QueryService(std::vector<ServedProjection> served, projections::Do
 }
 
 HttpResponse QueryService::GetCustomer(std::string_view customer_id) const {
+  // The scaled-out route (services/cluster) comes here without the route check.
+  if (Status valid = events::ValidateCustomerId(customer_id, "customer_id"); !valid.ok()) return ErrorResponse(valid);
   if (!routed_customer_) {
     return ErrorResponse(Status::Unavailable("no registered projection routes customer queries"));
   }

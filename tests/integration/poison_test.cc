@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <catch2/catch.hpp>
 #include <flatbuffers/flatbuffers.h>
@@ -21,6 +22,7 @@
 #include "events/embedded_broker.h"
 #include "events/json_codec.h"
 #include "events/publisher.h"
+#include "events/time_format.h"
 #include "events/wire_codec.h"
 #include "projections/runtime/projector.h"
 #include "schemas/interaction_generated.h"
@@ -216,6 +218,18 @@ TEST_CASE("poison: bad JSON at the gateway is a 400 naming the line, the field a
       {"unknown field", with("amonut", 5), "amonut"},
       // Raw invalid UTF-8 bytes inside a JSON string.
       {"invalid UTF-8", "{\"event_id\":\"h-2\",\"customer_id\":\"c\xff\xfe\"}", ""},
+      // Bounded input (issue 16).
+      {"dated tomorrow", with("occurred_at", events::FormatRfc3339(services::WallClockMillis() + 86'400'000)),
+       "occurred_at"},
+      {"customer id with a slash", with("customer_id", "shop/42"), "customer_id"},
+      {"customer id with a control character", with("customer_id", "c\u0001"), "customer_id"},
+      {"customer id with an escaped lone surrogate", R"({"event_id":"h-3","customer_id":"c\udc00"})", ""},
+      {"amount above 10^15", with("amount", 1'000'000'000'000'001), "amount"},
+      {"cost above 10^15", with("cost", 9'000'000'000'000'000'000ULL), "cost"},
+      {"nested 9 deep", with("category", nlohmann::json::parse("[[[[[[[[1]]]]]]]]")), "category"},
+      {"a million brackets", std::string(1'000'000, '['), ""},
+      // The reason quotes the value cut at 40 bytes: inside the 'é' here.
+      {"echo cut inside a character", with("channel", std::string(39, 'x') + "\xc3\xa9"), "channel"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -236,6 +250,109 @@ TEST_CASE("poison: bad JSON at the gateway is a 400 naming the line, the field a
   CHECK(json["line"] == 2);
   CHECK(json["field"] == "amount");
   CHECK(JsonField(client, "http-c", "purchases") == -1);
+
+  // A line over 64 KiB is named; so is an event dated in the future, after good
+  // lines; nothing of either batch is published.
+  std::string padded = good.dump();
+  padded.append(events::kMaxNdjsonLineBytes + 1 - padded.size(), ' ');
+  auto future = good;
+  future["event_id"] = "h-future";
+  future["occurred_at"] = events::FormatRfc3339(services::WallClockMillis() + 2 * 3'600'000);
+  for (const auto& [body, line, field] :
+       {std::tuple<std::string, int, std::string>{good.dump() + "\n" + padded + "\n", 2, ""},
+        {good.dump() + "\n\n" + future.dump() + "\n", 3, "occurred_at"}}) {
+    INFO("line " << line);
+    auto batch_response = client.Post("/v1/events", body, "application/x-ndjson");
+    REQUIRE(batch_response);
+    CHECK(batch_response->status == 400);
+    auto batch_json = nlohmann::json::parse(batch_response->body);
+    CHECK(batch_json["line"] == line);
+    if (!field.empty()) CHECK(batch_json["field"] == field);
+  }
+  // Within the skew is fine (clocks differ a little).
+  auto soon = good;
+  soon["occurred_at"] = events::FormatRfc3339(services::WallClockMillis() + 60'000);
+  auto accepted = client.Post("/v1/events", soon.dump(), "application/json");
+  REQUIRE(accepted);
+  CHECK(accepted->status == 202);
+  CHECK(testing::WaitFor([&] { return JsonField(client, "http-c", "purchases") == 1; }));
+}
+
+TEST_CASE("poison: bad query parameters and customer ids in a path are a 400 naming them, on every route",
+          "[integration][poison]") {
+  testing::TempDir dir;
+  auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
+  auto client = testing::HttpClient(*platform);
+  struct Case {
+    std::string path;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"/v1/customers/c-1?pretty=1", "pretty"},
+      {"/v1/customers?tier=A&tier=B", "tier"},
+      {"/v1/customers?colour=red", "colour"},
+      {"/v1/segments/pyramid?x=1", "x"},
+      {"/v1/segments/rfm?limit=1", "limit"},
+      {"/v1/segments/loyalty?x=1", "x"},
+      {"/v1/customers/c-1/loyalty?x=1", "x"},
+      {"/v1/customers/c-1/satisfaction?at=1", "at"},
+      {"/v1/customers/c-1/alerts?status=open", "status"},
+      {"/v1/trends/satisfaction?bucket=month&bucket=week", "bucket"},
+      {"/v1/alerts?status=open&status=cleared", "status"},
+      {"/v1/alerts?colour=red", "colour"},
+      {"/v1/stats/churn?tier=A&tier=B", "tier"},
+      {"/v1/stats/churn?x=1", "x"},
+      {"/v1/alerts/stream?after=1&after=2", "after"},
+      {"/v1/alerts/stream?from=1", "from"},
+      // Decoded by the server: an id with invalid UTF-8 or a control character.
+      {"/v1/customers/c%FF%FE", "customer_id"},
+      {"/v1/customers/c%01", "customer_id"},
+      {"/v1/customers/c%FF/loyalty", "customer_id"},
+      {"/v1/customers/c%7F/alerts", "customer_id"},
+      {"/v1/customers/c%C3/satisfaction", "customer_id"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.path);
+    auto response = client.Get(c.path.c_str());
+    REQUIRE(response);
+    CHECK(response->status == 400);
+    auto json = nlohmann::json::parse(response->body);
+    CHECK(json["error"] == "invalid_argument");
+    CHECK(json["field"] == c.field);
+  }
+}
+
+TEST_CASE("poison: an event dated in the future written to Kafka directly is dead-lettered and moves no watermark",
+          "[integration][poison]") {
+  testing::TempDir dir;
+  auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
+  auto client = testing::HttpClient(*platform);
+  testing::ExternalClient raw(*platform, "raw-future");
+  const events::KafkaSettings& kafka = raw.kafka;
+  const int64_t far_future = services::WallClockMillis() + 365LL * 86'400'000;  // a year ahead
+  std::vector<events::OutgoingMessage> messages = {
+      services::ToKafkaMessage(Purchase("future", "f-1", 100), kafka.topics.interactions),
+      services::ToKafkaMessage(Purchase("future", "f-2", 999, far_future), kafka.topics.interactions),
+      services::ToKafkaMessage(Purchase("future", "f-3", 10), kafka.topics.interactions),
+  };
+  REQUIRE(raw.publisher->PublishAndWait(messages).ok());
+  REQUIRE(testing::WaitFor([&] { return JsonField(client, "future", "purchases") == 2; }));
+  CHECK(JsonField(client, "future", "revenue") == 110);
+  auto view = nlohmann::json::parse(client.Get("/v1/customers/future")->body);
+  CHECK(view["as_of"] == events::FormatRfc3339(kMarch2026));  // the watermark stayed at the real events
+
+  // Every projector refused it, with the reason.
+  REQUIRE(testing::WaitFor([&] {
+    for (const auto& [name, stats] : platform->ReadinessJson()["projectors"].items()) {
+      if (stats["dead_lettered"] != 1) return false;
+    }
+    return true;
+  }));
+  const auto records = RecordsOf(kafka, "rapport.customer-view");
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].key == "future");
+  CHECK_THAT(records[0].error, Catch::Contains("occurred_at"));
+  CHECK_THAT(records[0].error, Catch::Contains("after the consumer's clock"));
 }
 
 // A projection whose fold fails for chosen event ids, as a bug would, until fixed.

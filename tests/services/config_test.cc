@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "services/config/config.h"
+#include "services/config/settings_binder.h"
 #include "tests/support/temp_dir.h"
 
 namespace rapport::services {
@@ -60,6 +61,28 @@ TEST_CASE("config: host:port parsing names the field on error", "[config]") {
   CHECK(ParseHostPort("nohost", "listen").status().field() == "listen");
   CHECK_FALSE(ParseHostPort("h:99999", "listen").ok());
   CHECK_FALSE(ParseHostPort("h:80x", "listen").ok());
+}
+
+TEST_CASE("config: ingest.max_future_skew is a duration with its unit, 1h by default", "[config]") {
+  testing::TempDir dir;
+  Config config;
+  CHECK(config.gateway.max_future_skew_ms == 3'600'000);
+  REQUIRE(LoadConfigFile(WriteFile(dir, "ingest:\n  max_future_skew: 90s\n"), config).ok());
+  CHECK(config.gateway.max_future_skew_ms == 90'000);
+  REQUIRE(LoadConfigFile(WriteFile(dir, "ingest:\n  max_future_skew: 250ms\n"), config).ok());
+  CHECK(config.gateway.max_future_skew_ms == 250);
+  REQUIRE(LoadConfigFile(WriteFile(dir, "ingest:\n  max_future_skew: 2h\n"), config).ok());
+  CHECK(config.gateway.max_future_skew_ms == 7'200'000);
+  SettingsBinder binder;
+  BindConfig(binder, config);
+  CHECK(binder.Dump().at("ingest.max_future_skew") == "2h");
+  for (const char* bad : {"3600", "-1h", "1d", "h", "1.5h"}) {
+    INFO(bad);
+    Status status = LoadConfigFile(WriteFile(dir, std::string("ingest:\n  max_future_skew: \"") + bad + "\"\n"),
+                                   config);
+    CHECK(status.field() == "ingest.max_future_skew");
+    CHECK_THAT(status.message(), Catch::Contains("duration"));
+  }
 }
 
 }  // namespace

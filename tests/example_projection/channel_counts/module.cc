@@ -38,7 +38,10 @@ HttpResponse CustomerChannels(const ServeContext& context, std::string_view cust
 
 std::vector<projections::Route> Routes(const ServeContext& context) {
   return {{R"(/v1/customers/([^/]+)/channels)",
-           [context](const HttpRequest& request) { return CustomerChannels(context, request.matches[1]); }}};
+           [context](const HttpRequest& request) { return CustomerChannels(context, request.matches[1]); },
+           {},
+           {},  // no query parameters
+           /*customer_in_path=*/true}};
 }
 
 }  // namespace
