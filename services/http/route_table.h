@@ -1,17 +1,21 @@
 #pragma once
-// The server's routes: a method ("GET" or "POST") and a regular expression over the
-// whole percent-decoded path. The first route added that matches wins, so specific
-// routes go before general ones. HEAD is answered by the GET routes.
+// The server's routes: a method ("GET" or "POST") and a pattern over the whole
+// percent-decoded path, literal text and `([^/]+)` groups
+// (projections/runtime/route_request.h: matched without std::regex, whose matcher
+// recurses per character and overflows the stack on a long path). The first route
+// added that matches wins, so specific routes go before general ones. HEAD is
+// answered by the GET routes.
 //
 // Lifecycle: filled before the server starts, then only read (reads are thread-safe).
 
 #include <functional>
-#include <regex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "events/status.h"
+#include "projections/runtime/route_request.h"
 #include "services/http/http_response.h"
 
 namespace rapport::services {
@@ -23,7 +27,7 @@ using StreamOpener = std::function<Result<projections::ChunkSource>(const HttpRe
 struct RouteEntry {
   std::string method;
   std::string pattern;  // as given: the access log names the route by it
-  std::regex regex;
+  std::optional<projections::RoutePattern> compiled;  // nullopt: not a valid pattern, never matches
   RouteHandler answer;  // exactly one of answer and stream is set
   StreamOpener stream;
 };
