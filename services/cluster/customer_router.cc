@@ -9,7 +9,8 @@
 
 namespace rapport::services {
 
-HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forwarded) const {
+HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forwarded,
+                                         std::string_view authorization) const {
   const Partition partition = registry_.PartitionOf(customer_id);
   const auto deadline = std::chrono::steady_clock::now() + patience_;
   std::string last = "no instance owns partition " + std::to_string(partition.value());
@@ -29,8 +30,11 @@ HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forw
       httplib::Client client(target->host, target->port);
       client.set_connection_timeout(1, 0);
       client.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(patience_).count() + 5, 0);
-      auto response = client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)),
-                                 httplib::Headers{{std::string(kForwardedHeader), "1"}});
+      // The owner checks the caller's credential itself (same credentials topic).
+      httplib::Headers headers{{std::string(kForwardedHeader), "1"}};
+      if (!authorization.empty()) headers.emplace("Authorization", std::string(authorization));
+      auto response =
+          client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)), headers);
       // 503 means ownership moved under us: look again.
       if (response && response->status != 503) {
         return HttpResponse{response->status, response->body, response->get_header_value("Content-Type")};
@@ -51,7 +55,8 @@ namespace rapport::services {
 
 void AddClusterRoutes(httplib::Server& server, const CustomerRouter& router, const InstanceRegistry& registry) {
   server.Get(R"(/v1/customers/([^/]+))", [&router](const httplib::Request& request, httplib::Response& response) {
-    const HttpResponse answer = router.GetCustomer(request.matches[1].str(), request.has_header(kForwardedHeader.data()));
+    const HttpResponse answer = router.GetCustomer(request.matches[1].str(), request.has_header(kForwardedHeader.data()),
+                                                   request.get_header_value("Authorization"));
     response.status = answer.status;
     response.set_content(answer.body, answer.content_type.c_str());
   });

@@ -23,7 +23,8 @@ class CustomerRouter {
   CustomerRouter(const InstanceRegistry& registry, const QueryService& query, std::chrono::milliseconds patience)
       : registry_(registry), query_(query), patience_(patience) {}
 
-  HttpResponse GetCustomer(std::string_view customer_id, bool forwarded) const;
+  // `authorization`: the caller's Authorization header, sent on with a forward.
+  HttpResponse GetCustomer(std::string_view customer_id, bool forwarded, std::string_view authorization = {}) const;
 
  private:
   const InstanceRegistry& registry_;

@@ -1,6 +1,8 @@
 #include "services/ingest/gateway.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "events/json_codec.h"
 #include "events/names.h"
@@ -55,7 +57,49 @@ Status Gateway::Publish(std::vector<events::Event>& events) {
   return journal_->AppendEvents(entries, /*sync=*/true);
 }
 
-HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type) {
+namespace {
+
+bool AdminOnly(events::EventType type) {
+  return type == events::EventType::kCustomersMerged || type == events::EventType::kCustomerErased;
+}
+
+// The 1-based line of the `index`th event of an NDJSON body (blank lines hold none,
+// as in events::DecodeNdjson).
+size_t LineOfEvent(std::string_view body, size_t index) {
+  size_t line_number = 0, start = 0, seen = 0;
+  while (start < body.size()) {
+    size_t end = std::min(body.find('\n', start), body.size());
+    std::string_view line = body.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (seen++ == index) return line_number;
+  }
+  return line_number;
+}
+
+// 403 for the first admin-only event of `events` when the caller is no admin.
+std::optional<HttpResponse> RefuseAdminOnly(const std::vector<events::Event>& events, std::string_view body,
+                                            bool ndjson, const AdminCheck& is_admin) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!AdminOnly(events[i].type()) || is_admin()) continue;
+    nlohmann::json refusal = {{"error", "forbidden"},
+                              {"reason", std::string(events::Name(events[i].type())) + " events need the admin role"},
+                              {"role", "admin"}};
+    if (ndjson) {
+      refusal["line"] = LineOfEvent(body, i);
+      refusal["reason"] = "line " + std::to_string(LineOfEvent(body, i)) + ": " + refusal["reason"].get<std::string>() +
+                          "; nothing of the batch was published";
+    }
+    return JsonResponse(403, refusal);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type, const AdminCheck& is_admin) {
   if (static_cast<int64_t>(body.size()) > limits_.max_body_bytes) {
     return ErrorResponse(Status::ResourceExhausted("body exceeds " + std::to_string(limits_.max_body_bytes) +
                                                    " bytes"));
@@ -78,6 +122,9 @@ HttpResponse Gateway::Accept(std::string_view body, std::string_view content_typ
     events.push_back(std::move(event).value());
   }
   if (events.empty()) return ErrorResponse(Status::InvalidArgument("", "no events in the body"));
+  if (is_admin) {
+    if (auto refusal = RefuseAdminOnly(events, body, ndjson, is_admin)) return *refusal;
+  }
 
   Status published = Publish(events);
   if (!published.ok()) {

@@ -4,6 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/access/access_gate.h"
+#include "services/access/cluster_secret.h"
+#include "services/access/first_credential.h"
+#include "services/access/private_file.h"
 #include "services/ingest/journal_restore.h"
 #include "services/platform/alert_delivery.h"
 #include "services/platform/projection_registry.h"
@@ -25,6 +29,7 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   RAPPORT_RETURN_IF_ERROR(CheckBackgroundNice(config.background_nice, "background_nice"));
   // Every store this process opens shares one memory budget (storage.*).
   RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
+  RAPPORT_RETURN_IF_ERROR(platform->LoadSecret(roles));
 
   if (platform->config_.brokers.empty()) {
     if (roles.embedded_broker) {
@@ -50,6 +55,7 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
     if (!durable.ok()) return durable.status();
     platform->durable_topics_ = std::move(durable).value();
   }
+  RAPPORT_RETURN_IF_ERROR(platform->StartAccess(roles));
   // The archive consumer journals what other Kafka clients publish straight to the
   // topic. In embedded mode it runs too: the gateway journals its own events before
   // answering 202, and kcat/Java publishers reach the journal through the archiver.
@@ -84,6 +90,7 @@ Status Platform::StartBroker() {
     topics.push_back({topic, config_.kafka.partitions, config_.kafka.replication_factor});
   }
   topics.push_back({config_.kafka.topics.instances, 1, config_.kafka.replication_factor});  // docs/scaling.md
+  topics.push_back({config_.kafka.topics.credentials, 1, config_.kafka.replication_factor});  // docs/security.md
   auto broker = events::EmbeddedBroker::Start(config_.embedded_brokers, topics);
   if (!broker.ok()) return broker.status();
   broker_ = std::move(broker).value();
@@ -114,6 +121,32 @@ Status Platform::OpenJournal(const Roles& roles) {
     restored_ = *restored;
   }
   return Status::Ok();
+}
+
+Status Platform::LoadSecret(const Roles& roles) {
+  if (!config_.kafka.record_secret.empty()) return Status::Ok();  // given by the caller
+  auto secret = LoadClusterSecret(config_, /*create_if_missing=*/roles.embedded_broker);
+  if (secret.ok()) {
+    config_.kafka.record_secret = std::move(secret).value();
+    return Status::Ok();
+  }
+  // Without Kafka (`serve` alone) nothing is signed or read: no secret needed.
+  return config_.brokers.empty() && !roles.embedded_broker ? Status::Ok() : secret.status();
+}
+
+Status Platform::StartAccess(const Roles& roles) {
+  if (config_.brokers.empty()) {
+    // No credentials topic to read: every token is refused (fail closed).
+    credentials_ = CredentialStore::Detached(config_.kafka.record_secret);
+    return Status::Ok();
+  }
+  auto store = CredentialStore::Start(config_.kafka, durable_topics_ ? &durable_topics_->log() : nullptr,
+                                      std::filesystem::path(config_.data_dir) / "credentials.cache");
+  if (!store.ok()) return store.status();
+  credentials_ = std::move(store).value();
+  if (!roles.embedded_broker) return Status::Ok();
+  auto created = EnsureFirstCredential(config_, *publisher_, *credentials_);
+  return created.ok() ? Status::Ok() : created.status();
 }
 
 Status Platform::StartArchiver() {
@@ -236,15 +269,31 @@ Status Platform::StartHttp(const Roles& roles) {
     return Status::InvalidArgument("gateway.max_pending_connections", "must be at least 1");
   }
   http_ = std::make_unique<HttpServer>(config_.gateway);
+  http_->SetGate(std::make_shared<AccessGate>(*credentials_, config_.access));
   AddHealthRoutes(http_->raw(), *this);
-  if (roles.gateway) AddGatewayRoutes(http_->raw(), *gateway_);
+  mounted_ = {{"GET", "/healthz"}, {"GET", "/readyz"}};
+  if (roles.gateway) {
+    AddGatewayRoutes(http_->raw(), *gateway_, *credentials_);
+    mounted_.push_back({"POST", "/v1/events"});
+  }
   if (registry_ && query_) {
     router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
                                                std::chrono::milliseconds(config_.cluster.forward_patience_ms));
     AddClusterRoutes(http_->raw(), *router_, *registry_);
+    mounted_.push_back({"GET", R"(/v1/customers/([^/]+))"});  // as AddClusterRoutes mounts them
+    mounted_.push_back({"GET", "/v1/cluster/instances"});
   }
-  if (query_) AddQueryRoutes(http_->raw(), *query_);
-  return http_->Start(*address);
+  if (query_) {
+    AddQueryRoutes(http_->raw(), *query_);
+    for (const projections::Route& route : query_->routes()) mounted_.push_back({"GET", route.pattern});
+  }
+  RAPPORT_RETURN_IF_ERROR(http_->Start(*address));
+  // `rapport keys create` asks this listener whether it accepts a new token yet.
+  if (roles.embedded_broker) {
+    RAPPORT_RETURN_IF_ERROR(WritePrivateFile(HttpAddressFile(config_), address->host + ":" +
+                                                                           std::to_string(http_->port()) + "\n"));
+  }
+  return Status::Ok();
 }
 
 bool Platform::ready() const {
@@ -276,6 +325,7 @@ void Platform::Stop() {
   stopped_ = true;
   stopping_ = true;
   if (http_) http_->Stop();
+  credentials_.reset();
   for (auto& running : running_) running->projector->Stop();
   if (archiver_) archiver_->Stop();
   if (archiver_thread_.joinable()) archiver_thread_.join();

@@ -14,9 +14,14 @@ void AddHealthRoutes(httplib::Server& server, const Platform& platform) {
   });
 }
 
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway) {
-  server.Post("/v1/events", [&gateway](const httplib::Request& request, httplib::Response& response) {
-    Send(response, gateway.Accept(request.body, request.get_header_value("Content-Type")));
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway, const CredentialStore& credentials) {
+  server.Post("/v1/events", [&gateway, &credentials](const httplib::Request& request, httplib::Response& response) {
+    // Asked only when the body holds an admin-only event.
+    const AdminCheck is_admin = [&] {
+      const Authentication auth = credentials.Authenticate(request.get_header_value("Authorization"));
+      return auth.caller && auth.caller->roles.Has(Role::kAdmin);
+    };
+    Send(response, gateway.Accept(request.body, request.get_header_value("Content-Type"), is_admin));
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include "services/access/credential_store.h"
 #include "services/ingest/gateway.h"
 #include "services/query/query_service.h"
 
@@ -12,7 +13,8 @@ namespace rapport::services {
 class Platform;
 
 void AddHealthRoutes(httplib::Server& server, const Platform& platform);   // /healthz, /readyz
-void AddGatewayRoutes(httplib::Server& server, Gateway& gateway);          // POST /v1/events
+// POST /v1/events; customers_merged and customer_erased need the admin role.
+void AddGatewayRoutes(httplib::Server& server, Gateway& gateway, const CredentialStore& credentials);
 void AddQueryRoutes(httplib::Server& server, const QueryService& query);  // every module's routes
 
 }  // namespace rapport::services
