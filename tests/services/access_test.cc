@@ -3,6 +3,7 @@
 // (services/access, docs/security.md). The platform-level behaviour is in
 // tests/integration/access_test.cc.
 
+#include <fstream>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -10,12 +11,14 @@
 
 #include "events/record_signature.h"
 #include "services/access/access_gate.h"
+#include "services/access/cluster_secret.h"
 #include "services/access/credential_store.h"
 #include "services/access/credential_writer.h"
 #include "services/access/rate_limiter.h"
 #include "services/access/roles.h"
 #include "services/access/route_roles.h"
 #include "services/access/token.h"
+#include "tests/support/temp_dir.h"
 
 namespace rapport::services {
 namespace {
@@ -225,6 +228,30 @@ TEST_CASE("rate limiter: off by default; refills at its rate", "[access]") {
   CHECK(wait->count() == 100);
   CHECK_FALSE(limiter.Take("x", Role::kPublish, t0 + std::chrono::milliseconds(100)).has_value());
   CHECK_FALSE(limiter.Take("x", Role::kRead, t0).has_value());  // other roles: no limit set
+}
+
+TEST_CASE("cluster secret: created once by up, read by the others; missing or short names the key", "[access]") {
+  testing::TempDir dir;
+  Config config;
+  config.data_dir = dir.str();
+  auto missing = LoadClusterSecret(config, /*create_if_missing=*/false);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().field() == "access.cluster_secret_file");
+  auto created = LoadClusterSecret(config, /*create_if_missing=*/true);
+  REQUIRE(created.ok());
+  CHECK(created->size() == 64);
+  auto again = LoadClusterSecret(config, /*create_if_missing=*/true);
+  REQUIRE(again.ok());
+  CHECK(*again == *created);  // not made anew
+  {
+    std::ofstream out(dir.path() / "short.secret");
+    out << "too short\n";
+  }
+  config.access.cluster_secret_file = (dir.path() / "short.secret").string();
+  auto short_secret = LoadClusterSecret(config, /*create_if_missing=*/true);
+  REQUIRE_FALSE(short_secret.ok());
+  CHECK(short_secret.status().field() == "access.cluster_secret_file");
+  CHECK_THAT(short_secret.status().message(), Catch::Contains("at least 32"));
 }
 
 }  // namespace
