@@ -101,7 +101,10 @@ TEST_CASE("route table: paths match whole segments; a path in no line has no rul
   CHECK(RuleFor("GET", "/v1/events") == nullptr);           // wrong method
   CHECK(RuleFor("POST", "/v1/customers/c-1") == nullptr);  // wrong method
   CHECK(RuleFor("GET", "/v1/customers/") == nullptr);       // an empty id
-  CHECK(RuleFor("GET", "/v1/customers/a/b") == nullptr);
+  CHECK(RuleFor("GET", "/v1/customers/a/b")->role == Role::kRead);  // a projection's per-customer view
+  CHECK(RuleFor("GET", "/v1/customers/a/b/c") == nullptr);
+  CHECK(RuleFor("GET", "/v1/segments/x")->role == Role::kRead);
+  CHECK(RuleFor("GET", "/v1/alerts/x") == nullptr);
   CHECK(RuleFor("GET", "/v1/customers/c-1/") == nullptr);
   CHECK(RuleFor("GET", "/healthz/x") == nullptr);
   CHECK(PathMatches("/v1/customers/{id}/alerts", "/v1/customers/x/alerts"));
