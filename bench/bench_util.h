@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "events/wire_codec.h"
@@ -21,6 +22,20 @@
 namespace rapport::bench {
 
 using Clock = std::chrono::steady_clock;
+
+// The token `rapport up` writes to `<data_dir>/admin.token` on its first start
+// (every role; docs/security.md), waiting up to 60 s for it; "" when it never
+// appears. Every request to a rapport route but /healthz and /readyz sends it.
+inline std::string AdminToken(const std::filesystem::path& data_dir) {
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    std::ifstream in(data_dir / "admin.token");
+    std::string token;
+    if (in && std::getline(in, token) && !token.empty()) return token;
+    if (Clock::now() >= deadline) return "";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
 
 inline double SecondsSince(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();

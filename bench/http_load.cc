@@ -11,6 +11,8 @@
 // run is bounded: a request whose scheduled start is more than SECONDS late is not
 // sent (counted as `query_not_sent`), so a server that cannot keep up ends the run
 // in about 2 x SECONDS with huge percentiles instead of running for minutes.
+// Requests carry the admin token of the `rapport up` whose data directory is
+// BENCH_UP_DATA_DIR (default: data).
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -28,6 +30,15 @@
 namespace {
 
 using namespace rapport;
+
+// The bearer token every request sends (bench::AdminToken), read once.
+const std::string& Token() {
+  static const std::string token = [] {
+    const char* dir = std::getenv("BENCH_UP_DATA_DIR");
+    return bench::AdminToken(dir && *dir ? dir : "data");
+  }();
+  return token;
+}
 
 std::vector<std::string> NdjsonBatches(const std::vector<events::Event>& history, size_t per_batch) {
   std::vector<std::string> batches;
@@ -57,6 +68,7 @@ Posted PostBatches(const std::string& host, int port, const std::vector<std::str
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       httplib::Client client(host, port);
+      client.set_bearer_token_auth(Token());
       client.set_tcp_nodelay(true);  // else a small body waits for the server's delayed ACK
       client.set_read_timeout(120, 0);
       for (size_t i = next++; i < batches.size() && more(); i = next++) {
@@ -117,6 +129,7 @@ int Single(const std::string& host, int port, int count, double budget_s) {
   for (int t = 0; t < 4; ++t) {
     workers.emplace_back([&, t] {
       httplib::Client client(host, port);
+      client.set_bearer_token_auth(Token());
       client.set_tcp_nodelay(true);
       for (size_t i = next++; i < bodies.size() && (budget_s <= 0 || bench::SecondsSince(start) < budget_s);
            i = next++) {
@@ -175,6 +188,7 @@ int Query(const std::string& host, int port, int rate, int seconds, int customer
   for (int t = 0; t < kThreads; ++t) {
     workers.emplace_back([&, t] {
       httplib::Client client(host, port);
+      client.set_bearer_token_auth(Token());
       client.set_tcp_nodelay(true);
       client.set_keep_alive(true);
       std::mt19937 random(static_cast<unsigned>(t));

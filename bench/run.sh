@@ -137,6 +137,7 @@ if want 5_7_http; then
   if [ -z "$ready" ]; then
     echo "FAILED: rapport up did not become ready:"; cat "$work/up.log"; failed_stages+=(rapport-up)
   else
+    export BENCH_UP_DATA_DIR="$work/data"  # http_load sends its admin.token
     run "$build/bench/http_load" ndjson 127.0.0.1 "$port" "$customers" "$ndjson_seconds"
     run "$build/bench/http_load" single 127.0.0.1 "$port" "$single_count" "$single_seconds"
     BENCH_QUERY_EXPECT_EVENTS=$(figure gateway_ndjson_events) \

@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
 
   // The peak is the kernel's VmHWM; a progress line every 10 s.
   httplib::Client status_client("127.0.0.1", port);
+  const std::string token = bench::AdminToken(dir.path() / "data");
   auto applied_min = [&] { return bench::ProjectorsDone(status_client); };
 
   const auto start = bench::Clock::now();
@@ -143,6 +144,7 @@ int main(int argc, char** argv) {
     posters.emplace_back([&] {
       httplib::Client client("127.0.0.1", port);
       client.set_read_timeout(120, 0);
+      client.set_bearer_token_auth(token);
       for (int b = next_batch++; b < batches; b = next_batch++) {
         std::string body;
         for (int c = b * per_batch; c < std::min(customers, (b + 1) * per_batch); ++c) body += CustomerNdjson(c, events_each);

@@ -19,3 +19,6 @@ create rapport.model-parameters 1 --config cleanup.policy=compact
 # Scale-out (docs/scaling.md): who owns which partition. One partition orders every
 # claim; compaction keeps each instance's latest record.
 create rapport.instances 1 --config cleanup.policy=compact
+# Credentials (docs/security.md): token hashes and roles, keyed by name; compaction
+# keeps each credential's latest record (a revocation included).
+create rapport.credentials 1 --config cleanup.policy=compact

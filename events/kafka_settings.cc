@@ -10,6 +10,7 @@ std::vector<ArchivedTopic> ArchivedTopics(const TopicNames& topics) {
       {topics.dead_letter, false},
       {topics.model_parameters, true},
       {topics.instances, true},
+      {topics.credentials, true},
   };
 }
 namespace {

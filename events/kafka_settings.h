@@ -19,6 +19,8 @@ struct TopicNames {
   // Compacted, keyed by model name: the latest fitted parameters (schemas/model.fbs).
   std::string model_parameters = "rapport.model-parameters";
   std::string instances = "rapport.instances";  // scale-out: who owns which partition
+  // Compacted, keyed by credential name: token hashes and roles (services/access).
+  std::string credentials = "rapport.credentials";
 };
 
 // A topic the embedded mode keeps a durable copy of (storage/topic_log.h).
@@ -48,6 +50,10 @@ struct KafkaSettings {
   // the config file): every Publisher spools messages to ArchivedTopics here before
   // producing them (events/topic_spool.h). Empty with a real cluster.
   std::string topic_spool_dir;
+  // The cluster secret: the HMAC key of the control topics' records (credentials,
+  // model parameters, instances; events/record_signature.h). Loaded from a file by
+  // the process (services/access/cluster_secret.h), never a config value itself.
+  std::string record_secret;
 };
 
 // The one place a librdkafka error code becomes a rapport Status.

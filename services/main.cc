@@ -12,6 +12,7 @@
 //   dlq       list | show | replay the dead-letter topic
 //   alerts    prints churn alerts from the alert topic (--follow keeps reading)
 //   webhooks  failed | redrive: failed alert webhook deliveries
+//   keys      create | list | revoke credentials (docs/security.md)
 // Options read RAPPORT_* environment variables too (see README).
 
 #include <csignal>
@@ -28,6 +29,9 @@
 #include <spdlog/spdlog.h>
 
 #include "events/time_format.h"
+#include "services/access/cluster_secret.h"
+#include "services/access/first_credential.h"
+#include "services/access/keys_command.h"
 #include "services/analyst/analyst_cli.h"
 #include "services/alerts/alert_follow.h"
 #include "services/alerts/webhook_command.h"
@@ -57,6 +61,7 @@ struct CommonOptions {
   std::string tls_key;
   bool insecure_http = false;
   std::string access_log;
+  std::string cluster_secret_file;
 };
 
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {
@@ -69,6 +74,9 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->envname("RAPPORT_LISTEN");
   command.add_option("--log-level", options.log_level, "trace|debug|info|warn|error (default: warn)")
       ->envname("RAPPORT_LOG_LEVEL");
+  command.add_option("--cluster-secret-file", options.cluster_secret_file,
+                     "the cluster secret that signs control records (default: <data-dir>/cluster.secret)")
+      ->envname("RAPPORT_CLUSTER_SECRET_FILE");
 }
 
 // up, gateway, project, serve, archive: the HTTP listener's TLS and access log.
@@ -95,6 +103,7 @@ rapport::Result<Config> BuildConfig(const CommonOptions& options) {
   if (!options.tls_key.empty()) config.http.tls_key = options.tls_key;
   if (options.insecure_http) config.http.insecure_http = true;
   if (!options.access_log.empty()) config.http.access_log = options.access_log;
+  if (!options.cluster_secret_file.empty()) config.access.cluster_secret_file = options.cluster_secret_file;
   auto level = spdlog::level::from_str(config.log_level);
   if (level == spdlog::level::off && config.log_level != "off") {
     return Status::InvalidArgument("log_level", "unknown level \"" + config.log_level + "\"");
@@ -162,15 +171,21 @@ int RunPlatform(const CommonOptions& options, Roles roles, const SampleOptions* 
     std::printf("  sample: %lld events for %d customers published\n", static_cast<long long>(*loaded),
                 sample->customers);
   }
+  const std::string token_file = AdminTokenFile(p.config()).string();
+  if (roles.embedded_broker) {
+    std::printf("  admin token: %s  (every role; `rapport keys create` makes narrower ones)\n",
+                token_file.c_str());
+  }
   if (p.gateway()) {
+    const std::string auth = "-H \"Authorization: Bearer $(cat " + token_file + ")\"";
     std::printf(
         "\nTry:\n"
-        "  curl -X POST %s/v1/events -H 'content-type: application/json' -d '{\"event_id\":\"e-1\","
+        "  curl %s -X POST %s/v1/events -H 'content-type: application/json' -d '{\"event_id\":\"e-1\","
         "\"customer_id\":\"c-42\",\"occurred_at\":\"2026-03-01T10:15:00Z\",\"channel\":\"call_centre\","
         "\"type\":\"purchase\",\"order_id\":\"o-9\",\"amount\":1250,\"cost\":800,\"currency\":\"EUR\","
         "\"items\":2,\"category\":\"shoes\"}'\n"
-        "  curl %s/v1/customers/c-42\n",
-        http.c_str(), http.c_str());
+        "  curl %s %s/v1/customers/c-42\n",
+        auth.c_str(), http.c_str(), auth.c_str(), http.c_str());
   }
   std::printf("\nCtrl-C stops it.\n");
   std::fflush(stdout);
@@ -201,6 +216,10 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
     if (config->brokers.empty()) {
       return Fail(Status::InvalidArgument("--brokers", "no Kafka brokers to publish to: pass --brokers or --dry-run"));
     }
+    // Readers reject parameters not signed with the cluster secret.
+    auto secret = LoadClusterSecret(*config, /*create_if_missing=*/false);
+    if (!secret.ok()) return Fail(secret.status());
+    config->kafka.record_secret = *secret;
   }
   const auto dir = std::filesystem::path(config->data_dir) / "journal";
   if (!std::filesystem::exists(dir / "CURRENT")) {
@@ -249,7 +268,7 @@ int RunModelFit(const CommonOptions& options, const ModelFitFlags& flags) {
   }
   auto publisher = rapport::events::Publisher::Create(config->kafka, "rapport-model-fit");
   if (!publisher.ok()) return Fail(publisher.status().WithContext("--brokers"));
-  Status published = PublishModelParameters(**publisher, config->kafka.topics, p);
+  Status published = PublishModelParameters(**publisher, config->kafka, p);
   if (!published.ok()) return Fail(published.WithContext("publish to " + config->kafka.topics.model_parameters));
   std::printf("  published to %s (key %s)\n", config->kafka.topics.model_parameters.c_str(), ModelParametersKey(p).c_str());
   return 0;
@@ -287,7 +306,8 @@ struct Command {
 
 // Every option holder of every subcommand (CLI11 writes into them while parsing).
 struct Options {
-  CommonOptions up, gateway, project, archive, serve, config, model, dlq, alerts, webhooks;
+  CommonOptions up, gateway, project, archive, serve, config, model, dlq, alerts, webhooks, keys;
+  std::string key_name, key_roles, revoke_name;
   SampleOptions sample;
   bool with_sample = false;
   std::string projection;
@@ -388,6 +408,46 @@ void AddTopicCommands(CLI::App& app, Options& o, std::vector<Command>& commands)
                       }});
 }
 
+// `rapport keys ...`: the brokers and the cluster secret of the data dir's
+// `rapport up`, or the ones given.
+int RunKeys(const CommonOptions& options, const std::function<Status(const Config&)>& action) {
+  auto config = BuildConfig(options);
+  if (!config.ok()) return Fail(config.status());
+  ResolveBrokers(*config);
+  if (config->brokers.empty()) {
+    return Fail(Status::InvalidArgument("--brokers", "no Kafka brokers: pass --brokers, or --data-dir of a running "
+                                                     "`rapport up`"));
+  }
+  config->kafka.bootstrap_servers = config->brokers;
+  auto secret = LoadClusterSecret(*config, /*create_if_missing=*/false);
+  if (!secret.ok()) return Fail(secret.status());
+  config->kafka.record_secret = *secret;
+  Status done = action(*config);
+  return done.ok() ? 0 : Fail(done);
+}
+
+// keys create | list | revoke.
+void AddKeysCommands(CLI::App& app, Options& o, std::vector<Command>& commands) {
+  auto* keys = AddCommand(app, "keys", "create, list and revoke credentials (docs/security.md)", o.keys);
+  keys->require_subcommand(1);
+  keys->fallthrough();  // `keys create --data-dir D`: the common options after the action too
+  auto* create = keys->add_subcommand("create", "a new credential; prints its token alone on the last line");
+  create->add_option("--name", o.key_name, "the credential's name ([A-Za-z0-9._-], at most 64)")->required();
+  create->add_option("--role", o.key_roles, "its roles: publish,read,alerts,analyst,metrics,admin")->required();
+  auto* list = keys->add_subcommand("list", "names, roles and creation times (never tokens)");
+  auto* revoke = keys->add_subcommand("revoke", "revoke a credential everywhere");
+  revoke->add_option("NAME", o.revoke_name, "the credential's name")->required();
+  commands.push_back({keys, [&o, create, list] {
+                        if (create->parsed()) {
+                          return RunKeys(o.keys, [&o](const Config& c) {
+                            return CreateKey(c, o.key_name, o.key_roles, std::cout);
+                          });
+                        }
+                        if (list->parsed()) return RunKeys(o.keys, [](const Config& c) { return ListKeys(c, std::cout); });
+                        return RunKeys(o.keys, [&o](const Config& c) { return RevokeKey(c, o.revoke_name, std::cout); });
+                      }});
+}
+
 // Signals are taken synchronously by WaitForSignal; block them before any thread
 // starts so every thread inherits the mask.
 void BlockSignals() {
@@ -413,6 +473,7 @@ int main(int argc, char** argv) {
   AddSettingsAndModelCommands(app, options, commands);
   AnalystCommands analysts(app);  // replay, diff, export
   AddTopicCommands(app, options, commands);
+  AddKeysCommands(app, options, commands);
 
   CLI11_PARSE(app, argc, argv);
 

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "services/access/cluster_secret.h"
 
 #include "events/time_format.h"
 #include "projections/runtime/rebuilder.h"
@@ -106,6 +109,12 @@ Status CheckRequest(ReplayRequest& request) {
   }
   std::filesystem::create_directories(request.into, ec);
   if (ec) return Status::InvalidArgument("into", "cannot create " + request.into.string() + ": " + ec.message());
+  // `rapport serve` over the output finds the live platform's brokers and cluster
+  // secret through it (its credentials decide who may query the replay).
+  {
+    std::ofstream source(SourceDataDirFile(request.into), std::ios::trunc);
+    source << std::filesystem::absolute(request.data_dir, ec).string() << "\n";
+  }
   return Status::Ok();
 }
 

@@ -10,7 +10,8 @@
 
 namespace rapport::services {
 
-HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forwarded) const {
+HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forwarded,
+                                         std::string_view authorization) const {
   const Partition partition = registry_.PartitionOf(customer_id);
   const auto deadline = std::chrono::steady_clock::now() + patience_;
   std::string last = "no instance owns partition " + std::to_string(partition.value());
@@ -35,8 +36,11 @@ HttpResponse CustomerRouter::GetCustomer(std::string_view customer_id, bool forw
       }
       client.set_connection_timeout(1, 0);
       client.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(patience_).count() + 5, 0);
-      auto response = client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)),
-                                 httplib::Headers{{std::string(kForwardedHeader), "1"}});
+      // The owner checks the caller's credential itself (same credentials topic).
+      httplib::Headers headers{{std::string(kForwardedHeader), "1"}};
+      if (!authorization.empty()) headers.emplace("Authorization", std::string(authorization));
+      auto response =
+          client.Get("/v1/customers/" + httplib::detail::encode_query_param(std::string(customer_id)), headers);
       // 503 means ownership moved under us: look again.
       if (response && response->status != 503) {
         return HttpResponse{response->status, response->body, response->get_header_value("Content-Type")};
@@ -57,7 +61,8 @@ namespace rapport::services {
 
 void AddClusterRoutes(HttpServer& server, const CustomerRouter& router, const InstanceRegistry& registry) {
   server.Get(R"(/v1/customers/([^/]+))", [&router](const HttpRequest& request) {
-    return router.GetCustomer(request.matches[1], !request.header(std::string(kForwardedHeader)).empty());
+    return router.GetCustomer(request.matches[1], !request.header(std::string(kForwardedHeader)).empty(),
+                              request.header("Authorization"));
   });
   server.Get("/v1/cluster/instances",
              [&registry](const HttpRequest&) { return JsonResponse(200, registry.ToJson()); });

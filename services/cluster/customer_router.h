@@ -27,7 +27,8 @@ class CustomerRouter {
                  std::string tls_ca = {})
       : registry_(registry), query_(query), patience_(patience), tls_ca_(std::move(tls_ca)) {}
 
-  HttpResponse GetCustomer(std::string_view customer_id, bool forwarded) const;
+  // `authorization`: the caller's Authorization header, sent on with a forward.
+  HttpResponse GetCustomer(std::string_view customer_id, bool forwarded, std::string_view authorization = {}) const;
 
  private:
   const InstanceRegistry& registry_;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "events/record.h"
+#include "events/record_signature.h"
 #include "events/topic_reader.h"
 #include "services/process/thread_name.h"
 
@@ -67,6 +68,7 @@ Result<std::unique_ptr<InstanceRegistry>> InstanceRegistry::Start(const events::
                                                                  std::string instance_id) {
   std::unique_ptr<InstanceRegistry> registry(new InstanceRegistry());
   registry->topic_ = kafka.topics.instances;
+  registry->secret_ = kafka.record_secret;
   registry->id_ = std::move(instance_id);
   auto publisher = events::Publisher::Create(kafka, "rapport-instances");
   if (!publisher.ok()) return publisher.status();
@@ -102,12 +104,20 @@ Status InstanceRegistry::LoadToEnd(const events::KafkaSettings& kafka) {
   return events::ReadTopicToEnd(kafka, topic_, options, [this](events::TopicRecord&& message) {
     std::lock_guard lock(mutex_);
     loaded_end_[message.partition.value()] = message.offset.value() + 1;
-    Take(message.key.value_or(""), message.value.value_or(""), message.offset.value());
+    Take(message.key.value_or(""), message.value.value_or(""), message.header(events::kHeaderSignature),
+         message.offset.value());
     return Status::Ok();
   });
 }
 
-void InstanceRegistry::Take(std::string_view key, std::string_view value, int64_t offset) {
+void InstanceRegistry::Take(std::string_view key, std::string_view value, std::optional<std::string_view> signature,
+                            int64_t offset) {
+  // An unsigned or forged announcement could redirect customer queries.
+  Status verified = events::VerifyRecordSignature(secret_, key, value, signature);
+  if (!verified.ok()) {
+    spdlog::error("instances: rejected the record at offset {}: {}", offset, verified.message());
+    return;
+  }
   auto record = DecodeRecord(value);
   if (!record || record->id != key) {
     spdlog::warn("instances: ignoring a malformed record at offset {}", offset);
@@ -178,6 +188,7 @@ Status InstanceRegistry::PublishOwn() {
   message.key = record.id;
   message.value = EncodeRecord(record);
   message.partition = Partition(0);
+  events::SignMessage(message, secret_);
   std::vector<events::OutgoingMessage> messages{std::move(message)};
   Status published = publisher_->PublishAndWait(messages);
   if (!published.ok()) {
@@ -203,7 +214,7 @@ void InstanceRegistry::Run() {
       // A filler keeps a restored topic's offsets (events/record.h): no record.
       if (message.value().empty() && message.header(events::kHeaderFiller)) continue;
       std::lock_guard lock(mutex_);
-      Take(message.key(), message.value(), message.offset().value());
+      Take(message.key(), message.value(), message.header(events::kHeaderSignature), message.offset().value());
     }
   }
 }

@@ -8,6 +8,9 @@
 // the topic: a single partition orders every claim, so a new owner's claim beats
 // the stale one of an instance that was SIGKILLed and never said goodbye.
 //
+// Records are signed with the cluster secret (KafkaSettings::record_secret) and
+// verified: an unsigned or forged one is logged and ignored.
+//
 // Production-valid: plain produce and consume on a compacted topic; nothing
 // depends on the embedded broker. A customer's partition is murmur2 of its id, the
 // producer's partitioner (murmur2_random, events/kafka_settings.cc).
@@ -79,12 +82,15 @@ class InstanceRegistry final : private events::RebalanceListener {
   void OnRevoked(const std::vector<events::TopicPartition>&) override {}
   // Reads the topic to its end (events/topic_reader.h) into records_.
   Status LoadToEnd(const events::KafkaSettings& kafka);
-  // Keeps `value` (offset `offset`) if it is a valid record newer than the one held.
-  void Take(std::string_view key, std::string_view value, int64_t offset);  // holds mutex_
+  // Keeps `value` (offset `offset`) if it is a validly signed record
+  // (events/record_signature.h) newer than the one held.
+  void Take(std::string_view key, std::string_view value, std::optional<std::string_view> signature,
+            int64_t offset);  // holds mutex_
   void Run();
   Status PublishOwn();
 
   std::string topic_;
+  std::string secret_;  // the cluster secret: signs and verifies the records
   std::string id_;
   int32_t partitions_ = 0;
   std::unique_ptr<events::Publisher> publisher_;

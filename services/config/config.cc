@@ -41,6 +41,17 @@ void BindProcess(SettingsBinder& b, Config& c) {
                                 {"trim_interval_ms", &c.malloc_tuning.trim_interval_ms},
                                 {"fastbin_max_bytes", &c.malloc_tuning.fastbin_max_bytes},
                             });
+  BindSection(b, "access.", {{"cluster_secret_file", &c.access.cluster_secret_file}});
+  for (auto [role, limit] : {std::pair{"publish", &c.access.rate_limits.publish},
+                             std::pair{"read", &c.access.rate_limits.read},
+                             std::pair{"alerts", &c.access.rate_limits.alerts},
+                             std::pair{"analyst", &c.access.rate_limits.analyst},
+                             std::pair{"metrics", &c.access.rate_limits.metrics},
+                             std::pair{"admin", &c.access.rate_limits.admin}}) {
+    const std::string prefix = std::string("access.rate_limits.") + role + ".";
+    b.Bind(prefix + "per_second", &limit->per_second);
+    b.Bind(prefix + "burst", &limit->burst);
+  }
   BindSection(b, "cluster.", {
                                  {"advertise", &c.cluster.advertise},
                                  {"instance_id", &c.cluster.instance_id},
@@ -55,6 +66,7 @@ void BindKafkaAndGateway(SettingsBinder& b, Config& c) {
                                       {"dead_letter", &c.kafka.topics.dead_letter},
                                       {"model_parameters", &c.kafka.topics.model_parameters},
                                       {"instances", &c.kafka.topics.instances},
+                                      {"credentials", &c.kafka.topics.credentials},
                                   });
   BindSection(b, "kafka.", {
                                {"partitions", &c.kafka.partitions},

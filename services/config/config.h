@@ -11,6 +11,7 @@
 #include "events/status.h"
 #include "projections/domain/domain_settings.h"
 #include "storage/store_memory.h"
+#include "services/config/access_settings.h"
 #include "services/config/model_settings.h"
 #include "services/config/outbox_settings.h"
 #include "services/process/process_memory.h"
@@ -70,6 +71,7 @@ struct Config {
   projections::DomainSettings domain;
   ModelSettings model;  // services/config/model_settings.h
   ClusterSettings cluster;
+  AccessSettings access;  // credentials, roles, rate limits, the cluster secret
   projections::StorageSettings storage;  // the RocksDB memory budget (storage/store_memory.h)
   MallocSettings malloc_tuning;          // glibc malloc of the process (services/process/process_memory.h)
 };

@@ -108,6 +108,12 @@ void HttpServer::Mount(const projections::Route& route) {
 
 void HttpServer::SetGate(std::shared_ptr<const RequestGate> gate) { core_->gate = std::move(gate); }
 
+std::vector<HttpServer::MountedRoute> HttpServer::Routes() const {
+  std::vector<MountedRoute> out;
+  for (const RouteEntry& entry : core_->routes.entries()) out.push_back({entry.method, entry.pattern});
+  return out;
+}
+
 bool HttpServer::tls() const { return running_ && running_->tls; }
 
 Status HttpServer::Start(const HostPort& address) {

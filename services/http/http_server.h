@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "events/status.h"
 #include "services/config/config.h"
@@ -35,8 +36,9 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // `pattern` is a regular expression over the whole path; groups become
-  // HttpRequest::matches. The first matching route added wins.
+  // `pattern` is literal path text and `([^/]+)` groups over the whole path
+  // (route_table.h); groups become HttpRequest::matches. The first matching route
+  // added wins.
   void Get(const std::string& pattern, RouteHandler handler);
   void Post(const std::string& pattern, RouteHandler handler);
   // A projection's route (projections/runtime/http_answer.h): an answer or a stream.
@@ -44,6 +46,13 @@ class HttpServer {
   // Every request asks `gate` first (before Start); a refusal is answered as it is.
   // Without a gate every request reaches its route.
   void SetGate(std::shared_ptr<const RequestGate> gate);
+  // Every route added, in order: method and pattern (the access layer's route table
+  // must have a line for each).
+  struct MountedRoute {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<MountedRoute> Routes() const;
 
   // Binds host:port (port 0 picks a free one) and starts serving: HTTPS only when
   // settings name a certificate and key. Errors name the setting at fault.

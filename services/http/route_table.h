@@ -41,6 +41,7 @@ class RouteTable {
  public:
   void Add(std::string method, const std::string& pattern, RouteHandler answer, StreamOpener stream = {});
   RouteMatch Find(std::string_view method, const std::string& path) const;
+  const std::vector<RouteEntry>& entries() const { return entries_; }
 
  private:
   std::vector<RouteEntry> entries_;

@@ -34,12 +34,18 @@ namespace rapport::services {
 using Clock = std::function<int64_t()>;
 int64_t WallClockMillis();
 
+// Whether the caller holds the admin role, which the admin-only event types
+// (customers_merged, customer_erased) need; unset: no check (sample data, tests).
+using AdminCheck = std::function<bool()>;
+
 class Gateway {
  public:
   Gateway(events::Publisher& publisher, events::TopicNames topics, GatewayLimits limits,
           projections::Journal* journal = nullptr, Clock clock = WallClockMillis);
 
-  HttpResponse Accept(std::string_view body, std::string_view content_type);
+  // 403 naming the line (NDJSON) when an admin-only event comes from a caller
+  // `is_admin` says no to: nothing of the batch is published.
+  HttpResponse Accept(std::string_view body, std::string_view content_type, const AdminCheck& is_admin = {});
 
   // Publishes through `outbox` from now on (non-embedded mode; see outbox.h).
   void UseOutbox(std::unique_ptr<Outbox> outbox) { outbox_ = std::move(outbox); }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "events/record_signature.h"
 #include "events/topic_reader.h"
 
 namespace rapport::services {
@@ -21,15 +22,16 @@ struct Candidate {
 
 }  // namespace
 
-Status PublishModelParameters(events::Publisher& publisher, const events::TopicNames& topics,
+Status PublishModelParameters(events::Publisher& publisher, const events::KafkaSettings& kafka,
                               const projections::ModelParameters& parameters) {
   events::OutgoingMessage message;
-  message.topic = topics.model_parameters;
+  message.topic = kafka.topics.model_parameters;
   // One key per fit (model @ as_of): compaction keeps every fit, which the churn
   // projection needs to apply the one in effect at each event time.
   message.key = ModelParametersKey(parameters);
   message.value = projections::EncodeModelParameters(parameters);
   message.headers = {{"rapport-schema-version", std::to_string(projections::kModelSchemaVersion)}};
+  events::SignMessage(message, kafka.record_secret);
   return publisher.PublishAndWait({&message, 1});
 }
 
@@ -51,11 +53,19 @@ namespace {
 // of records from before per-fit keys); a record that fails verification is
 // skipped with a warning (the topic is re-read from the beginning each time, so
 // dead-lettering would repeat).
-void CollectFit(const events::TopicRecord& record, std::string_view model, std::vector<Candidate>& found) {
+void CollectFit(const events::TopicRecord& record, std::string_view model, std::string_view secret,
+                std::vector<Candidate>& found) {
   if (!record.key || !record.value) return;
   const std::string_view key = *record.key;
   const std::string prefix = std::string(model) + "@";
   if (key != model && key.substr(0, prefix.size()) != prefix) return;
+  // Unsigned or forged parameters would poison P(alive) and the predicted value.
+  Status signature = events::VerifyRecordSignature(secret, key, *record.value, record.header(events::kHeaderSignature));
+  if (!signature.ok()) {
+    spdlog::error("{} partition {} offset {}: rejected: {}", record.topic, record.partition.value(),
+                  record.offset.value(), signature.message());
+    return;
+  }
   auto decoded = projections::DecodeModelParameters(*record.value);
   if (!decoded.ok()) {
     spdlog::warn("{} partition {} offset {}: skipped: {}", record.topic, record.partition.value(),
@@ -91,7 +101,7 @@ Result<std::vector<projections::ModelParameters>> ReadModelParameterHistory(
   options.history = durable_copy;
   RAPPORT_RETURN_IF_ERROR(events::ReadTopicToEnd(settings, settings.topics.model_parameters, options,
                                                  [&](events::TopicRecord&& record) {
-                                                   CollectFit(record, model, found);
+                                                   CollectFit(record, model, settings.record_secret, found);
                                                    return Status::Ok();
                                                  }));
   return OneFitPerAsOf(std::move(found));

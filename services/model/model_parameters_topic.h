@@ -19,8 +19,9 @@
 
 namespace rapport::services {
 
-// Publishes `parameters` keyed by its model name; OK once Kafka acknowledged it.
-Status PublishModelParameters(events::Publisher& publisher, const events::TopicNames& topics,
+// Publishes `parameters` keyed by its model name, signed with kafka.record_secret
+// (events/record_signature.h); OK once Kafka acknowledged it.
+Status PublishModelParameters(events::Publisher& publisher, const events::KafkaSettings& kafka,
                               const projections::ModelParameters& parameters);
 
 // "clv@1767225600000": the message key of a fit.
@@ -31,7 +32,8 @@ std::string ModelParametersKey(const projections::ModelParameters& parameters);
 // fit of `model` (keys "model@as_of", and the bare model name of older records),
 // sorted by as_of; of fits with the same as_of the one with the latest
 // fitted_at_ms (then the newest message) wins. Empty when the topic is missing or
-// holds none. A message that fails verification is skipped with a warning (the
+// holds none. A message without a valid signature (settings.record_secret) or that
+// fails verification is skipped with a warning (the
 // topic is re-read from the beginning each time, so dead-lettering would repeat).
 // Unavailable when Kafka does not answer within `timeout`.
 Result<std::vector<projections::ModelParameters>> ReadModelParameterHistory(

@@ -2,7 +2,9 @@
 // Where a client subcommand (dlq, alerts, model fit, gateway / project / serve
 // without their own broker) finds Kafka: --brokers (or the config file, or
 // RAPPORT_BROKERS) first, else the bootstrap servers a running `rapport up` on the
-// same --data-dir wrote to BootstrapFile (services/platform/platform.h).
+// same --data-dir wrote to BootstrapFile (services/platform/platform.h), else, in a
+// replay's output, the one of the data directory it was replayed from
+// (services/access/cluster_secret.h, SourceDataDir).
 
 #include "services/config/config.h"
 

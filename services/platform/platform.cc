@@ -6,6 +6,10 @@
 
 #include "events/topic_spool.h"
 #include "services/http/listen_policy.h"
+#include "services/access/access_gate.h"
+#include "services/access/cluster_secret.h"
+#include "services/access/first_credential.h"
+#include "services/access/private_file.h"
 #include "services/ingest/journal_restore.h"
 #include "services/platform/alert_delivery.h"
 #include "services/platform/projection_registry.h"
@@ -31,6 +35,7 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
   RAPPORT_RETURN_IF_ERROR(CheckListenPolicy(*listen, config.http));
   // Every store this process opens shares one memory budget (storage.*).
   RAPPORT_RETURN_IF_ERROR(projections::ConfigureStoreMemory(config.storage));
+  RAPPORT_RETURN_IF_ERROR(platform->LoadSecret(roles));
 
   if (platform->config_.brokers.empty()) {
     if (roles.embedded_broker) {
@@ -60,6 +65,7 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config, const Ro
         std::make_unique<PlatformSideProcessHost>(*platform->publisher_, platform->config_.kafka, history,
                                                   std::filesystem::path(config.data_dir));
   }
+  RAPPORT_RETURN_IF_ERROR(platform->StartAccess(roles));
   // The archive consumer journals what other Kafka clients publish straight to the
   // topic. In embedded mode it runs too: the gateway journals its own events before
   // answering 202, and kcat/Java publishers reach the journal through the archiver.
@@ -94,6 +100,7 @@ Status Platform::StartBroker() {
     topics.push_back({topic, config_.kafka.partitions, config_.kafka.replication_factor});
   }
   topics.push_back({config_.kafka.topics.instances, 1, config_.kafka.replication_factor});  // docs/scaling.md
+  topics.push_back({config_.kafka.topics.credentials, 1, config_.kafka.replication_factor});  // docs/security.md
   auto broker = events::EmbeddedBroker::Start(config_.embedded_brokers, topics);
   if (!broker.ok()) return broker.status();
   broker_ = std::move(broker).value();
@@ -127,6 +134,32 @@ Status Platform::OpenJournal(const Roles& roles) {
     restored_ = *restored;
   }
   return Status::Ok();
+}
+
+Status Platform::LoadSecret(const Roles& roles) {
+  if (!config_.kafka.record_secret.empty()) return Status::Ok();  // given by the caller
+  auto secret = LoadClusterSecret(config_, /*create_if_missing=*/roles.embedded_broker);
+  if (secret.ok()) {
+    config_.kafka.record_secret = std::move(secret).value();
+    return Status::Ok();
+  }
+  // Without Kafka (`serve` alone) nothing is signed or read: no secret needed.
+  return config_.brokers.empty() && !roles.embedded_broker ? Status::Ok() : secret.status();
+}
+
+Status Platform::StartAccess(const Roles& roles) {
+  if (config_.brokers.empty()) {
+    // No credentials topic to read: every token is refused (fail closed).
+    credentials_ = CredentialStore::Detached(config_.kafka.record_secret);
+    return Status::Ok();
+  }
+  auto store = CredentialStore::Start(config_.kafka, durable_topics_ ? &durable_topics_->log() : nullptr,
+                                      std::filesystem::path(config_.data_dir) / "credentials.cache");
+  if (!store.ok()) return store.status();
+  credentials_ = std::move(store).value();
+  if (!roles.embedded_broker) return Status::Ok();
+  auto created = EnsureFirstCredential(config_, *publisher_, *credentials_);
+  return created.ok() ? Status::Ok() : created.status();
 }
 
 Status Platform::StartArchiver() {
@@ -249,8 +282,9 @@ Status Platform::StartHttp(const Roles& roles) {
     return Status::InvalidArgument("gateway.max_pending_connections", "must be at least 1");
   }
   http_ = std::make_unique<HttpServer>(config_.gateway, config_.http);
+  http_->SetGate(std::make_shared<AccessGate>(*credentials_, config_.access));
   AddHealthRoutes(*http_, *this);
-  if (roles.gateway) AddGatewayRoutes(*http_, *gateway_);
+  if (roles.gateway) AddGatewayRoutes(*http_, *gateway_, *credentials_);
   if (registry_ && query_) {
     router_ = std::make_unique<CustomerRouter>(*registry_, *query_,
                                                std::chrono::milliseconds(config_.cluster.forward_patience_ms),
@@ -258,7 +292,13 @@ Status Platform::StartHttp(const Roles& roles) {
     AddClusterRoutes(*http_, *router_, *registry_);
   }
   if (query_) AddQueryRoutes(*http_, *query_);
-  return http_->Start(*address);
+  RAPPORT_RETURN_IF_ERROR(http_->Start(*address));
+  // `rapport keys create` asks this listener whether it accepts a new token yet.
+  if (roles.embedded_broker) {
+    RAPPORT_RETURN_IF_ERROR(WritePrivateFile(HttpAddressFile(config_), address->host + ":" +
+                                                                           std::to_string(http_->port()) + "\n"));
+  }
+  return Status::Ok();
 }
 
 bool Platform::ready() const {
@@ -290,6 +330,7 @@ void Platform::Stop() {
   stopped_ = true;
   stopping_ = true;
   if (http_) http_->Stop();
+  credentials_.reset();
   for (auto& running : running_) running->projector->Stop();
   if (archiver_) archiver_->Stop();
   if (archiver_thread_.joinable()) archiver_thread_.join();

@@ -23,6 +23,7 @@
 #include "services/ingest/archiver.h"
 #include "services/ingest/durable_topics.h"
 #include "storage/store.h"
+#include "services/access/credential_store.h"
 #include "services/config/config.h"
 #include "services/cluster/customer_router.h"
 #include "services/cluster/instance_registry.h"
@@ -33,7 +34,9 @@
 namespace rapport::services {
 
 struct Roles {
-  bool embedded_broker = false;  // start one when config.brokers is empty
+  // `rapport up`: start a broker when config.brokers is empty; create the cluster
+  // secret and the first credential on the first start.
+  bool embedded_broker = false;
   bool gateway = false;
   bool archive = false;  // write the journal from the topic (real clusters)
   bool query = false;
@@ -67,6 +70,13 @@ class Platform {
   int64_t restored() const { return restored_; }
   // Scale-out only (Roles::cluster); null otherwise.
   const InstanceRegistry* registry() const { return registry_.get(); }
+  // The credentials this process accepts (services/access/credential_store.h).
+  const CredentialStore& credentials() const { return *credentials_; }
+  // Every route the HTTP listener serves, as mounted: method and pattern. Each has a
+  // line in services/access/route_roles.h. Empty before the listener starts.
+  std::vector<HttpServer::MountedRoute> mounted_routes() const {
+    return http_ ? http_->Routes() : std::vector<HttpServer::MountedRoute>{};
+  }
 
  private:
   struct RunningProjection {
@@ -89,6 +99,11 @@ class Platform {
   // following its folder; null when there is none.
   Result<const projections::Store*> StoreToServe(const projections::ProjectionModule& module);
   Status StartQuery();
+  // The cluster secret (services/access/cluster_secret.h) into config_.kafka.
+  Status LoadSecret(const Roles& roles);
+  // The credential store; `rapport up` (Roles::embedded_broker) also creates the
+  // first credential on its first start (services/access/first_credential.h).
+  Status StartAccess(const Roles& roles);
   // The process's one reader of the model parameters topic (when Kafka is known),
   // shared by the query API and the churn projection; started on first use.
   Result<std::shared_ptr<ModelParametersCache>> ModelCache();
@@ -111,6 +126,7 @@ class Platform {
   std::vector<std::unique_ptr<projections::Store>> followers_;  // secondary stores for `serve`
   std::shared_ptr<ModelParametersCache> model_cache_;  // see ModelCache()
   std::unique_ptr<QueryService> query_;
+  std::unique_ptr<CredentialStore> credentials_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<InstanceRegistry> registry_;  // scale-out only
   std::unique_ptr<CustomerRouter> router_;

@@ -11,9 +11,14 @@ void AddHealthRoutes(HttpServer& server, const Platform& platform) {
   });
 }
 
-void AddGatewayRoutes(HttpServer& server, Gateway& gateway) {
-  server.Post("/v1/events", [&gateway](const HttpRequest& request) {
-    return gateway.Accept(request.body, request.header("Content-Type"));
+void AddGatewayRoutes(HttpServer& server, Gateway& gateway, const CredentialStore& credentials) {
+  server.Post("/v1/events", [&gateway, &credentials](const HttpRequest& request) {
+    // Asked only when the body holds an admin-only event.
+    const AdminCheck is_admin = [&] {
+      const Authentication auth = credentials.Authenticate(request.header("Authorization"));
+      return auth.caller && auth.caller->roles.Has(Role::kAdmin);
+    };
+    return gateway.Accept(request.body, request.header("Content-Type"), is_admin);
   });
 }
 

@@ -352,6 +352,7 @@ TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with ret
   std::thread sse([&] {
     httplib::Client client("127.0.0.1", platform->http_port());
     client.set_read_timeout(60, 0);
+    testing::UseAdminToken(client, platform->config().data_dir);
     client.Get("/v1/alerts/stream", [&](const char* data, size_t size) {
       std::lock_guard lock(mutex);
       stream.append(data, size);
@@ -386,6 +387,7 @@ TEST_CASE("churn alerts arrive over Server-Sent Events and at webhooks, with ret
   // Resume: Last-Event-ID 0 replays from the first alert.
   {
     httplib::Client client("127.0.0.1", platform->http_port());
+    testing::UseAdminToken(client, platform->config().data_dir);
     std::string resumed;
     client.Get("/v1/alerts/stream", httplib::Headers{{"Last-Event-ID", "0"}},
                [&](const char* data, size_t size) {

@@ -68,7 +68,7 @@ TEST_CASE("churn P(alive): a published fit reaches the live projection and repla
   fit.customers = 100;
   fit.bgnbd = {0.25, 4.0, 2.0, 2.5};
   fit.gamma_gamma = {6.0, 4.0, 15.0};
-  REQUIRE(services::PublishModelParameters(*platform->publisher(), platform->config().kafka.topics, fit).ok());
+  REQUIRE(services::PublishModelParameters(*platform->publisher(), platform->config().kafka, fit).ok());
 
   // The live projection takes the fit in before its next batch: nudge it with an
   // event until the fit is in its store.

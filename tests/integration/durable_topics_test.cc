@@ -28,6 +28,7 @@
 #include "services/cluster/instance_registry.h"
 #include "storage/journal.h"
 #include "storage/topic_log.h"
+#include "tests/support/admin_token.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
@@ -81,6 +82,9 @@ class Rapport {
     events::KafkaSettings kafka;
     std::getline(in, kafka.bootstrap_servers);
     kafka.delivery_timeout_ms = 5000;
+    // Signs and verifies the control topics' records as `rapport up` does.
+    std::ifstream secret(std::filesystem::path(data()) / "cluster.secret");
+    std::getline(secret, kafka.record_secret);
     return kafka;
   }
 
@@ -127,6 +131,7 @@ class Rapport {
   json Customer(const std::string& id) {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(30, 0);
+    testing::UseAdminToken(client, data());
     auto response = client.Get(("/v1/customers/" + id).c_str());
     return response && response->status == 200 ? json::parse(response->body) : json();
   }

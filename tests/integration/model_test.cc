@@ -85,14 +85,14 @@ TEST_CASE("fitted parameters are published, read back as the latest, and score c
   auto report = services::FitModel(*purchases, posted.last_ms);
   REQUIRE(report.ok());
   projections::ModelParameters first = report->parameters;
-  REQUIRE(services::PublishModelParameters(*platform->publisher(), config.kafka.topics, first).ok());
+  REQUIRE(services::PublishModelParameters(*platform->publisher(), platform->config().kafka, first).ok());
 
   // A later fit, then a message that is not model parameters at all: the reader
   // keeps the latest valid one.
   projections::ModelParameters second = first;
   second.as_of_ms += 1;
   second.bgnbd.r *= 1.5;
-  REQUIRE(services::PublishModelParameters(*platform->publisher(), config.kafka.topics, second).ok());
+  REQUIRE(services::PublishModelParameters(*platform->publisher(), platform->config().kafka, second).ok());
   events::OutgoingMessage junk{config.kafka.topics.model_parameters, "clv", "not a flatbuffer", 0, {}, {}};
   REQUIRE(platform->publisher()->PublishAndWait({&junk, 1}).ok());
 

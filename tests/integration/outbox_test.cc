@@ -15,6 +15,7 @@
 #include "events/kafka_handles.h"
 #include "events/wire_codec.h"
 #include "services/ingest/outbox.h"
+#include "tests/support/credentials.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/json_events.h"
 #include "tests/support/topic_reader.h"
@@ -61,7 +62,8 @@ int64_t Purchases(httplib::Client& client, const std::string& customer) {
 TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full, drained in order",
           "[integration][outbox]") {
   auto started = events::EmbeddedBroker::Start(3, {{"rapport.interactions", kPartitions, 3},
-                                                   {"rapport.dead-letter", 1, 3}});
+                                                   {"rapport.dead-letter", 1, 3},
+                                                   {"rapport.credentials", 1, 3}});
   REQUIRE(started.ok());
   auto& broker = **started;
   testing::TempDir dir;
@@ -73,6 +75,7 @@ TEST_CASE("outbox: an unreachable cluster queues accepted events, 503 when full,
   config.gateway.outbox.publish_timeout_ms = 1000;
   config.gateway.outbox.retry_ms = 100;
   const services::Roles roles{.gateway = true, .query = true, .projections = {"customer-view"}};
+  testing::ProvisionAdminCredential(config);
 
   std::vector<std::string> accepted;  // event ids in the order their 202 came
   const std::vector<std::string> customers = {"a", "b", "c", "d"};

@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/admin_token.h"
 #include "tests/support/json_events.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
@@ -93,6 +94,7 @@ TEST_CASE("SIGTERM mid-stream loses nothing acknowledged", "[integration][sigter
     RapportProcess rapport(dir);
     httplib::Client client("127.0.0.1", rapport.port());
     client.set_read_timeout(30, 0);
+    testing::UseAdminToken(client, dir.path() / "data");
     REQUIRE(testing::WaitFor([&] {
       auto r = client.Get("/readyz");
       return r && r->status == 200;
@@ -101,6 +103,7 @@ TEST_CASE("SIGTERM mid-stream loses nothing acknowledged", "[integration][sigter
     std::thread poster([&] {
       httplib::Client c("127.0.0.1", rapport.port());
       c.set_read_timeout(30, 0);
+      testing::UseAdminToken(c, dir.path() / "data");
       for (int b = 0; !stop; ++b) {
         std::string body;
         std::map<std::string, Folded> batch;
@@ -133,6 +136,7 @@ TEST_CASE("SIGTERM mid-stream loses nothing acknowledged", "[integration][sigter
   RapportProcess rapport(dir);
   httplib::Client client("127.0.0.1", rapport.port());
   client.set_read_timeout(30, 0);
+  testing::UseAdminToken(client, dir.path() / "data");
   // Every acknowledged event is there once. The one batch in flight at the signal
   // may be there too (published, its 202 lost with the connection): all or nothing.
   int64_t excess = -1;

@@ -16,6 +16,7 @@
 #include "tests/reliability/reliability_support.h"
 #include "tests/support/child_process.h"
 #include "tests/support/fold.h"
+#include "tests/support/admin_token.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
@@ -122,6 +123,7 @@ TEST_CASE("restart: SIGKILLed `rapport up` restarts with every acknowledged even
   });
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(30, 0);
+  testing::UseAdminToken(client, dir.path());
   std::set<std::string> acknowledged;
   for (size_t begin = 0; begin < first_part; begin += kBatch) {
     const size_t end = std::min(first_part, begin + kBatch);
@@ -136,6 +138,7 @@ TEST_CASE("restart: SIGKILLed `rapport up` restarts with every acknowledged even
   auto post = [&] {
     httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(30, 0);
+    testing::UseAdminToken(c, dir.path());
     for (;;) {
       const size_t begin = next.fetch_add(kBatch);
       if (begin >= history.size()) return;
@@ -205,6 +208,7 @@ TEST_CASE("restart: SIGKILLed `rapport up` restarts with every acknowledged even
   int64_t restored_total = 0;
   for (const auto& [partition, messages] : after) restored_total += static_cast<int64_t>(messages.size());
   httplib::Client client2("127.0.0.1", port2);
+  testing::UseAdminToken(client2, dir.path());
   REQUIRE(testing::WaitFor([&] {
     auto ready = client2.Get("/readyz");
     return ready && ready->status == 200;

@@ -29,8 +29,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
-nlohmann::json GetJson(int port, const std::string& path) {
+nlohmann::json GetJson(int port, const std::string& path, const std::string& token) {
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth(token);
   client.set_read_timeout(60, 0);
   auto response = client.Get(path.c_str());
   if (!response || response->status != 200) return nullptr;
@@ -39,8 +40,9 @@ nlohmann::json GetJson(int port, const std::string& path) {
 
 // partition -> owner's address, when every partition has a serving owner among
 // `allowed` in the view of the instance on `port`.
-std::optional<std::map<int, std::string>> ServingOwners(int port, const std::set<std::string>& allowed) {
-  auto cluster = GetJson(port, "/v1/cluster/instances");
+std::optional<std::map<int, std::string>> ServingOwners(int port, const std::set<std::string>& allowed,
+                                                        const std::string& token) {
+  auto cluster = GetJson(port, "/v1/cluster/instances", token);
   if (!cluster.is_object()) return std::nullopt;
   std::map<int, std::string> owners;
   for (const auto& [partition, owner] : cluster["owners"].items()) {
@@ -56,6 +58,9 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
                  "scale-out: three instances, one SIGKILLed mid-stream, queries succeed, state equals the fold",
                  "[reliability][scale-out]") {
   const auto child_config = testing::WriteChildConfig(dir.path(), "cluster:\n  forward_patience_ms: 30000\n");
+  // The gateway's platform made the cluster secret and the admin credential in dir.
+  const std::string token = testing::AdminToken(dir.path());
+  REQUIRE(!token.empty());
 
   constexpr int kInstances = 3;
   std::vector<std::unique_ptr<testing::ChildProcess>> instances;
@@ -65,7 +70,8 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
     instances.push_back(std::make_unique<testing::ChildProcess>(
         std::vector<std::string>{testing::kRapportBinary, "project", "customer-view", "--serve", "--brokers",
                                  p.bootstrap_servers(), "--data-dir", (dir.path() / ("instance-" + std::to_string(i))).string(),
-                                 "--listen", "127.0.0.1:0", "--config", child_config.string()},
+                                 "--listen", "127.0.0.1:0", "--config", child_config.string(),
+                                 "--cluster-secret-file", (dir.path() / "cluster.secret").string()},
         dir.path() / ("instance-" + std::to_string(i) + ".log")));
     ports.push_back(instances.back()->WaitForHttpPort());
     INFO(instances.back()->output());
@@ -84,7 +90,7 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
   // Every instance sees every partition served, by the three of them together.
   for (int port : ports) {
     REQUIRE(testing::WaitFor([&] {
-      auto owners = ServingOwners(port, everyone);
+      auto owners = ServingOwners(port, everyone, token);
       if (!owners) return false;
       std::set<std::string> used;
       for (const auto& [partition, address] : *owners) used.insert(address);
@@ -117,6 +123,7 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
     for (int port : ports) {
       clients.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
       clients.back()->set_read_timeout(60, 0);
+      clients.back()->set_bearer_token_auth(token);
     }
     while (querying) {
       const int target = static_cast<int>(random() % (killed ? 2 : kInstances));
@@ -150,7 +157,7 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
   double takeover_seconds = 0;
   REQUIRE(testing::WaitFor(
       [&] {
-        if (ServingOwners(ports[0], survivors) && ServingOwners(ports[1], survivors)) {
+        if (ServingOwners(ports[0], survivors, token) && ServingOwners(ports[1], survivors, token)) {
           takeover_seconds = Seconds(killed_at);
           return true;
         }
@@ -175,7 +182,7 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
   };
   REQUIRE(testing::WaitFor(
       [&] {
-        auto now = ServingOwners(ports[0], survivors);
+        auto now = ServingOwners(ports[0], survivors, token);
         if (!now) return false;
         owners = *now;
         for (auto& store : stores) REQUIRE(store->CatchUp().ok());
@@ -217,7 +224,7 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
     // And through the query API of either survivor, whoever owns it.
     if (customers % 20 == 0) {
       ++http_checked;
-      auto answer = GetJson(ports[static_cast<size_t>(customers / 20 % 2)], "/v1/customers/" + id);
+      auto answer = GetJson(ports[static_cast<size_t>(customers / 20 % 2)], "/v1/customers/" + id, token);
       if (!answer.is_object() || answer["events"] != want->events || answer["purchases"] != want->purchases ||
           answer["revenue"] != want->revenue) {
         ++http_mismatches;
@@ -233,6 +240,7 @@ TEST_CASE_METHOD(testing::BrokerAndGateway,
   std::string survivors_state;
   for (int i = 0; i < 2 && (mismatches > 0 || http_mismatches > 0); ++i) {
     httplib::Client client("127.0.0.1", ports[static_cast<size_t>(i)]);
+    client.set_bearer_token_auth(token);
     auto ready = client.Get("/readyz");
     const std::string log = instances[static_cast<size_t>(i)]->output();
     survivors_state += "\ninstance " + std::to_string(i) + " " + addresses[static_cast<size_t>(i)] +

@@ -11,6 +11,7 @@
 #include "events/publisher.h"
 #include "services/platform/platform.h"
 #include "services/platform/projection_registry.h"
+#include "tests/support/admin_token.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
@@ -41,9 +42,12 @@ inline std::unique_ptr<services::Platform> StartReadyPlatform(const services::Co
   return platform;
 }
 
+// A client of the platform's HTTP listener that sends the admin token of its data
+// directory (see admin_token.h).
 inline httplib::Client HttpClient(const services::Platform& platform) {
   httplib::Client client("127.0.0.1", platform.http_port());
   client.set_read_timeout(60, 0);
+  UseAdminToken(client, platform.config().data_dir);
   return client;
 }
 
