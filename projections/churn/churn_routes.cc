@@ -139,7 +139,8 @@ namespace {
 // GET /v1/alerts/stream: resumes after Last-Event-ID (or ?after=); otherwise only
 // alerts from now on. Each chunk is what is new, or a keep-alive comment after
 // ~1 s of quiet.
-Result<ChunkSource> AlertStream(const Store* churn, const std::atomic<bool>* stopping, const HttpRequest& request) {
+Result<ChunkSource> AlertStream(const Store* churn, const std::atomic<bool>* stopping,
+                                const HttpRequest& request) {
   if (!churn) return Status::Unavailable(std::string(kNoChurnStore));
   int64_t after = 0;
   std::string from = request.header ? request.header("Last-Event-ID") : std::string();
@@ -168,8 +169,8 @@ Result<ChunkSource> AlertStream(const Store* churn, const std::atomic<bool>* sto
       if (!log->empty()) {
         std::string chunk;
         for (const auto& alert : *log) {
-          chunk += "id: " + std::to_string(alert.sequence) + "\nevent: " +
-                   (alert.kind == AlertKind::kRaised ? "alert_raised" : "alert_cleared") +
+          chunk += "id: " + std::to_string(alert.sequence) +
+                   "\nevent: " + (alert.kind == AlertKind::kRaised ? "alert_raised" : "alert_cleared") +
                    "\ndata: " + AlertToJson(alert).dump() + "\n\n";
           after = alert.sequence;
         }
@@ -190,23 +191,21 @@ HttpResponse ChurnOfCustomer(const ServeContext& context, std::string_view custo
 std::vector<Route> ChurnRoutes(const ServeContext& context) {
   const Store* churn = context.store;
   const std::atomic<bool>* stopping = context.stopping;
-  return {{"/v1/alerts",
-           [churn](const HttpRequest& request) { return ListAlertsResponse(churn, request.params); },
-           {},
-           {"status", "tier", "since", "limit", "cursor"}},
-          {R"(/v1/customers/([^/]+)/alerts)",
+  return {
+      {.pattern = "/v1/alerts",
+       .answer = [churn](const HttpRequest& request) { return ListAlertsResponse(churn, request.params); },
+       .params = {"status", "tier", "since", "limit", "cursor"}},
+      {.pattern = R"(/v1/customers/([^/]+)/alerts)",
+       .answer =
            [churn](const HttpRequest& request) { return CustomerAlertsResponse(churn, request.matches[1]); },
-           {},
-           {},
-           /*customer_in_path=*/true},
-          {"/v1/stats/churn",
-           [churn](const HttpRequest& request) { return ChurnStatsResponse(churn, request.params); },
-           {},
-           {"period", "tier"}},
-          {"/v1/alerts/stream",
-           nullptr,
-           [churn, stopping](const HttpRequest& request) { return AlertStream(churn, stopping, request); },
-           {"after"}}};
+       .customer_in_path = true},
+      {.pattern = "/v1/stats/churn",
+       .answer = [churn](const HttpRequest& request) { return ChurnStatsResponse(churn, request.params); },
+       .params = {"period", "tier"}},
+      {.pattern = "/v1/alerts/stream",
+       .stream = [churn,
+                  stopping](const HttpRequest& request) { return AlertStream(churn, stopping, request); },
+       .params = {"after"}}};
 }
 
 }  // namespace rapport::projections

@@ -1,19 +1,17 @@
 #include "projections/customer_view/customer_view_routes.h"
 
 #include <charconv>
-#include <set>
 
 #include "projections/customer_view/customer_value.h"
 #include "projections/customer_view/customer_value_json.h"
 #include "projections/customer_view/customer_view_json.h"
 #include "projections/customer_view/customer_view_projection.h"
 #include "projections/customer_view/model_prediction_json.h"
-#include "projections/runtime/projection_meta.h"
 #include "projections/runtime/customer_reader.h"
+#include "projections/runtime/projection_meta.h"
 
 namespace rapport::projections {
 namespace {
-
 
 constexpr size_t kMaxIdLength = 64;
 
@@ -30,9 +28,9 @@ bool Matches(const CustomerListQuery& query, const CustomerValue& value) {
 
 Result<CustomerListQuery> ParseCustomerListQuery(const QueryParams& params) {
   CustomerListQuery query;
-  std::set<std::string> seen;
+  // Unknown and repeated names never get here: the route declares its parameters
+  // (Route::params, checked by projections/runtime/route_request.h).
   for (const auto& [name, value] : params) {
-    if (!seen.insert(name).second) return Status::InvalidArgument(name, "given more than once");
     if (name == "tier") {
       query.tier = ParseTier(value);
       if (!query.tier) return Status::InvalidArgument(name, "must be A, B, C or D, got \"" + value + "\"");
@@ -45,15 +43,16 @@ Result<CustomerListQuery> ParseCustomerListQuery(const QueryParams& params) {
     } else if (name == "state") {
       query.state = ParseCustomerState(value);
       if (!query.state) {
-        return Status::InvalidArgument(name, "must be potential, current, lost or won_back, got \"" + value + "\"");
+        return Status::InvalidArgument(name,
+                                       "must be potential, current, lost or won_back, got \"" + value + "\"");
       }
     } else if (name == "limit") {
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), query.limit);
       if (ec != std::errc() || end != value.data() + value.size() || query.limit < 1 ||
           query.limit > CustomerListQuery::kMaxLimit) {
-        return Status::InvalidArgument(
-            name, "must be an integer from 1 to " + std::to_string(CustomerListQuery::kMaxLimit) + ", got \"" +
-                      value + "\"");
+        return Status::InvalidArgument(name, "must be an integer from 1 to " +
+                                                 std::to_string(CustomerListQuery::kMaxLimit) + ", got \"" +
+                                                 value + "\"");
       }
     } else if (name == "cursor") {
       if (value.empty() || value.size() > kMaxIdLength) {
@@ -67,8 +66,8 @@ Result<CustomerListQuery> ParseCustomerListQuery(const QueryParams& params) {
   return query;
 }
 
-HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_id, const DomainSettings& settings,
-                                  const ModelParameters* model) {
+HttpResponse GetCustomerWithValue(const Store& store, std::string_view customer_id,
+                                  const DomainSettings& settings, const ModelParameters* model) {
   return AnswerCustomer(ReadCustomerView, store, CustomerViewProjection::kName, customer_id, "",
                         [&](const CustomerView& found, const AsOfContext& context) {
                           const CustomerValue value =
@@ -95,7 +94,8 @@ HttpResponse ListCustomers(const Store& store, const CustomerListQuery& query,
   }
   for (; it->Valid() && static_cast<int>(customers.size()) < query.limit; it->Next()) {
     auto view = DecodeCustomerView(std::string_view(it->value().data(), it->value().size()));
-    if (!view.ok()) return ErrorResponse(view.status().WithContext("stored state of " + it->key().ToString()));
+    if (!view.ok())
+      return ErrorResponse(view.status().WithContext("stored state of " + it->key().ToString()));
     if (view->is_pointer()) continue;
     const CustomerValue value = EvaluateCustomer(*view, context->as_of_ms, *context->snapshot, settings);
     if (!Matches(query, value)) continue;
@@ -125,25 +125,22 @@ HttpResponse GetRfmSegments(const Store& store) {
 std::vector<Route> CustomerViewRoutes(const ServeContext& context) {
   const ServeContext c = context;
   auto from_snapshot = [c](HttpResponse (*answer)(const Store&)) {
-    return [c, answer](const HttpRequest&) { return c.store ? answer(*c.store) : NotServed(CustomerViewProjection::kName); };
+    return [c, answer](const HttpRequest&) {
+      return c.store ? answer(*c.store) : NotServed(CustomerViewProjection::kName);
+    };
   };
-  return {{R"(/v1/customers/([^/]+))",
-           [c](const HttpRequest& request) { return CustomerViewOfCustomer(c, request.matches[1]); },
-           {},
-           {},
-           /*customer_in_path=*/true},
-          {"/v1/customers",
-           [c](const HttpRequest& request) {
-             // The parameters are checked before the store is needed.
-             auto query = ParseCustomerListQuery(request.params);
-             if (!query.ok()) return ErrorResponse(query.status());
-             if (!c.store) return NotServed(CustomerViewProjection::kName);
-             return ListCustomers(*c.store, *query, c.settings);
-           },
-           {},
-           {"tier", "stage", "state", "limit", "cursor"}},
-          {"/v1/segments/pyramid", from_snapshot(GetPyramid)},
-          {"/v1/segments/rfm", from_snapshot(GetRfmSegments)}};
+  return {
+      {.pattern = R"(/v1/customers/([^/]+))",
+       .answer = [c](const HttpRequest& request) { return CustomerViewOfCustomer(c, request.matches[1]); },
+       .customer_in_path = true},
+      {.pattern = "/v1/customers",
+       .answer = ParsedQueryAnswer(c.store, CustomerViewProjection::kName, ParseCustomerListQuery,
+                                   [c](const Store& store, const CustomerListQuery& query) {
+                                     return ListCustomers(store, query, c.settings);
+                                   }),
+       .params = {"tier", "stage", "state", "limit", "cursor"}},
+      {"/v1/segments/pyramid", from_snapshot(GetPyramid)},
+      {"/v1/segments/rfm", from_snapshot(GetRfmSegments)}};
 }
 
 HttpResponse CustomerViewOfCustomer(const ServeContext& context, std::string_view customer_id) {

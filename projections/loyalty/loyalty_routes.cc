@@ -5,8 +5,8 @@
 #include "events/time_format.h"
 #include "projections/loyalty/loyalty.h"
 #include "projections/loyalty/loyalty_projection.h"
-#include "projections/runtime/projection_meta.h"
 #include "projections/runtime/customer_reader.h"
+#include "projections/runtime/projection_meta.h"
 
 namespace rapport::projections {
 namespace {
@@ -45,26 +45,27 @@ json LoyaltyJson(const CustomerLoyalty& s, const AsOfContext& context, const Dom
                      {"days_since_last_interaction", Optional(in.days_since_last_interaction)}};
   const std::string quadrant(Name(v.quadrant));
   return json{{"customer_id", s.customer_id},
-                            {"loyalty_score", v.score.score},
-                            {"components", components},
-                            {"indicators", indicators},
-                            {"tier", TierName(v.tier)},
-                            {"high_value", v.high_value},
-                            {"high_loyalty", v.high_loyalty},
-                            {"quadrant", quadrant},
-                            {"inactive", v.inactive},
-                            {"segment", v.inactive ? std::string("inactive") : quadrant},
-                            {"first_interaction", TimeOrNull(s.first_interaction_ms)},
-                            {"last_interaction", TimeOrNull(s.last_interaction_ms)},
-                            {"erased", s.erased},
-                            {"merged_from", s.merged_from},
-                            {"as_of", TimeOrNull(context.as_of_ms)},
-                            {"ranking_as_of", TimeOrNull(context.snapshot->as_of_ms)}};
+              {"loyalty_score", v.score.score},
+              {"components", components},
+              {"indicators", indicators},
+              {"tier", TierName(v.tier)},
+              {"high_value", v.high_value},
+              {"high_loyalty", v.high_loyalty},
+              {"quadrant", quadrant},
+              {"inactive", v.inactive},
+              {"segment", v.inactive ? std::string("inactive") : quadrant},
+              {"first_interaction", TimeOrNull(s.first_interaction_ms)},
+              {"last_interaction", TimeOrNull(s.last_interaction_ms)},
+              {"erased", s.erased},
+              {"merged_from", s.merged_from},
+              {"as_of", TimeOrNull(context.as_of_ms)},
+              {"ranking_as_of", TimeOrNull(context.snapshot->as_of_ms)}};
 }
 
 }  // namespace
 
-HttpResponse GetCustomerLoyalty(const Store& store, std::string_view customer_id, const DomainSettings& settings) {
+HttpResponse GetCustomerLoyalty(const Store& store, std::string_view customer_id,
+                                const DomainSettings& settings) {
   return AnswerCustomer(ReadCustomerLoyalty, store, kProjection, customer_id, "/loyalty",
                         [&](const CustomerLoyalty& s, const AsOfContext& context) {
                           return JsonResponse(200, LoyaltyJson(s, context, settings));
@@ -76,9 +77,8 @@ HttpResponse GetLoyaltySegments(const Store& store, const DomainSettings& settin
   if (!context.ok()) return ErrorResponse(context.status());
   const ValueSnapshot& snapshot = *context->snapshot;
   const int64_t as_of_ms = context->as_of_ms;
-  constexpr Quadrant kQuadrants[] = {
-      Quadrant::kCore, Quadrant::kAtRiskOfPoaching, Quadrant::kSteady,
-      Quadrant::kTransactional};
+  constexpr Quadrant kQuadrants[] = {Quadrant::kCore, Quadrant::kAtRiskOfPoaching, Quadrant::kSteady,
+                                     Quadrant::kTransactional};
   std::map<std::string, int64_t> quadrants, by_tier;
   int64_t customers = 0, inactive = 0;
   double score_sum = 0;
@@ -97,8 +97,7 @@ HttpResponse GetLoyaltySegments(const Store& store, const DomainSettings& settin
   }
   if (!it->status().ok()) return ErrorResponse(FromRocks(it->status(), "scan loyalty states"));
   json quadrant_json = json::object(), tiers = json::object();
-  for (Quadrant q : kQuadrants)
-    quadrant_json[std::string(Name(q))] = quadrants[std::string(Name(q))];
+  for (Quadrant q : kQuadrants) quadrant_json[std::string(Name(q))] = quadrants[std::string(Name(q))];
   for (int t = 0; t < kTierCount; ++t) {
     const std::string tier(TierName(static_cast<Tier>(t)));
     json row = json::object();
@@ -127,14 +126,13 @@ HttpResponse LoyaltyOfCustomer(const ServeContext& context, std::string_view cus
 
 std::vector<Route> LoyaltyRoutes(const ServeContext& context) {
   const ServeContext c = context;
-  return ServedRoutes(c, kProjection,
-                      {{R"(/v1/customers/([^/]+)/loyalty)",
-                        [c](const HttpRequest& request) { return LoyaltyOfCustomer(c, request.matches[1]); },
-                        {},
-                        {},
-                        /*customer_in_path=*/true},
-                       {"/v1/segments/loyalty",
-                        [c](const HttpRequest&) { return GetLoyaltySegments(*c.store, c.settings); }}});
+  return ServedRoutes(
+      c, kProjection,
+      {{.pattern = R"(/v1/customers/([^/]+)/loyalty)",
+        .answer = [c](const HttpRequest& request) { return LoyaltyOfCustomer(c, request.matches[1]); },
+        .customer_in_path = true},
+       {"/v1/segments/loyalty",
+        [c](const HttpRequest&) { return GetLoyaltySegments(*c.store, c.settings); }}});
 }
 
 }  // namespace rapport::projections

@@ -20,12 +20,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "events/status.h"
 #include "models/model_parameters.h"
@@ -75,7 +74,8 @@ class SideProcessHost {
  public:
   virtual ~SideProcessHost() = default;
   // Delivers the alert log of `store` (its outbox to the alert topic, and webhooks).
-  virtual Result<std::unique_ptr<SideProcess>> StartAlertDelivery(Store& store, const DomainSettings& settings) = 0;
+  virtual Result<std::unique_ptr<SideProcess>> StartAlertDelivery(Store& store,
+                                                                  const DomainSettings& settings) = 0;
 };
 
 struct ProjectionModule {
@@ -93,7 +93,8 @@ struct ProjectionModule {
   // Its HTTP endpoints over `context` (which they may copy).
   std::vector<Route> (*routes)(const ServeContext& context) = nullptr;
   // Started beside the live projector; null: none.
-  Result<std::vector<std::unique_ptr<SideProcess>>> (*side_processes)(Store& store, const DomainSettings& settings,
+  Result<std::vector<std::unique_ptr<SideProcess>>> (*side_processes)(Store& store,
+                                                                      const DomainSettings& settings,
                                                                       SideProcessHost& host) = nullptr;
   // Its partition assignment decides which instance answers a customer's queries
   // (scale-out, docs/scaling.md); its `customer` answer is the routed one.
@@ -126,16 +127,33 @@ const std::vector<const ProjectionModule*>& AddedProjectionModules();
 
 // The module's routes answering 503 "<name> projection is not served by this
 // process" when `context.store` is null; each answer gets a valid store.
-std::vector<Route> ServedRoutes(const ServeContext& context, std::string_view name, std::vector<Route> routes);
+std::vector<Route> ServedRoutes(const ServeContext& context, std::string_view name,
+                                std::vector<Route> routes);
 HttpResponse NotServed(std::string_view name);
+
+// The answer of a route with query parameters: `parse(params)` first, so a bad
+// parameter is a 400 even where no store is served, then `answer(store, query)`, or
+// NotServed(name) without a store.
+template <typename Parse, typename Answer>
+std::function<HttpResponse(const HttpRequest&)> ParsedQueryAnswer(const Store* store, std::string_view name,
+                                                                  Parse parse, Answer answer) {
+  return [store, name, parse, answer](const HttpRequest& request) {
+    auto query = parse(request.params);
+    if (!query.ok()) return ErrorResponse(query.status());
+    if (!store) return NotServed(name);
+    return answer(*store, *query);
+  };
+}
 
 // One customer of a module's store as JSON (its `customer` answer), for `rapport
 // diff`; nullopt when the store has no such customer.
-Result<std::optional<nlohmann::json>> DescribeCustomer(const ProjectionModule& module, const ServeContext& context,
+Result<std::optional<nlohmann::json>> DescribeCustomer(const ProjectionModule& module,
+                                                       const ServeContext& context,
                                                        std::string_view customer_id);
 
 }  // namespace rapport::projections
 
 // Registers a module defined in the same file (see RegisterProjectionModule).
-#define RAPPORT_REGISTER_PROJECTION(module) \
-  [[maybe_unused]] static const bool rapport_registered_##module = ::rapport::projections::RegisterProjectionModule(module)
+#define RAPPORT_REGISTER_PROJECTION(module)                        \
+  [[maybe_unused]] static const bool rapport_registered_##module = \
+      ::rapport::projections::RegisterProjectionModule(module)

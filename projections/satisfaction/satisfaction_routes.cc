@@ -1,15 +1,14 @@
 #include "projections/satisfaction/satisfaction_routes.h"
 
-#include <set>
 #include <vector>
 
 #include "events/names.h"
 #include "events/time_format.h"
+#include "projections/runtime/customer_reader.h"
 #include "projections/runtime/projection_meta.h"
 #include "projections/satisfaction/satisfaction.h"
 #include "projections/satisfaction/satisfaction_projection.h"
 #include "projections/satisfaction/satisfaction_trend.h"
-#include "projections/runtime/customer_reader.h"
 
 namespace rapport::projections {
 namespace {
@@ -88,9 +87,9 @@ json TrendJson(const Trend& trend) {
 
 Result<SatisfactionTrendQuery> ParseSatisfactionTrendQuery(const QueryParams& params) {
   SatisfactionTrendQuery query;
-  std::set<std::string> seen;
+  // Unknown and repeated names never get here: the route declares its parameters
+  // (Route::params, checked by projections/runtime/route_request.h).
   for (const auto& [name, value] : params) {
-    if (!seen.insert(name).second) return Status::InvalidArgument(name, "given more than once");
     if (name == "bucket") {
       if (value != "day" && value != "week") {
         return Status::InvalidArgument(name, "must be day or week, got \"" + value + "\"");
@@ -121,25 +120,24 @@ Result<SatisfactionTrendQuery> ParseSatisfactionTrendQuery(const QueryParams& pa
 
 HttpResponse GetCustomerSatisfaction(const Store& store, std::string_view customer_id,
                                      const DomainSettings& settings) {
-  return AnswerCustomer(ReadCustomerSatisfaction, store, kProjection, customer_id, "/satisfaction",
-                        [&](const CustomerSatisfaction& s, const AsOfContext& context) {
-                          json out = {{"customer_id", s.customer_id}};
-                          const auto ewma = s.gap_ewma.value();
-                          out["gap_ewma"] = Optional(ewma);
-                          out["gap_ewma_at"] =
-                              ewma ? json(events::FormatRfc3339(s.gap_ewma.reference_ms())) : json(nullptr);
-                          out["gap_half_life_days"] = settings.satisfaction.gap_half_life_days;
-                          out["last_survey"] = SurveyJson(s.last_survey, s.last_survey_ms);
-                          PutCounts(out, s.counts);
-                          out["open_complaints"] = s.open_complaints;
-                          out["tier"] =
-                              TierName(SatisfactionTierOf(s, context.as_of_ms, context.snapshot.get()));
-                          out["erased"] = s.erased;
-                          out["merged_from"] = s.merged_from;
-                          out["as_of"] = TimeOrNull(context.as_of_ms);
-                          out["ranking_as_of"] = TimeOrNull(context.snapshot->as_of_ms);
-                          return JsonResponse(200, out);
-                        });
+  return AnswerCustomer(
+      ReadCustomerSatisfaction, store, kProjection, customer_id, "/satisfaction",
+      [&](const CustomerSatisfaction& s, const AsOfContext& context) {
+        json out = {{"customer_id", s.customer_id}};
+        const auto ewma = s.gap_ewma.value();
+        out["gap_ewma"] = Optional(ewma);
+        out["gap_ewma_at"] = ewma ? json(events::FormatRfc3339(s.gap_ewma.reference_ms())) : json(nullptr);
+        out["gap_half_life_days"] = settings.satisfaction.gap_half_life_days;
+        out["last_survey"] = SurveyJson(s.last_survey, s.last_survey_ms);
+        PutCounts(out, s.counts);
+        out["open_complaints"] = s.open_complaints;
+        out["tier"] = TierName(SatisfactionTierOf(s, context.as_of_ms, context.snapshot.get()));
+        out["erased"] = s.erased;
+        out["merged_from"] = s.merged_from;
+        out["as_of"] = TimeOrNull(context.as_of_ms);
+        out["ranking_as_of"] = TimeOrNull(context.snapshot->as_of_ms);
+        return JsonResponse(200, out);
+      });
 }
 
 namespace {
@@ -158,11 +156,13 @@ Result<BucketRange> RangeOf(const SatisfactionTrendQuery& query, int64_t as_of, 
   auto bucket_start = [&](int64_t day) { return query.weeks ? WeekStart(day) : day; };
   // Default: the last trend_buckets buckets up to the watermark's.
   range.last = bucket_start(query.to_day.value_or(DayOf(as_of)));
-  range.first = query.from_day ? bucket_start(*query.from_day) : range.last - (trend_buckets - 1) * range.width;
+  range.first =
+      query.from_day ? bucket_start(*query.from_day) : range.last - (trend_buckets - 1) * range.width;
   if (range.first > range.last) return Status::InvalidArgument("from", "must not be after to");
   if (range.count() > SatisfactionTrendQuery::kMaxBuckets) {
-    return Status::InvalidArgument("from", "the range holds " + std::to_string(range.count()) + " buckets, at most " +
-                                               std::to_string(SatisfactionTrendQuery::kMaxBuckets) + " are answered");
+    return Status::InvalidArgument("from",
+                                   "the range holds " + std::to_string(range.count()) + " buckets, at most " +
+                                       std::to_string(SatisfactionTrendQuery::kMaxBuckets) + " are answered");
   }
   return range;
 }
@@ -255,20 +255,16 @@ HttpResponse SatisfactionOfCustomer(const ServeContext& context, std::string_vie
 
 std::vector<Route> SatisfactionRoutes(const ServeContext& context) {
   const ServeContext c = context;
-  return {{R"(/v1/customers/([^/]+)/satisfaction)",
-           [c](const HttpRequest& request) { return SatisfactionOfCustomer(c, request.matches[1]); },
-           {},
-           {},
-           /*customer_in_path=*/true},
-          {"/v1/trends/satisfaction", [c](const HttpRequest& request) {
-             // The parameters are checked before the store is needed.
-             auto query = ParseSatisfactionTrendQuery(request.params);
-             if (!query.ok()) return ErrorResponse(query.status());
-             if (!c.store) return NotServed(kProjection);
-             return GetSatisfactionTrends(*c.store, *query, c.settings);
-           },
-           {},
-           {"bucket", "channel", "tier", "from", "to"}}};
+  return {
+      {.pattern = R"(/v1/customers/([^/]+)/satisfaction)",
+       .answer = [c](const HttpRequest& request) { return SatisfactionOfCustomer(c, request.matches[1]); },
+       .customer_in_path = true},
+      {.pattern = "/v1/trends/satisfaction",
+       .answer = ParsedQueryAnswer(c.store, kProjection, ParseSatisfactionTrendQuery,
+                                   [c](const Store& store, const SatisfactionTrendQuery& query) {
+                                     return GetSatisfactionTrends(store, query, c.settings);
+                                   }),
+       .params = {"bucket", "channel", "tier", "from", "to"}}};
 }
 
 }  // namespace rapport::projections

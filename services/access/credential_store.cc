@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "events/record_signature.h"
@@ -14,8 +13,8 @@
 namespace rapport::services {
 
 Result<std::unique_ptr<CredentialStore>> CredentialStore::Start(const events::KafkaSettings& kafka,
-                                                               const events::TopicHistory* durable_copy,
-                                                               std::filesystem::path cache_file) {
+                                                                const events::TopicHistory* durable_copy,
+                                                                std::filesystem::path cache_file) {
   std::unique_ptr<CredentialStore> store(new CredentialStore(kafka, durable_copy));
   store->cache_file_ = std::move(cache_file);
   // With a local copy a Kafka that is away is not waited for long: the copy serves.
@@ -24,17 +23,18 @@ Result<std::unique_ptr<CredentialStore>> CredentialStore::Start(const events::Ka
   options.timeout = cached ? std::chrono::seconds(3) : std::chrono::seconds(15);
   options.client_id = "rapport-credentials";
   options.history = durable_copy;
-  Status loaded = events::ReadTopicToEnd(kafka, kafka.topics.credentials, options, [&](events::TopicRecord&& record) {
-    store->Apply(record);
-    return Status::Ok();
-  });
+  Status loaded =
+      events::ReadTopicToEnd(kafka, kafka.topics.credentials, options, [&](events::TopicRecord&& record) {
+        store->Apply(record);
+        return Status::Ok();
+      });
   store->thread_ = std::thread([s = store.get()] {
     NameThisThread("credentials");
     s->Follow();
   });
   if (!loaded.ok()) {
-    spdlog::error("credentials: reading {}: {}; {} until it is read", kafka.topics.credentials, loaded.ToString(),
-                  cached ? "the local copy serves" : "every token is refused");
+    spdlog::error("credentials: reading {}: {}; {} until it is read", kafka.topics.credentials,
+                  loaded.ToString(), cached ? "the local copy serves" : "every token is refused");
   }
   return store;
 }
@@ -59,7 +59,8 @@ std::optional<events::TopicRecord> FromCacheLine(const std::string& line) {
     record.offset = Offset(json.at("offset").get<int64_t>());
     record.key = json.at("key").get<std::string>();
     record.value = json.at("value").get<std::string>();
-    record.headers.emplace_back(std::string(events::kHeaderSignature), json.at("signature").get<std::string>());
+    record.headers.emplace_back(std::string(events::kHeaderSignature),
+                                json.at("signature").get<std::string>());
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
@@ -100,19 +101,19 @@ std::unique_ptr<CredentialStore> CredentialStore::Detached(std::string record_se
 }
 
 void CredentialStore::Follow() {
-  while (!stopping_) {
+  while (!stop_.stopped()) {
     events::TopicReadOptions options;
     options.client_id = "rapport-credentials";
     options.history = durable_copy_;
-    options.follow_until = &stopping_;
-    Status read = events::ReadTopicToEnd(kafka_, kafka_.topics.credentials, options, [this](events::TopicRecord&& r) {
-      Apply(r);
-      return Status::Ok();
-    });
-    if (!read.ok() && !stopping_) spdlog::warn("credentials: {} (reading again)", read.ToString());
+    options.follow_until = stop_.flag();
+    Status read =
+        events::ReadTopicToEnd(kafka_, kafka_.topics.credentials, options, [this](events::TopicRecord&& r) {
+          Apply(r);
+          return Status::Ok();
+        });
+    if (!read.ok() && !stop_.stopped()) spdlog::warn("credentials: {} (reading again)", read.ToString());
     // The topic may not exist yet, or Kafka was away: try again in a moment.
-    std::unique_lock lock(sleep_mutex_);
-    sleep_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
+    stop_.WaitFor(std::chrono::seconds(1));
   }
 }
 
@@ -125,7 +126,8 @@ bool CredentialStore::ApplyRecord(const events::TopicRecord& record) {
   const std::string& name = *record.key;
   std::unique_lock lock(mutex_);
   auto [last, fresh] = applied_.try_emplace(record.partition.value(), record.offset.value());
-  if (!fresh && record.offset.value() <= last->second) return false;  // read again after a restart of the follow
+  if (!fresh && record.offset.value() <= last->second)
+    return false;  // read again after a restart of the follow
   last->second = record.offset.value();
   if (!record.value) {
     // A tombstone only takes access away, so it needs no signature.
@@ -188,11 +190,7 @@ bool CredentialStore::WaitUntilKnown(const std::string& name, const std::string&
 }
 
 void CredentialStore::Stop() {
-  {
-    std::lock_guard lock(sleep_mutex_);
-    stopping_ = true;
-  }
-  sleep_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -18,7 +18,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -34,6 +33,7 @@
 #include "events/status.h"
 #include "events/topic_reader.h"
 #include "services/access/credential.h"
+#include "services/process/stop_signal.h"
 
 namespace rapport::services {
 
@@ -65,7 +65,8 @@ class CredentialStore {
   // Whether any valid record (even a revocation) was ever read: the topic is in use.
   bool ever_held_any() const { return valid_records_.load() > 0; }
   // Waits until a live credential named `name` with `token_hash` is in the table.
-  bool WaitUntilKnown(const std::string& name, const std::string& token_hash, std::chrono::milliseconds timeout) const;
+  bool WaitUntilKnown(const std::string& name, const std::string& token_hash,
+                      std::chrono::milliseconds timeout) const;
 
   // Applies one record of the topic (the follow thread; tests). Records at or
   // below an offset already applied in their partition are skipped.
@@ -86,14 +87,12 @@ class CredentialStore {
   const events::TopicHistory* durable_copy_;
   mutable std::shared_mutex mutex_;
   mutable std::condition_variable_any changed_;
-  std::map<std::string, Credential> by_name_;  // guarded by mutex_
+  std::map<std::string, Credential> by_name_;           // guarded by mutex_
   std::map<std::string, events::TopicRecord> records_;  // the record of each name in force; guarded by mutex_
   std::filesystem::path cache_file_;
-  std::map<int32_t, int64_t> applied_;         // partition -> last offset applied; guarded by mutex_
+  std::map<int32_t, int64_t> applied_;  // partition -> last offset applied; guarded by mutex_
   std::atomic<int64_t> valid_records_{0};
-  std::atomic<bool> stopping_{false};
-  std::mutex sleep_mutex_;
-  std::condition_variable sleep_;
+  StopSignal stop_;
   std::thread thread_;
 };
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "projections/churn/churn_projection.h"
 #include "projections/churn/churn_readers.h"
 #include "storage/store.h"
 
@@ -20,9 +21,10 @@ int Fail(const Status& status) {
 }
 
 int ListFailed(const Config& config, bool json) {
-  const auto dir = std::filesystem::path(config.data_dir) / "churn";
+  const std::string name(projections::ChurnProjection::kName);
+  const auto dir = std::filesystem::path(config.data_dir) / name;
   if (!std::filesystem::exists(dir / "CURRENT")) {
-    return Fail(Status::InvalidArgument("data_dir", "no churn store in " + config.data_dir));
+    return Fail(Status::InvalidArgument("data_dir", "no " + name + " store in " + config.data_dir));
   }
   auto store = projections::Store::Open(dir, projections::OpenMode::kSecondary);
   if (!store.ok()) return Fail(store.status());

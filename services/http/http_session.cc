@@ -189,6 +189,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       record_.credential = std::move(verdict.credential_name);
       if (verdict.refusal) return std::move(*verdict.refusal);
     }
+    if (!target.error.ok()) return ErrorResponse(target.error);
     RouteMatch match = core_.routes.Find(request.method, request.path);
     if (!match.route) return ErrorResponse(Status::NotFound("no such endpoint"));
     record_.route = match.route->pattern;

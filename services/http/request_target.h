@@ -1,8 +1,9 @@
 #pragma once
 // A request target ("/v1/customers/c%2D1?tier=A&x=1") split into its decoded path
 // and its query parameters, the way cpp-httplib decoded them before: the path is
-// percent-decoded ('+' stays '+'), each parameter's name and value are
-// percent-decoded with '+' as a space, in request order with repeats kept.
+// percent-decoded ('+' stays '+'), the query is parsed by
+// projections::ParseQueryString ('+' is a space, request order, repeats kept), and a
+// parameter without a name ("=v") is dropped.
 
 #include <string>
 #include <string_view>
@@ -14,11 +15,9 @@ namespace rapport::services {
 struct RequestTarget {
   std::string path;
   QueryParams params;
+  Status error;  // a bad percent-escape (answered 400, naming the parameter or "path")
 };
 
 RequestTarget ParseRequestTarget(std::string_view target);
-
-// %XX escapes decoded (a malformed escape stays as it is); `plus_is_space` for queries.
-std::string PercentDecode(std::string_view text, bool plus_is_space);
 
 }  // namespace rapport::services

@@ -1,17 +1,20 @@
 #include "services/http/route_table.h"
 
-#include <utility>
-
 #include <spdlog/spdlog.h>
+
+#include <utility>
 
 namespace rapport::services {
 
-void RouteTable::Add(std::string method, const std::string& pattern, RouteHandler answer, StreamOpener stream) {
+void RouteTable::Add(std::string method, const std::string& pattern, RouteHandler answer,
+                     StreamOpener stream) {
   auto compiled = projections::RoutePattern::Compile(pattern);
-  if (!compiled.ok()) spdlog::error("http: route {} never matches: {}", pattern, compiled.status().ToString());
+  if (!compiled.ok())
+    spdlog::error("http: route {} never matches: {}", pattern, compiled.status().ToString());
   std::optional<projections::RoutePattern> kept;
   if (compiled.ok()) kept = std::move(compiled).value();
-  entries_.push_back(RouteEntry{std::move(method), pattern, std::move(kept), std::move(answer), std::move(stream)});
+  entries_.push_back(
+      RouteEntry{std::move(method), pattern, std::move(kept), std::move(answer), std::move(stream)});
 }
 
 RouteMatch RouteTable::Find(std::string_view method, const std::string& path) const {

@@ -26,9 +26,9 @@ using StreamOpener = std::function<Result<projections::ChunkSource>(const HttpRe
 
 struct RouteEntry {
   std::string method;
-  std::string pattern;  // as given: the access log names the route by it
+  std::string pattern;                                // as given: the access log names the route by it
   std::optional<projections::RoutePattern> compiled;  // nullopt: not a valid pattern, never matches
-  RouteHandler answer;  // exactly one of answer and stream is set
+  RouteHandler answer;                                // exactly one of answer and stream is set
   StreamOpener stream;
 };
 

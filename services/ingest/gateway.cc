@@ -20,7 +20,11 @@ int64_t WallClockMillis() {
 
 Gateway::Gateway(events::Publisher& publisher, events::TopicNames topics, GatewayLimits limits,
                  projections::Journal* journal, Clock clock)
-    : publisher_(publisher), topics_(std::move(topics)), limits_(limits), journal_(journal), clock_(std::move(clock)) {}
+    : publisher_(publisher),
+      topics_(std::move(topics)),
+      limits_(limits),
+      journal_(journal),
+      clock_(std::move(clock)) {}
 
 events::OutgoingMessage ToKafkaMessage(const events::Event& event, const std::string& topic) {
   events::OutgoingMessage message;
@@ -79,9 +83,10 @@ std::optional<HttpResponse> RefuseAdminOnly(const std::vector<events::Event>& ev
                                             const std::vector<size_t>& lines, const AdminCheck& is_admin) {
   for (size_t i = 0; i < events.size(); ++i) {
     if (!AdminOnly(events[i].type()) || is_admin()) continue;
-    nlohmann::json refusal = {{"error", "forbidden"},
-                              {"reason", std::string(events::Name(events[i].type())) + " events need the admin role"},
-                              {"role", "admin"}};
+    nlohmann::json refusal = {
+        {"error", "forbidden"},
+        {"reason", std::string(events::Name(events[i].type())) + " events need the admin role"},
+        {"role", "admin"}};
     if (i < lines.size()) {
       refusal["line"] = lines[i];
       refusal["reason"] = "line " + std::to_string(lines[i]) + ": " + refusal["reason"].get<std::string>() +
@@ -94,10 +99,11 @@ std::optional<HttpResponse> RefuseAdminOnly(const std::vector<events::Event>& ev
 
 }  // namespace
 
-HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type, const AdminCheck& is_admin) {
+HttpResponse Gateway::Accept(std::string_view body, std::string_view content_type,
+                             const AdminCheck& is_admin) {
   if (static_cast<int64_t>(body.size()) > limits_.max_body_bytes) {
-    return ErrorResponse(Status::ResourceExhausted("body exceeds " + std::to_string(limits_.max_body_bytes) +
-                                                   " bytes"));
+    return ErrorResponse(
+        Status::ResourceExhausted("body exceeds " + std::to_string(limits_.max_body_bytes) + " bytes"));
   }
   std::vector<events::Event> events;
   std::vector<size_t> lines;  // NDJSON only
@@ -119,29 +125,9 @@ HttpResponse Gateway::Accept(std::string_view body, std::string_view content_typ
   for (size_t i = 0; i < events.size(); ++i) {
     Status bound = events::CheckEventTimeBound(events[i], now, limits_.max_future_skew_ms, "gateway");
     if (!bound.ok()) return ndjson ? LineError(lines[i], bound) : ErrorResponse(bound);
-}
-
-bool AdminOnly(events::EventType type) {
-  return type == events::EventType::kCustomersMerged || type == events::EventType::kCustomerErased;
-}
-
-// 403 for the first admin-only event of `events` when the caller is no admin;
-// `lines` (NDJSON only) are the events' line numbers.
-std::optional<HttpResponse> RefuseAdminOnly(const std::vector<events::Event>& events,
-                                            const std::vector<size_t>& lines, const AdminCheck& is_admin) {
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (!AdminOnly(events[i].type()) || is_admin()) continue;
-    nlohmann::json refusal = {{"error", "forbidden"},
-                              {"reason", std::string(events::Name(events[i].type())) + " events need the admin role"},
-                              {"role", "admin"}};
-    if (i < lines.size()) {
-      refusal["line"] = lines[i];
-      refusal["reason"] = "line " + std::to_string(lines[i]) + ": " + refusal["reason"].get<std::string>() +
-                          "; nothing of the batch was published";
-    }
-    return JsonResponse(403, refusal);
   }
-  return std::nullopt;
+  if (is_admin) {
+    if (auto refusal = RefuseAdminOnly(events, lines, is_admin)) return *refusal;
   }
 
   Status published = Publish(events);

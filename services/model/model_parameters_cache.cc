@@ -7,9 +7,9 @@
 
 namespace rapport::services {
 
-Result<std::unique_ptr<ModelParametersCache>> ModelParametersCache::Start(const events::KafkaSettings& kafka,
-                                                                          const ModelSettings& settings,
-                                                                          const events::TopicHistory* durable_copy) {
+Result<std::unique_ptr<ModelParametersCache>> ModelParametersCache::Start(
+    const events::KafkaSettings& kafka, const ModelSettings& settings,
+    const events::TopicHistory* durable_copy) {
   if (settings.refresh_seconds <= 0) {
     return Status::InvalidArgument("model.refresh_seconds",
                                    "must be > 0, got " + std::to_string(settings.refresh_seconds));
@@ -35,7 +35,8 @@ std::vector<projections::ModelParameters> ModelParametersCache::History() const 
 }
 
 Status ModelParametersCache::Refresh() {
-  auto read = ReadModelParameterHistory(kafka_, projections::kClvModelName, std::chrono::seconds(10), durable_copy_);
+  auto read =
+      ReadModelParameterHistory(kafka_, projections::kClvModelName, std::chrono::seconds(10), durable_copy_);
   if (!read.ok()) return read.status();
   if (!read->empty()) {
     auto fresh = std::make_shared<const projections::ModelParameters>(read->back());
@@ -47,22 +48,15 @@ Status ModelParametersCache::Refresh() {
 }
 
 void ModelParametersCache::Loop() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
+  while (!stop_.stopped()) {
     Status refreshed = Refresh();
     if (!refreshed.ok()) spdlog::warn("model parameters: {}", refreshed.ToString());
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::seconds(settings_.refresh_seconds), [this] { return stopping_; });
+    stop_.WaitFor(std::chrono::seconds(settings_.refresh_seconds));
   }
 }
 
 void ModelParametersCache::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 

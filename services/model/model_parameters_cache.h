@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -18,6 +17,7 @@
 #include "events/topic_reader.h"
 #include "models/model_parameters.h"
 #include "services/config/model_settings.h"
+#include "services/process/stop_signal.h"
 
 namespace rapport::services {
 
@@ -26,9 +26,9 @@ class ModelParametersCache {
   // Starts the refresh thread. InvalidArgument ("model.refresh_seconds") unless > 0.
   // `durable_copy` (embedded mode, may be null): the topic log, read before the
   // broker (events/topic_reader.h); it must outlive the cache.
-  static Result<std::unique_ptr<ModelParametersCache>> Start(const events::KafkaSettings& kafka,
-                                                             const ModelSettings& settings,
-                                                             const events::TopicHistory* durable_copy = nullptr);
+  static Result<std::unique_ptr<ModelParametersCache>> Start(
+      const events::KafkaSettings& kafka, const ModelSettings& settings,
+      const events::TopicHistory* durable_copy = nullptr);
   ~ModelParametersCache();
   ModelParametersCache(const ModelParametersCache&) = delete;
   ModelParametersCache& operator=(const ModelParametersCache&) = delete;
@@ -42,7 +42,8 @@ class ModelParametersCache {
   void Stop();
 
  private:
-  ModelParametersCache(events::KafkaSettings kafka, ModelSettings settings, const events::TopicHistory* durable_copy)
+  ModelParametersCache(events::KafkaSettings kafka, ModelSettings settings,
+                       const events::TopicHistory* durable_copy)
       : kafka_(std::move(kafka)), settings_(settings), durable_copy_(durable_copy) {}
   void Loop();
 
@@ -52,8 +53,7 @@ class ModelParametersCache {
   mutable std::mutex mutex_;
   std::shared_ptr<const projections::ModelParameters> latest_;
   std::vector<projections::ModelParameters> history_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

@@ -274,8 +274,9 @@ bool SignedBy(const httplib::Request& request, const std::string& secret) {
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &size);
   char hex[2 * EVP_MAX_MD_SIZE + 1] = {};
   for (unsigned int i = 0; i < size; ++i) std::snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return !timestamp.empty() && std::abs(now - std::stoll(timestamp)) < 300 &&
          request.get_header_value("X-Rapport-Signature") == std::string("sha256=") + hex;
 }
@@ -286,11 +287,7 @@ struct Receiver {
   Receiver() {
     server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response) {
       std::lock_guard lock(mutex);
-      if (!SignedBy(request, kHookSecret)) {
-        ++unsigned_calls;
-        response.status = 401;
-        return;
-      }
+      if (RefusedUnsigned(request, kHookSecret, response)) return;
       if (++hook_calls <= 2) {
         response.status = 500;
         return;
@@ -300,11 +297,7 @@ struct Receiver {
     });
     server.Post("/dead", [this](const httplib::Request& request, httplib::Response& response) {
       std::lock_guard lock(mutex);
-      if (!SignedBy(request, kDeadSecret)) {
-        ++unsigned_calls;
-        response.status = 401;
-        return;
-      }
+      if (RefusedUnsigned(request, kDeadSecret, response)) return;
       ++dead_calls;
       if (dead_accepts) {
         redriven.push_back(request.body);
@@ -319,6 +312,14 @@ struct Receiver {
   ~Receiver() {
     server.stop();
     thread.join();
+  }
+  // 401 for a delivery whose signature does not verify (under `mutex`).
+  bool RefusedUnsigned(const httplib::Request& request, const std::string& secret,
+                       httplib::Response& response) {
+    if (SignedBy(request, secret)) return false;
+    ++unsigned_calls;
+    response.status = 401;
+    return true;
   }
   httplib::Server server;
   std::thread thread;
@@ -460,8 +461,9 @@ TEST_CASE("webhooks: a target on loopback, link-local or a private range is refu
   REQUIRE(!refused.ok());
   CHECK(refused.status().field() == "domain.churn.webhooks.urls");
   CHECK(refused.status().ToString().find("domain.churn.webhooks.allow_hosts") != std::string::npos);
-  for (const char* internal : {"http://10.1.2.3/", "http://192.168.0.10/", "http://172.20.0.1/",
-                               "http://169.254.169.254/latest", "https://[::1]:8443/", "http://localhost:8080/"}) {
+  for (const char* internal :
+       {"http://10.1.2.3/", "http://192.168.0.10/", "http://172.20.0.1/", "http://169.254.169.254/latest",
+        "https://[::1]:8443/", "http://localhost:8080/"}) {
     INFO(internal);
     CHECK(services::CheckWebhookHost(services::ParseWebhookUrls(internal)->front().host, "").code() ==
           StatusCode::kInvalidArgument);
@@ -481,8 +483,8 @@ TEST_CASE("webhooks: a target on loopback, link-local or a private range is refu
   auto config = ChurnConfig(dir);
   config.domain.churn.webhook_urls = "http://127.0.0.1:9/hook";
   config.domain.churn.webhook_secrets = kHookSecret;
-  auto platform = services::Platform::Start(config, services::Roles{.embedded_broker = true,
-                                                                    .projections = {"churn"}});
+  auto platform =
+      services::Platform::Start(config, services::Roles{.embedded_broker = true, .projections = {"churn"}});
   REQUIRE(!platform.ok());
   CHECK(platform.status().field() == "domain.churn.webhooks.urls");
 }

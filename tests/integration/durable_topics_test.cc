@@ -5,20 +5,19 @@
 // model parameters (`p_alive` after `rapport model fit`), the instance registry;
 // and the sample published twice is journaled and exported once.
 
+#include <httplib.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <span>
 #include <sstream>
 #include <thread>
-
-#include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "events/event_identity.h"
 #include "events/publisher.h"
@@ -49,10 +48,11 @@ class Rapport {
 
   // Starts `rapport up` (with `extra` arguments) and waits for its HTTP port.
   void Up(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {testing::kRapportBinary, "up",     "--data-dir", data(), "--listen",
+    std::vector<std::string> args = {testing::kRapportBinary, "up",       "--data-dir", data(), "--listen",
                                      "127.0.0.1:0",           "--config", config()};
     args.insert(args.end(), extra.begin(), extra.end());
-    up_ = std::make_unique<testing::ChildProcess>(args, dir_.path() / ("up-" + std::to_string(++runs_) + ".log"));
+    up_ = std::make_unique<testing::ChildProcess>(args,
+                                                  dir_.path() / ("up-" + std::to_string(++runs_) + ".log"));
     port_ = up_->WaitForHttpPort();
     REQUIRE(port_ > 0);
   }
@@ -108,7 +108,8 @@ class Rapport {
   // Waits until the archiver's progress in the topic log reaches the broker's end
   // of every partition of `topic`, so a SIGKILL now loses nothing of it.
   void WaitArchived(const std::string& topic) {
-    auto log = projections::TopicLog::Open(std::filesystem::path(data()) / "topics", projections::OpenMode::kSecondary);
+    auto log = projections::TopicLog::Open(std::filesystem::path(data()) / "topics",
+                                           projections::OpenMode::kSecondary);
     REQUIRE(log.ok());
     auto probe = events::Publisher::Create(Kafka(), "wait-archived");
     REQUIRE(probe.ok());
@@ -120,7 +121,8 @@ class Rapport {
       if (!progress.ok()) return false;
       for (int32_t p = 0; p < *partitions; ++p) {
         int64_t low = 0, high = 0;
-        if (rd_kafka_query_watermark_offsets((*probe)->handle(), topic.c_str(), p, &low, &high, 5000)) return false;
+        if (rd_kafka_query_watermark_offsets((*probe)->handle(), topic.c_str(), p, &low, &high, 5000))
+          return false;
         const int64_t archived = progress->contains(p) ? progress->at(p) : 0;
         if (archived < high) return false;
       }
@@ -167,7 +169,8 @@ std::vector<std::string> SortedLines(const std::string& text) {
 std::string FirstId(const std::string& list) {
   for (const std::string& line : Lines(list)) {
     const auto space = line.find(' ');
-    if (space != std::string::npos && line.find(':') < space && std::isdigit(static_cast<unsigned char>(line[0]))) {
+    if (space != std::string::npos && line.find(':') < space &&
+        std::isdigit(static_cast<unsigned char>(line[0]))) {
       return line.substr(0, space);
     }
   }
@@ -184,7 +187,8 @@ TEST_CASE("durable topics: dead letters survive SIGKILL and SIGTERM, replay mark
   std::string before;
   REQUIRE(testing::WaitFor([&] {
     before = rapport.Run({"dlq", "list"});
-    return before.find("record(s) on rapport.dead-letter") != std::string::npos && before.rfind("0 record(s)", 0) != 0;
+    return before.find("record(s) on rapport.dead-letter") != std::string::npos &&
+           before.rfind("0 record(s)", 0) != 0;
   }));
   // Every projector has dead-lettered it: the list stays the same for a second.
   REQUIRE(testing::WaitFor([&] {
@@ -207,7 +211,8 @@ TEST_CASE("durable topics: dead letters survive SIGKILL and SIGTERM, replay mark
   rapport.Up();
   const std::string after = rapport.Run({"dlq", "list"});
   bool marked = false;
-  for (const std::string& line : Lines(after)) marked = marked || (line.rfind(id + " ", 0) == 0 && line.find("replayed") != std::string::npos);
+  for (const std::string& line : Lines(after))
+    marked = marked || (line.rfind(id + " ", 0) == 0 && line.find("replayed") != std::string::npos);
   CHECK(marked);
   CHECK(rapport.Run({"dlq", "replay", id}).find("skipped " + id) != std::string::npos);
   rapport.Stop(SIGTERM);
@@ -226,19 +231,23 @@ projections::AlertEvent Alert(int i) {
   return alert;
 }
 
+// Alerts 0 .. count-1 as the alert topic's messages.
+std::vector<events::OutgoingMessage> AlertMessages(int count) {
+  std::vector<events::OutgoingMessage> out;
+  for (int i = 0; i < count; ++i) {
+    const auto alert = Alert(i);
+    out.push_back(
+        {"rapport.churn-alerts", alert.customer_id, projections::EncodeAlertWire(alert), 0, {}, {}});
+  }
+  return out;
+}
+
 TEST_CASE("durable topics: `rapport alerts` prints the whole history after SIGKILL and SIGTERM",
           "[integration][durable][alerts]") {
   testing::TempDir dir;
   Rapport rapport(dir);
   rapport.Up();
-  {
-    std::vector<events::OutgoingMessage> alerts;
-    for (int i = 0; i < 40; ++i) {
-      const auto alert = Alert(i);
-      alerts.push_back({"rapport.churn-alerts", alert.customer_id, projections::EncodeAlertWire(alert), 0, {}, {}});
-    }
-    rapport.Publish("alerts", alerts);
-  }
+  rapport.Publish("alerts", AlertMessages(40));
   const std::string before = rapport.Run({"alerts", "--json"});
   REQUIRE(Lines(before).size() == 40);
   const std::string human = rapport.Run({"alerts"});
@@ -260,11 +269,7 @@ TEST_CASE("durable topics: what rapport wrote just before a SIGKILL is back afte
   testing::TempDir dir;
   Rapport rapport(dir);
   rapport.Up();
-  std::vector<events::OutgoingMessage> alerts;
-  for (int i = 0; i < 40; ++i) {
-    const auto alert = Alert(i);
-    alerts.push_back({"rapport.churn-alerts", alert.customer_id, projections::EncodeAlertWire(alert), 0, {}, {}});
-  }
+  const std::vector<events::OutgoingMessage> alerts = AlertMessages(40);
   {
     auto publisher = rapport.RapportPublisher();
     REQUIRE(publisher->PublishAndWait(alerts).ok());
@@ -375,10 +380,13 @@ TEST_CASE("durable topics: the instance registry's claims survive a restart, com
                                            projections::OpenMode::kReadOnly);
     REQUIRE(log.ok());
     int records = 0;
-    REQUIRE((*log)->Visit("rapport.instances", [&](events::TopicRecord&&) {
-      ++records;
-      return Status::Ok();
-    }).ok());
+    REQUIRE((*log)
+                ->Visit("rapport.instances",
+                        [&](events::TopicRecord&&) {
+                          ++records;
+                          return Status::Ok();
+                        })
+                .ok());
     CHECK(records == 1);
   }
   rapport.Up();
@@ -426,13 +434,17 @@ TEST_CASE("durable topics: the sample published twice is journaled and exported 
   REQUIRE(journal.ok());
   std::set<std::string> identities;
   int64_t entries = 0;
-  REQUIRE((*journal)->ScanAll([&](projections::JournalEntry&& entry) {
-    auto identity = events::PeekEventIdentity(entry.value);
-    if (!identity) return Status::Ok();
-    ++entries;
-    CHECK(identities.insert(events::IdentityKey(*identity)).second);
-    return Status::Ok();
-  }, projections::JournalCopies::kAll).ok());
+  REQUIRE((*journal)
+              ->ScanAll(
+                  [&](projections::JournalEntry&& entry) {
+                    auto identity = events::PeekEventIdentity(entry.value);
+                    if (!identity) return Status::Ok();
+                    ++entries;
+                    CHECK(identities.insert(events::IdentityKey(*identity)).second);
+                    return Status::Ok();
+                  },
+                  projections::JournalCopies::kAll)
+              .ok());
   CHECK(entries == static_cast<int64_t>(ids.size()));
 }
 

@@ -2,18 +2,19 @@
 // every route, the in-flight and connection caps, read deadlines, the access log,
 // request ids, and the JSON errors clients saw before (404, 413, 400).
 
+#include "services/http/http_server.h"
+
+#include <httplib.h>
+
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
-#include "services/http/http_server.h"
 #include "services/http/request_target.h"
 #include "tests/support/raw_socket.h"
 #include "tests/support/temp_dir.h"
@@ -71,12 +72,25 @@ class Latch {
   bool open_ = false;
 };
 
+// /healthz answering {"status":"ok"}: what most cases below ask while testing
+// something else.
+void AddHealth(HttpServer& server) {
+  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
+}
+
+// AddHealth, then serving on loopback.
+void ServeHealth(HttpServer& server) {
+  AddHealth(server);
+  REQUIRE(server.Start(kLoopback).ok());
+}
+
 TEST_CASE("routes answer GET and POST with groups, query parameters in order, headers and body", "[http]") {
   HttpServer server(GatewayLimits{});
   server.Get(R"(/v1/things/([^/]+))", [](const HttpRequest& request) {
     nlohmann::json params = nlohmann::json::array();
     for (const auto& [name, value] : request.params) params.push_back({name, value});
-    return services::JsonResponse(200, {{"id", request.matches[1]}, {"params", params}, {"h", request.header("X-Thing")}});
+    return services::JsonResponse(
+        200, {{"id", request.matches[1]}, {"params", params}, {"h", request.header("X-Thing")}});
   });
   server.Post("/v1/echo", [](const HttpRequest& request) {
     return HttpResponse{201, request.method + ":" + request.body, "text/plain"};
@@ -101,12 +115,21 @@ TEST_CASE("routes answer GET and POST with groups, query parameters in order, he
   const services::RequestTarget target = services::ParseRequestTarget("/a+b%2Fc?q=x+y%26z&flag&=v&&e=");
   CHECK(target.path == "/a+b/c");
   CHECK(target.params == services::QueryParams{{"q", "x y&z"}, {"flag", ""}, {"e", ""}});
+  CHECK(target.error.ok());
+  // A bad escape is an error naming where it is, answered 400 after the gate.
+  CHECK(services::ParseRequestTarget("/a%zz").error.field() == "path");
+  CHECK(services::ParseRequestTarget("/a?tier=%4").error.field() == "tier");
+  auto socket = RawSocket::Connect(server.port());  // sent as written, not re-encoded
+  REQUIRE(socket);
+  REQUIRE(socket->Send("GET /v1/things/a?q=%zz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string answer = socket->ReadUntil("}", std::chrono::seconds(5));
+  CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(answer.find("bad percent-escape") != std::string::npos);
 }
 
 TEST_CASE("unknown paths are 404, other methods 400, both with the JSON error", "[http]") {
   HttpServer server(GatewayLimits{});
-  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
-  REQUIRE(server.Start(kLoopback).ok());
+  ServeHealth(server);
   auto client = ClientOf(server);
   auto missing = client.Get("/nowhere");
   REQUIRE(missing);
@@ -139,8 +162,7 @@ TEST_CASE("a body over gateway.max_body_bytes gets 413 with the JSON error", "[h
 
 TEST_CASE("keep-alive: many requests travel over one connection", "[http]") {
   HttpServer server(GatewayLimits{});
-  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
-  REQUIRE(server.Start(kLoopback).ok());
+  ServeHealth(server);
   auto socket = RawSocket::Connect(server.port());
   REQUIRE(socket);
   for (int i = 0; i < 20; ++i) {
@@ -210,11 +232,8 @@ TEST_CASE("past the in-flight cap a request gets 503 with Retry-After at once", 
 }
 
 TEST_CASE("past the connection cap a new connection is refused at once", "[http]") {
-  HttpSettings settings;
-  settings.max_connections = 4;
-  HttpServer server(GatewayLimits{}, settings);
-  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
-  REQUIRE(server.Start(kLoopback).ok());
+  HttpServer server(GatewayLimits{}, HttpSettings{.max_connections = 4});
+  ServeHealth(server);
   std::vector<RawSocket> held;
   for (int i = 0; i < 4; ++i) {
     auto socket = RawSocket::Connect(server.port());
@@ -242,11 +261,8 @@ TEST_CASE("past the connection cap a new connection is refused at once", "[http]
 }
 
 TEST_CASE("a client that sends one byte a second is dropped at the header deadline", "[http]") {
-  HttpSettings settings;
-  settings.header_timeout_ms = 2000;
-  HttpServer server(GatewayLimits{}, settings);
-  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
-  REQUIRE(server.Start(kLoopback).ok());
+  HttpServer server(GatewayLimits{}, HttpSettings{.header_timeout_ms = 2000});
+  ServeHealth(server);
   auto slow = RawSocket::Connect(server.port());
   REQUIRE(slow);
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -269,9 +285,7 @@ TEST_CASE("a client that sends one byte a second is dropped at the header deadli
 }
 
 TEST_CASE("a body trickled slower than the body deadline is dropped", "[http]") {
-  HttpSettings settings;
-  settings.body_timeout_ms = 1500;
-  HttpServer server(GatewayLimits{}, settings);
+  HttpServer server(GatewayLimits{}, HttpSettings{.body_timeout_ms = 1500});
   std::atomic<int> handled{0};
   server.Post("/v1/events", [&](const HttpRequest&) {
     ++handled;
@@ -293,11 +307,8 @@ TEST_CASE("a body trickled slower than the body deadline is dropped", "[http]") 
 }
 
 TEST_CASE("an idle keep-alive connection is closed after the idle deadline", "[http]") {
-  HttpSettings settings;
-  settings.idle_timeout_ms = 1000;
-  HttpServer server(GatewayLimits{}, settings);
-  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
-  REQUIRE(server.Start(kLoopback).ok());
+  HttpServer server(GatewayLimits{}, HttpSettings{.idle_timeout_ms = 1000});
+  ServeHealth(server);
   auto socket = RawSocket::Connect(server.port());
   REQUIRE(socket);
   REQUIRE(socket->Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -352,8 +363,9 @@ TEST_CASE("the access log has one JSON line per request; the request id is echoe
 
 TEST_CASE("a stream is sent in chunks as its source gives them, while other requests answer", "[http]") {
   HttpServer server(GatewayLimits{});
-  server.Get("/healthz", [](const HttpRequest&) { return services::JsonResponse(200, {{"status", "ok"}}); });
-  projections::Route stream{"/v1/stream", nullptr, [](const HttpRequest&) -> Result<projections::ChunkSource> {
+  AddHealth(server);
+  projections::Route stream{"/v1/stream", nullptr,
+                            [](const HttpRequest&) -> Result<projections::ChunkSource> {
                               auto count = std::make_shared<int>(0);
                               return projections::ChunkSource([count]() -> std::optional<std::string> {
                                 std::this_thread::sleep_for(std::chrono::milliseconds(200));

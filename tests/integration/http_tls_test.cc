@@ -76,7 +76,7 @@ TEST_CASE("a plain listen on a non-loopback address exits non-zero within 2 s, s
   CHECK(rapport.output().find("0.0.0.0") != std::string::npos);
 }
 
-TEST_CASE("--insecure-http allows a plain non-loopback listen (behind a TLS proxy)", "[http][tls]") {
+TEST_CASE("a plain non-loopback listen is allowed with --insecure-http (behind a TLS proxy)", "[http][tls]") {
   testing::TempDir dir;
   auto args = Serve(dir, "0.0.0.0:0");
   args.push_back("--insecure-http");

@@ -4,9 +4,8 @@
 // any other value) is still journaled, next to the gateway's own events.
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "events/json_codec.h"
 #include "events/publisher.h"
@@ -27,32 +26,34 @@ events::Event Visit(const std::string& customer, const std::string& event_id) {
 
 std::map<std::string, int> JournaledKeys(const projections::Journal& journal) {
   std::map<std::string, int> keys;
-  REQUIRE(journal.ScanAll([&](const projections::JournalEntry& entry) {
-                   ++keys[entry.key];
-                   return Status::Ok();
-                 }).ok());
+  REQUIRE(journal
+              .ScanAll([&](const projections::JournalEntry& entry) {
+                ++keys[entry.key];
+                return Status::Ok();
+              })
+              .ok());
   return keys;
 }
 
 TEST_CASE("the archiver skips only what this process's gateway journaled", "[integration][journal]") {
   CHECK(services::ProcessJournaledMark().size() == 16);
 
-  testing::TempDir dir;
-  auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
-  auto client = testing::HttpClient(*platform);
+  testing::ReadyPlatform ready;
+  auto& [dir, platform, client] = ready;
 
   testing::ExternalClient external(*platform, "external-client");
   std::vector<events::OutgoingMessage> messages;
   for (int i = 0; i < 10; ++i) {
-    messages.push_back(services::ToKafkaMessage(Visit("forged-" + std::to_string(i), "f-" + std::to_string(i)),
-                                                external.kafka.topics.interactions));
+    messages.push_back(services::ToKafkaMessage(
+        Visit("forged-" + std::to_string(i), "f-" + std::to_string(i)), external.kafka.topics.interactions));
     // Another client copying the header name: its value is not this process's mark.
     messages.back().headers.emplace_back(services::kHeaderJournaled, i % 2 ? "1" : "");
   }
   REQUIRE(external.publisher->PublishAndWait(messages).ok());
 
   std::string body;
-  for (int i = 0; i < 20; ++i) body += events::EncodeJsonEvent(Visit("posted-" + std::to_string(i), "p-" + std::to_string(i))) + "\n";
+  for (int i = 0; i < 20; ++i)
+    body += events::EncodeJsonEvent(Visit("posted-" + std::to_string(i), "p-" + std::to_string(i))) + "\n";
   auto posted = client.Post("/v1/events", body, "application/x-ndjson");
   REQUIRE(posted);
   REQUIRE(posted->status == 202);

@@ -4,19 +4,18 @@
 // the operator's side: `rapport dlq` reads the records, and replay re-drives one
 // after a fix, exactly once.
 
+#include <flatbuffers/flatbuffers.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
 #include <tuple>
-
-#include <catch2/catch.hpp>
-#include <flatbuffers/flatbuffers.h>
-#include <nlohmann/json.hpp>
 
 #include "events/dead_letter.h"
 #include "events/embedded_broker.h"
@@ -26,8 +25,8 @@
 #include "events/wire_codec.h"
 #include "projections/runtime/projector.h"
 #include "schemas/interaction_generated.h"
-#include "services/ops/dead_letter_tool.h"
 #include "services/ingest/gateway.h"
+#include "services/ops/dead_letter_tool.h"
 #include "tests/support/broker_with_publisher.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/temp_dir.h"
@@ -66,13 +65,12 @@ struct RawPurchase {
 
 std::string Encode(const RawPurchase& raw) {
   flatbuffers::FlatBufferBuilder b;
-  auto payload = wire::CreatePurchase(b, b.CreateString(raw.order_id), raw.amount, 0, b.CreateString("EUR"), 1,
-                                      b.CreateString(raw.category))
+  auto payload = wire::CreatePurchase(b, b.CreateString(raw.order_id), raw.amount, 0, b.CreateString("EUR"),
+                                      1, b.CreateString(raw.category))
                      .Union();
-  auto envelope = wire::CreateEnvelope(b, raw.schema_version, b.CreateString(raw.event_id),
-                                       b.CreateString(raw.customer_id), kMarch2026, 0,
-                                       static_cast<wire::Channel>(raw.channel), 0,
-                                       static_cast<wire::Payload>(raw.payload_type), payload);
+  auto envelope = wire::CreateEnvelope(
+      b, raw.schema_version, b.CreateString(raw.event_id), b.CreateString(raw.customer_id), kMarch2026, 0,
+      static_cast<wire::Channel>(raw.channel), 0, static_cast<wire::Payload>(raw.payload_type), payload);
   wire::FinishEnvelopeBuffer(b, envelope);
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
@@ -99,18 +97,23 @@ std::vector<Poison> Poisons() {
   out.push_back({"bad root offset", lying, "verification"});
   out.push_back({"empty value", "", "corruption"});
   out.push_back({"schema version 2", Encode({.schema_version = 2, .event_id = "p-v2"}), "schema_version"});
-  out.push_back({"unknown event type", Encode({.event_id = "p-type", .payload_type = 42}), "unknown payload type"});
+  out.push_back(
+      {"unknown event type", Encode({.event_id = "p-type", .payload_type = 42}), "unknown payload type"});
   out.push_back({"no payload", Encode({.event_id = "p-none", .payload_type = 0}), "type"});
-  out.push_back({"invalid UTF-8", Encode({.event_id = "p-utf8", .category = "sh\xff\xfeoes"}), "category: must be UTF-8"});
+  out.push_back({"invalid UTF-8", Encode({.event_id = "p-utf8", .category = "sh\xff\xfeoes"}),
+                 "category: must be UTF-8"});
   out.push_back({"huge string", Encode({.event_id = "p-huge", .order_id = std::string(200'000, 'x')}),
                  "order_id: must be at most"});
   out.push_back({"negative amount", Encode({.event_id = "p-neg", .amount = -5}), "amount: must be >= 0"});
   out.push_back({"invalid channel", Encode({.event_id = "p-chan", .channel = 99}), "channel"});
   out.push_back({"non-ASCII event id", Encode({.event_id = "p\x01id"}), "event_id"});
-  out.push_back({"customer id too long", Encode({.event_id = "p-cust", .customer_id = std::string(5000, 'c')}),
-                 "customer_id"});
+  out.push_back({"customer id too long",
+                 Encode({.event_id = "p-cust", .customer_id = std::string(5000, 'c')}), "customer_id"});
   return out;
 }
+
+// The status of an answer; 0 when there was none (the connection failed).
+int StatusOf(const httplib::Result& answer) { return answer ? answer->status : 0; }
 
 int64_t JsonField(httplib::Client& client, const std::string& customer, const char* field) {
   auto response = client.Get(("/v1/customers/" + customer).c_str());
@@ -118,7 +121,8 @@ int64_t JsonField(httplib::Client& client, const std::string& customer, const ch
   return nlohmann::json::parse(response->body)[field].get<int64_t>();
 }
 
-std::vector<services::DeadLetterRecord> RecordsOf(const events::KafkaSettings& kafka, const std::string& consumer) {
+std::vector<services::DeadLetterRecord> RecordsOf(const events::KafkaSettings& kafka,
+                                                  const std::string& consumer) {
   auto records = services::ReadDeadLetters(kafka);
   REQUIRE(records.ok());
   std::vector<services::DeadLetterRecord> out;
@@ -128,8 +132,9 @@ std::vector<services::DeadLetterRecord> RecordsOf(const events::KafkaSettings& k
   return out;
 }
 
-TEST_CASE("poison: every kind of bad message is dead-lettered with its source and bytes, and later events apply",
-          "[integration][poison]") {
+TEST_CASE(
+    "poison: every kind of bad message is dead-lettered with its source and bytes, and later events apply",
+    "[integration][poison]") {
   testing::TempDir dir;
   auto config = testing::TestConfig(dir);
   auto platform = testing::StartReadyPlatform(config);
@@ -140,13 +145,14 @@ TEST_CASE("poison: every kind of bad message is dead-lettered with its source an
   const events::KafkaSettings& kafka = raw.kafka;
   const std::vector<Poison> poisons = Poisons();
   std::vector<events::OutgoingMessage> messages;
-  for (const Poison& poison : poisons) messages.push_back({kafka.topics.interactions, "poison", poison.bytes, 0, {}});
+  for (const Poison& poison : poisons)
+    messages.push_back({kafka.topics.interactions, "poison", poison.bytes, 0, {}});
   // Good events after the poison: a duplicate (a publisher retry) and one that
   // happened earlier than the one before it (out of order) are both fine.
   messages.push_back(services::ToKafkaMessage(Purchase("poison", "g-1", 100), kafka.topics.interactions));
   messages.push_back(services::ToKafkaMessage(Purchase("poison", "g-1", 100), kafka.topics.interactions));
-  messages.push_back(
-      services::ToKafkaMessage(Purchase("poison", "g-2", 50, kMarch2026 - 86'400'000), kafka.topics.interactions));
+  messages.push_back(services::ToKafkaMessage(Purchase("poison", "g-2", 50, kMarch2026 - 86'400'000),
+                                              kafka.topics.interactions));
   // The envelope's schema_version decides, not the (informational) Kafka header.
   auto header_says_99 = services::ToKafkaMessage(Purchase("poison", "g-h", 1000), kafka.topics.interactions);
   for (auto& [name, value] : header_says_99.headers) {
@@ -183,9 +189,8 @@ TEST_CASE("poison: every kind of bad message is dead-lettered with its source an
     CHECK(shown.contains("decode_error"));
   }
   // The platform is still serving and taking events.
-  auto posted = client.Post("/v1/events", events::EncodeJsonEvent(Purchase("poison", "g-3", 1)), "application/json");
-  REQUIRE(posted);
-  CHECK(posted->status == 202);
+  CHECK(StatusOf(client.Post("/v1/events", events::EncodeJsonEvent(Purchase("poison", "g-3", 1)),
+                             "application/json")) == 202);
   CHECK(testing::WaitFor([&] { return JsonField(client, "poison", "revenue") == 1151; }));
 }
 
@@ -272,17 +277,14 @@ TEST_CASE("poison: bad JSON at the gateway is a 400 naming the line, the field a
   // Within the skew is fine (clocks differ a little).
   auto soon = good;
   soon["occurred_at"] = events::FormatRfc3339(services::WallClockMillis() + 60'000);
-  auto accepted = client.Post("/v1/events", soon.dump(), "application/json");
-  REQUIRE(accepted);
-  CHECK(accepted->status == 202);
+  CHECK(StatusOf(client.Post("/v1/events", soon.dump(), "application/json")) == 202);
   CHECK(testing::WaitFor([&] { return JsonField(client, "http-c", "purchases") == 1; }));
 }
 
 TEST_CASE("poison: bad query parameters and customer ids in a path are a 400 naming them, on every route",
           "[integration][poison]") {
-  testing::TempDir dir;
-  auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
-  auto client = testing::HttpClient(*platform);
+  testing::ReadyPlatform ready;
+  auto& [dir, platform, client] = ready;
   struct Case {
     std::string path;
     std::string field;
@@ -322,11 +324,11 @@ TEST_CASE("poison: bad query parameters and customer ids in a path are a 400 nam
   }
 }
 
-TEST_CASE("poison: an event dated in the future written to Kafka directly is dead-lettered and moves no watermark",
-          "[integration][poison]") {
-  testing::TempDir dir;
-  auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
-  auto client = testing::HttpClient(*platform);
+TEST_CASE(
+    "poison: an event dated in the future written to Kafka directly is dead-lettered and moves no watermark",
+    "[integration][poison]") {
+  testing::ReadyPlatform ready;
+  auto& [dir, platform, client] = ready;
   testing::ExternalClient raw(*platform, "raw-future");
   const events::KafkaSettings& kafka = raw.kafka;
   const int64_t far_future = services::WallClockMillis() + 365LL * 86'400'000;  // a year ahead
@@ -361,7 +363,8 @@ class FlakyProjection final : public projections::Projection {
   std::string_view name() const override { return "flaky"; }
   Status Apply(const Event& event, const projections::EventSource&) override {
     std::lock_guard lock(mutex_);
-    if (broken_.contains(event.event_id.str())) return Status::Internal("fold failed for " + event.event_id.str());
+    if (broken_.contains(event.event_id.str()))
+      return Status::Internal("fold failed for " + event.event_id.str());
     ++applied_[event.event_id.str()];
     return Status::Ok();
   }
@@ -401,8 +404,8 @@ std::pair<std::string, int> Run(const std::string& command) {
 
 TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it once, twice only when forced",
           "[integration][poison][dlq]") {
-  testing::BrokerWithPublisher cluster(3, {{"rapport.interactions", 4, 3}, {"rapport.dead-letter", 2, 3}}, "test",
-                                       6000);
+  testing::BrokerWithPublisher cluster(3, {{"rapport.interactions", 4, 3}, {"rapport.dead-letter", 2, 3}},
+                                       "test", 6000);
   const events::KafkaSettings& kafka = cluster.kafka;
   events::Publisher& publisher = *cluster.publisher;
   testing::TempDir dir;
@@ -429,7 +432,8 @@ TEST_CASE("dlq: a fold error is dead-lettered, replay after the fix applies it o
   std::vector<events::Delivery> deliveries;
   REQUIRE(publisher.PublishAndWait(messages, &deliveries).ok());
   // Folded, and the dead letter acknowledged (it is sent before the checkpoint).
-  REQUIRE(testing::WaitFor([&] { return (*projector)->stats().dead_lettered == 1 && projection.Applied("e-3") == 1; }));
+  REQUIRE(testing::WaitFor(
+      [&] { return (*projector)->stats().dead_lettered == 1 && projection.Applied("e-3") == 1; }));
   CHECK(projection.Applied("e-1") == 1);
   CHECK(projection.Applied("e-2") == 0);
 

@@ -67,10 +67,8 @@ nlohmann::json Folded(const std::string& body) {
 }
 
 TEST_CASE("every customer view equals a fold of the events posted over HTTP", "[integration][spine]") {
-  testing::TempDir dir;
-  auto config = testing::TestConfig(dir);
-  auto platform = testing::StartReadyPlatform(config);
-  auto client = testing::HttpClient(*platform);
+  testing::ReadyPlatform ready;
+  auto& [dir, platform, client] = ready;
 
   const auto history = RandomHistory(500, 10'000, 7);
   // Batches of NDJSON, and the last 200 events one by one as single JSON posts.
@@ -96,7 +94,7 @@ TEST_CASE("every customer view equals a fold of the events posted over HTTP", "[
 
   std::map<std::string, projections::CustomerView> expected;
   for (const Event& e : history) {
-    expected[e.customer_id.str()] = projections::Apply(expected[e.customer_id.str()], e, config.domain);
+    expected[e.customer_id.str()] = projections::Apply(expected[e.customer_id.str()], e, platform->config().domain);
   }
   REQUIRE(expected.size() == 500);
 

@@ -189,24 +189,5 @@ TEST_CASE("a merge adds the duplicate's loyalty history once; the survivor's wal
   CHECK(*back == s);
 }
 
-TEST_CASE("loyalty settings no evaluation could use name the setting", "[loyalty][settings]") {
-  CHECK(CheckLoyaltySettings(DomainSettings{}).ok());
-  DomainSettings s;
-  s.loyalty.weights.tenure = -0.1;
-  CHECK(CheckLoyaltySettings(s).field() == "domain.loyalty.weights.tenure");
-  s = {};
-  s.loyalty.frequency_target = 0;
-  CHECK(CheckLoyaltySettings(s).field() == "domain.loyalty.frequency_target");
-  s = {};
-  s.value.high_loyalty_score = 1.5;
-  CHECK(CheckLoyaltySettings(s).field() == "domain.value.high_loyalty_score");
-  s = {};
-  s.value.inactive_after_days = 0;
-  CHECK(CheckLoyaltySettings(s).field() == "domain.value.inactive_after_days");
-  s = {};
-  s.loyalty.weights = {0, 0, 0, 1, 0, 0, 1};
-  CHECK(CheckLoyaltySettings(s).field() == "domain.loyalty.weights.repeat_purchase");
-}
-
 }  // namespace
 }  // namespace rapport::projections

@@ -35,6 +35,22 @@ struct CountingRank {
   }
 };
 
+// A runtime batch with the ranking's checkpoint, written and committed.
+void CheckpointAndCommit(ProjectionRanking& ranking, Store& store) {
+  rocksdb::WriteBatch batch;
+  REQUIRE(ranking.Checkpoint(batch).ok());
+  REQUIRE(store.Write(batch).ok());
+  ranking.Committed();
+}
+
+// A daily ranking over a fresh store, counting its rank calls.
+struct RankingInStore {
+  TempDir dir;
+  std::unique_ptr<Store> store = OpenStore(dir);
+  int calls = 0;
+  ProjectionRanking ranking{*store, kName, Daily(), CountingRank{&calls}};
+};
+
 int64_t StoredSnapshotAsOf(const Store& store) {
   auto snapshot = ReadSnapshotOf(store, kName);
   REQUIRE(snapshot.ok());
@@ -62,16 +78,11 @@ TEST_CASE("ranking: start reads the stored watermark and writes a ranking as of 
 
 TEST_CASE("ranking: a checkpoint rebuilds only past the next boundary and always writes the watermark",
           "[ranking]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int calls = 0;
-  ProjectionRanking ranking(*store, kName, Daily(), CountingRank{&calls});
+  RankingInStore fixture;
+  auto& [dir, store, calls, ranking] = fixture;
   REQUIRE(ranking.Start().ok());  // nothing stored: ranks as of 0
   ranking.Advance(kDayMs - 1);
-  rocksdb::WriteBatch before_boundary;
-  REQUIRE(ranking.Checkpoint(before_boundary).ok());
-  REQUIRE(store->Write(before_boundary).ok());
-  ranking.Committed();
+  CheckpointAndCommit(ranking, *store);
   CHECK(calls == 1);  // the start's rebuild only: the next is due at day 1
   CHECK(ranking.as_of_ms() == 0);
   CHECK(*ReadWatermarkOf(*store, kName) == kDayMs - 1);
@@ -94,10 +105,8 @@ TEST_CASE("ranking: a checkpoint rebuilds only past the next boundary and always
 }
 
 TEST_CASE("ranking: a dropped batch's rebuild is forgotten and the stored one is current", "[ranking]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int calls = 0;
-  ProjectionRanking ranking(*store, kName, Daily(), CountingRank{&calls});
+  RankingInStore fixture;
+  auto& [dir, store, calls, ranking] = fixture;
   REQUIRE(ranking.Start().ok());
   ranking.Advance(5 * kDayMs);
   rocksdb::WriteBatch lost;
@@ -119,25 +128,17 @@ TEST_CASE("ranking: a dropped batch's rebuild is forgotten and the stored one is
 
 TEST_CASE("ranking: a refresh at the end ranks again only when events came after the last rebuild",
           "[ranking]") {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  int calls = 0;
-  ProjectionRanking ranking(*store, kName, Daily(), CountingRank{&calls});
+  RankingInStore fixture;
+  auto& [dir, store, calls, ranking] = fixture;
   REQUIRE(ranking.Start().ok());
   ranking.Advance(3 * kDayMs);
-  rocksdb::WriteBatch ranked;
-  REQUIRE(ranking.Checkpoint(ranked).ok());  // past the boundary: ranks as of the watermark
-  REQUIRE(store->Write(ranked).ok());
-  ranking.Committed();
+  CheckpointAndCommit(ranking, *store);  // past the boundary: ranks as of the watermark
   REQUIRE(calls == 2);
   REQUIRE(ranking.RefreshIfBehind().ok());  // that ranking saw every event
   CHECK(calls == 2);
 
-  ranking.Advance(3 * kDayMs - 1);  // an older event: the watermark stays, the states moved
-  rocksdb::WriteBatch unranked;
-  REQUIRE(ranking.Checkpoint(unranked).ok());  // no boundary crossed: no rebuild
-  REQUIRE(store->Write(unranked).ok());
-  ranking.Committed();
+  ranking.Advance(3 * kDayMs - 1);       // an older event: the watermark stays, the states moved
+  CheckpointAndCommit(ranking, *store);  // no boundary crossed: no rebuild
   CHECK(calls == 2);
   REQUIRE(ranking.RefreshIfBehind().ok());
   CHECK(calls == 3);

@@ -128,24 +128,11 @@ TEST_CASE("satisfaction and loyalty: close, reopen, state unchanged and ranked a
   }
 }
 
-TEST_CASE("satisfaction settings no evaluation could use name the setting", "[satisfaction][settings]") {
-  CHECK(CheckSatisfactionSettings(DomainSettings{}).ok());
+TEST_CASE("satisfaction settings are checked when the projection is made", "[satisfaction][settings]") {
   DomainSettings s;
-  s.satisfaction.gap_half_life_days = 0;
-  CHECK(CheckSatisfactionSettings(s).field() == "domain.satisfaction.gap_half_life_days");
-  s = {};
-  s.satisfaction.trend_buckets = 1;
-  CHECK(CheckSatisfactionSettings(s).field() == "domain.satisfaction.trend_buckets");
-  s = {};
-  s.satisfaction.trend_threshold.nps = -1;
-  CHECK(CheckSatisfactionSettings(s).field() == "domain.satisfaction.trend_threshold.nps");
-  s = {};
-  s.value.rfm_window_days = 0;  // the projection ranks: value settings are checked too
-  CHECK(CheckSatisfactionSettings(s).field() == "domain.value.rfm_window_days");
   TempDir dir;
   auto store = Store::Open(dir.path() / "db", OpenMode::kReadWrite);
   REQUIRE(store.ok());
-  s = {};
   s.satisfaction.repurchase_window_days = 0;
   auto refused = SatisfactionProjection::Create(**store, s);
   REQUIRE_FALSE(refused.ok());

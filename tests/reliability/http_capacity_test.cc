@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include "tests/support/admin_token.h"
 #include "tests/support/embedded_platform.h"
 #include "tests/support/raw_socket.h"
 #include "tests/support/temp_dir.h"
@@ -44,6 +45,8 @@ TEST_CASE("2,000 idle connections and 500 alert streams held open while queries 
   testing::TempDir dir;
   auto platform = testing::StartReadyPlatform(testing::TestConfig(dir));
   const int port = platform->http_port();
+  const std::string stream_request = "GET /v1/alerts/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                     testing::AdminToken(dir.path()) + "\r\n\r\n";
   const long rss_before = ProcStatus("VmRSS");
   const long threads_before = ProcStatus("Threads");
 
@@ -63,7 +66,7 @@ TEST_CASE("2,000 idle connections and 500 alert streams held open while queries 
   for (int i = 0; i < kStreams; ++i) {
     auto socket = RawSocket::Connect(port);
     REQUIRE(socket);
-    REQUIRE(socket->Send("GET /v1/alerts/stream HTTP/1.1\r\nHost: x\r\n\r\n"));
+    REQUIRE(socket->Send(stream_request));
     const std::string head = socket->ReadUntil("\r\n\r\n", std::chrono::seconds(10));
     REQUIRE(head.find("text/event-stream") != std::string::npos);
     streams.push_back(std::move(*socket));
@@ -78,6 +81,7 @@ TEST_CASE("2,000 idle connections and 500 alert streams held open while queries 
   for (int i = 0; i < 20; ++i) {
     httplib::Client client("127.0.0.1", port);
     client.set_read_timeout(5, 0);
+    testing::UseAdminToken(client, dir.path());
     const auto asked = Clock::now();
     auto answer = client.Get(i % 2 ? "/healthz" : "/v1/customers/c-nobody");
     slowest = std::max(slowest, SecondsSince(asked));

@@ -68,7 +68,6 @@ TEST_CASE("trend query: defaults, dates and times, and errors naming the paramet
   CHECK(ParseSatisfactionTrendQuery({{"to", ""}}).status().field() == "to");
   CHECK(ParseSatisfactionTrendQuery({{"from", "2025-03-02"}, {"to", "2025-03-01"}}).status().field() ==
         "from");
-  CHECK(ParseSatisfactionTrendQuery({{"tier", "A"}, {"tier", "B"}}).status().field() == "tier");
   CHECK(ParseSatisfactionTrendQuery({{"limit", "5"}}).status().field() == "limit");
 }
 

@@ -2,11 +2,11 @@
 // Starts the whole platform the way `rapport up` does (embedded mock cluster, real
 // RocksDB in a temp dir, HTTP on a free loopback port) for integration tests.
 
-#include <memory>
-#include <string>
+#include <httplib.h>
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
+#include <memory>
+#include <string>
 
 #include "events/publisher.h"
 #include "services/platform/platform.h"
@@ -26,10 +26,8 @@ inline services::Config TestConfig(const TempDir& dir) {
 }
 
 inline std::unique_ptr<services::Platform> StartEmbeddedPlatform(const services::Config& config) {
-  services::Roles roles{.embedded_broker = true,
-                        .gateway = true,
-                        .query = true,
-                        .projections = services::ProjectionNames()};
+  services::Roles roles{
+      .embedded_broker = true, .gateway = true, .query = true, .projections = services::ProjectionNames()};
   auto platform = services::Platform::Start(config, roles);
   if (!platform.ok()) FAIL("platform did not start: " << platform.status().ToString());
   return std::move(platform).value();
@@ -50,6 +48,15 @@ inline httplib::Client HttpClient(const services::Platform& platform) {
   UseAdminToken(client, platform.config().data_dir);
   return client;
 }
+
+// A ready embedded platform in a temp dir of its own and an admin client of it, the
+// usual start of an integration test: `testing::ReadyPlatform ready;` then
+// `auto& [dir, platform, client] = ready;`.
+struct ReadyPlatform {
+  TempDir dir;
+  std::unique_ptr<services::Platform> platform = StartReadyPlatform(TestConfig(dir));
+  httplib::Client client = HttpClient(*platform);
+};
 
 // A Kafka producer outside the platform, as a client that knows only the bootstrap
 // address: the platform's settings and topics, the embedded cluster's address.

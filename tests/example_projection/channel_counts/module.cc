@@ -1,5 +1,6 @@
 // The example projection's one module declaration (docs/extending.md): its name,
-// factory, customer answer and route (no settings of its own: docs/extending.md). Nothing outside this folder names it.
+// factory, customer answer and route (no settings of its own: docs/extending.md). Nothing outside this folder
+// names it.
 
 #include "tests/example_projection/channel_counts/module.h"
 
@@ -31,17 +32,19 @@ HttpResponse CustomerChannels(const ServeContext& context, std::string_view cust
   }
   nlohmann::json channels = nlohmann::json::object();
   for (int i = 0; i < events::kChannelCount; ++i) {
-    channels[std::string(events::Name(static_cast<events::Channel>(i)))] = (**counts).channels[static_cast<size_t>(i)];
+    channels[std::string(events::Name(static_cast<events::Channel>(i)))] =
+        (**counts).channels[static_cast<size_t>(i)];
   }
   return projections::JsonResponse(200, {{"customer_id", (**counts).customer_id}, {"channels", channels}});
 }
 
 std::vector<projections::Route> Routes(const ServeContext& context) {
-  return {{R"(/v1/customers/([^/]+)/channels)",
+  // No query parameters; the path's group is a customer id.
+  return {
+      {.pattern = R"(/v1/customers/([^/]+)/channels)",
+       .answer =
            [context](const HttpRequest& request) { return CustomerChannels(context, request.matches[1]); },
-           {},
-           {},  // no query parameters
-           /*customer_in_path=*/true}};
+       .customer_in_path = true}};
 }
 
 }  // namespace
