@@ -30,8 +30,10 @@ class SettingsSection {
 using SettingField = std::variant<int*, int64_t*, double*, bool*, std::string*>;
 inline void BindTable(SettingsSection& section, std::string_view prefix,
                       std::initializer_list<std::pair<const char*, SettingField>> fields) {
-  for (const auto& [name, field] : fields) {
-    std::visit([&](auto* target) { section.Bind(std::string(prefix) + name, target); }, field);
+  for (const auto& entry : fields) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const std::string key = std::string(prefix) + entry.first;
+    std::visit([&](auto* target) { section.Bind(key, target); }, entry.second);
   }
 }
 
