@@ -13,12 +13,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "events/validation.h"
 #include "projections/registry/registered_projections.h"
@@ -49,7 +48,8 @@ const Routes& RegisteredRoutes() {
       projections::ServeContext context;
       context.stopping = &out->stopping;
       for (projections::Route& route : module->routes(context)) {
-        Check(projections::RoutePattern::Compile(route.pattern).ok(), "a registered pattern does not compile");
+        Check(projections::RoutePattern::Compile(route.pattern).ok(),
+              "a registered pattern does not compile");
         out->regexes.emplace_back(route.pattern);
         out->routes.push_back(projections::WithRequestCheck(std::move(route)));
       }
@@ -104,8 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
 
   // The error body writer takes any bytes.
-  CheckResponse(
-      projections::ErrorResponse(Status::InvalidArgument(std::string(target.substr(0, 64)), std::string(target))));
+  CheckResponse(projections::ErrorResponse(
+      Status::InvalidArgument(std::string(target.substr(0, 64)), "got " + std::string(target))));
   (void)events::ValidateCustomerId(target, "customer_id");
 
   auto params = projections::ParseQueryString(raw_query);
